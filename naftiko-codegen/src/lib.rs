@@ -1,1 +1,86 @@
-//! naftiko-codegen
+//! naftiko-codegen compiles Naftiko capability specs (`naftiko: 1.0.0-alpha2`) into Rust crates.
+//!
+//! The pipeline is the folder layout: [`spec`] reads YAML into a located model, [`check`] reports what
+//! is wrong with it, [`ir`] lowers it into a fully resolved capability, and [`emit`] writes Rust.
+//! The CLI, the proc macro, `build.rs` users and `cargo xtask` all call [`load`] / [`load_str`] and
+//! then the emitters; none has logic of its own.
+
+pub mod check;
+pub mod emit;
+pub mod ir;
+pub mod source;
+pub mod spec;
+
+use std::path::Path;
+
+pub use check::diagnostic::{Code, Diagnostic, Severity};
+pub use source::SourceMap;
+
+/// The result of loading one spec: the files read, every diagnostic, and the IR when there were no errors.
+#[derive(Debug)]
+pub struct Loaded {
+    pub sources: SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    pub capability: Option<ir::Capability>,
+}
+
+impl Loaded {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics rendered rustc-style.
+    pub fn render(&self, color: bool) -> String {
+        self.diagnostics.iter().map(|d| d.render(&self.sources, color)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Loads, checks and lowers the spec at `path` (shown in diagnostics as given).
+pub fn load(path: &Path) -> Loaded {
+    match std::fs::read_to_string(path) {
+        Ok(text) => load_str(&path.display().to_string(), &text),
+        Err(err) => Loaded {
+            sources: SourceMap::default(),
+            diagnostics: vec![
+                Diagnostic::new(Code::Import, None, format!("cannot read `{}`: {err}", path.display()))
+                    .hint("check the path; relative paths are resolved from the current directory (from CARGO_MANIFEST_DIR in the macro)"),
+            ],
+            capability: None,
+        },
+    }
+}
+
+/// Loads, checks and lowers spec text; `name` is its path for diagnostics and its file stem names the crate.
+pub fn load_str(name: &str, text: &str) -> Loaded {
+    let mut sources = SourceMap::default();
+    let file = sources.add(source::SourceFile::new(name, text));
+    let mut diagnostics = Vec::new();
+    let mut capability = None;
+    let parsed = sources.get(file).and_then(|f| spec::yaml::parse(file, f, &mut diagnostics));
+    match parsed {
+        None if diagnostics.is_empty() => diagnostics.push(
+            Diagnostic::new(Code::NothingToCompile, source::Span::new(file, 0, 0), "the file is empty")
+                .hint("a capability spec starts with `naftiko: 1.0.0-alpha2`"),
+        ),
+        None => {}
+        Some(root) => {
+            let doc = spec::read::document(&root, &mut diagnostics);
+            check::check(&doc, &mut diagnostics);
+            let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("capability");
+            let stem = stem.strip_suffix(".capability").unwrap_or(stem);
+            let lowered = ir::lower::lower(&doc, name, stem, &mut diagnostics);
+            if !diagnostics.iter().any(Diagnostic::is_error) {
+                capability = lowered;
+            }
+        }
+    }
+    let mut all = check::diagnostic::Diagnostics::default();
+    all.extend(diagnostics);
+    Loaded { sources, diagnostics: dedup(all.sorted()), capability }
+}
+
+/// The same finding reached twice (e.g. a secret used in two fields of one block) is shown once.
+fn dedup(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    diagnostics.dedup_by(|a, b| a.code == b.code && a.span == b.span && a.message == b.message);
+    diagnostics
+}

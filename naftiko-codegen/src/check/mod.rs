@@ -1,0 +1,346 @@
+//! Checks on the spec model that need no lowering: version, references between adapters, duplicates,
+//! secrets, and features not compiled yet. Findings that depend on binding inputs to parameters are
+//! reported by `ir::lower`, which computes those bindings.
+
+pub mod diagnostic;
+
+use std::collections::BTreeMap;
+
+use crate::source::{Span, Spanned};
+use crate::spec::model::*;
+use diagnostic::{Code, Diagnostic};
+
+pub const SUPPORTED_VERSION: &str = "1.0.0-alpha2";
+/// MCP clients reject longer tool names (several SDKs enforce `^[a-zA-Z0-9_-]{1,64}$`).
+pub const MAX_TOOL_NAME: usize = 64;
+
+/// Runs every model-level check.
+pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    version(doc, diags);
+    let Some(cap) = &doc.capability else {
+        let d = if doc.consumes.is_empty() {
+            Diagnostic::new(Code::NothingToCompile, doc.span, "the document has no `capability`")
+                .hint("a capability spec has `capability: { consumes: [...], exposes: [...] }`")
+        } else {
+            Diagnostic::new(Code::NothingToCompile, doc.span, "this is a shared-consumes document with no `capability`")
+                .hint("import it from a capability with `consumes: [{location: ./this-file.yaml, import: <namespace>}]`")
+        };
+        diags.push(d);
+        return;
+    };
+    let binds: Vec<&Bind> = doc.binds.iter().chain(&cap.binds).collect();
+    namespaces(cap, &binds, diags);
+    consumed_operations(cap, diags);
+    exposes(cap, diags);
+    unsupported(cap, diags);
+    secrets(cap, &binds, diags);
+}
+
+fn version(doc: &Document, diags: &mut Vec<Diagnostic>) {
+    match &doc.naftiko {
+        None => diags.push(
+            Diagnostic::new(Code::Version, Span { end: doc.span.start, ..doc.span }, "the document has no `naftiko` version")
+                .hint(format!("add `naftiko: {SUPPORTED_VERSION}` as the first line")),
+        ),
+        Some(v) if v.value.trim() != SUPPORTED_VERSION => diags.push(
+            Diagnostic::new(Code::Version, v.span, format!("unsupported naftiko version `{}`", v.value))
+                .label(format!("expected `{SUPPORTED_VERSION}`"))
+                .hint(format!("this compiler reads `naftiko: {SUPPORTED_VERSION}` documents")),
+        ),
+        Some(_) => {}
+    }
+}
+
+/// Namespaces must be unique across consumes, exposes and binds (the Spectral rule `naftiko-namespaces-unique`).
+fn namespaces(cap: &Capability, binds: &[&Bind], diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    let consumes = cap.consumes.iter().filter_map(|c| match c {
+        Consumes::Http(h) => h.namespace.as_ref(),
+        Consumes::Imported(i) => i.alias.as_ref().or(i.import.as_ref()),
+    });
+    let exposes = cap.exposes.iter().filter_map(expose_namespace);
+    let binds = binds.iter().filter_map(|b| b.namespace.as_ref());
+    for ns in consumes.chain(exposes).chain(binds) {
+        if let Some(first) = seen.get(ns.value.as_str()) {
+            diags.push(
+                Diagnostic::new(Code::DuplicateNamespace, ns.span, format!("namespace `{}` is declared twice", ns.value))
+                    .label("second declaration")
+                    .related(*first, "first declared here")
+                    .hint("every consumes, expose and bind needs its own namespace; `call` finds adapters by it"),
+            );
+        } else {
+            seen.insert(&ns.value, ns.span);
+        }
+    }
+}
+
+pub fn expose_namespace(e: &Expose) -> Option<&Spanned<String>> {
+    match e {
+        Expose::Rest(r) => r.namespace.as_ref(),
+        Expose::Mcp(m) => m.namespace.as_ref(),
+        Expose::Skill(s) => s.namespace.as_ref(),
+        Expose::Other { namespace, .. } => namespace.as_ref(),
+    }
+}
+
+fn consumed_operations(cap: &Capability, diags: &mut Vec<Diagnostic>) {
+    for c in &cap.consumes {
+        let Consumes::Http(http) = c else { continue };
+        let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+        for op in http.resources.iter().flat_map(|r| &r.operations) {
+            let Some(name) = &op.name else { continue };
+            if let Some(first) = seen.get(name.value.as_str()) {
+                diags.push(
+                    Diagnostic::new(Code::DuplicateOperation, name.span, format!("operation `{}` is declared twice in `{}`", name.value, http.namespace.as_ref().map_or("", |n| n.as_str())))
+                        .label("second declaration")
+                        .related(*first, "first declared here")
+                        .hint("`call` finds operations by name across all resources of a namespace; rename one"),
+                );
+            } else {
+                seen.insert(&name.value, name.span);
+            }
+        }
+    }
+}
+
+/// Resolves `call: ns.op` against the consumes.
+pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<(usize, usize, &'c HttpConsumes, &'c ConsumedOperation), Diagnostic> {
+    let Some((ns, op)) = call.value.split_once('.').filter(|(ns, op)| !ns.is_empty() && !op.is_empty()) else {
+        let tool = cap.exposes.iter().find_map(|e| match e {
+            Expose::Mcp(m) => m.tools.iter().find(|t| t.name.as_ref().is_some_and(|n| n.value == call.value)),
+            _ => None,
+        });
+        if let Some(tool) = tool {
+            let d = Diagnostic::new(Code::CallSyntax, call.span, format!("`call: {}` names an MCP tool, not a consumed operation", call.value))
+                .label("expected `namespace.operation`");
+            return Err(match &tool.invocation.call {
+                Some(target) => d.hint(format!("call what the tool calls: `call: {}`", target.value)),
+                None => d.related(tool.span, "this tool has no `call` either, so there is nothing to forward to").hint(format!("known operations: {}", known_calls(cap))),
+            });
+        }
+        return Err(Diagnostic::new(Code::CallSyntax, call.span, format!("`call: {}` is not of the form `namespace.operation`", call.value))
+            .label("expected `namespace.operation`")
+            .hint(format!("known operations: {}", known_calls(cap))));
+    };
+    let https: Vec<(usize, &HttpConsumes)> = cap
+        .consumes
+        .iter()
+        .filter_map(|c| match c {
+            Consumes::Http(h) => Some(h),
+            Consumes::Imported(_) => None,
+        })
+        .enumerate()
+        .collect();
+    let Some(&(ci, http)) = https.iter().find(|(_, h)| h.namespace.as_ref().is_some_and(|n| n.value == ns)) else {
+        let imported = cap.consumes.iter().any(|c| matches!(c, Consumes::Imported(i) if i.alias.as_ref().or(i.import.as_ref()).is_some_and(|n| n.value == ns)));
+        let names: Vec<String> = https.iter().filter_map(|(_, h)| h.namespace.as_ref().map(|n| format!("`{}`", n.value))).collect();
+        return Err(Diagnostic::new(Code::UnknownNamespace, call.span, format!("`call` refers to namespace `{ns}`, which no consumes declares"))
+            .label(if imported { "imported namespace" } else { "unknown namespace" })
+            .hint(if names.is_empty() { "declare a `consumes` entry with this namespace".to_owned() } else { format!("declared namespaces: {}", names.join(", ")) }));
+    };
+    let ops: Vec<&ConsumedOperation> = http.resources.iter().flat_map(|r| &r.operations).collect();
+    match ops.iter().position(|o| o.name.as_ref().is_some_and(|n| n.value == op)) {
+        Some(oi) => Ok((ci, oi, http, ops[oi])),
+        None => {
+            let close: Vec<String> = ops
+                .iter()
+                .filter_map(|o| o.name.as_ref())
+                .map(|n| format!("`{}`", n.value))
+                .collect();
+            Err(Diagnostic::new(Code::UnknownOperation, call.span, format!("namespace `{ns}` has no operation `{op}`"))
+                .label("unknown operation")
+                .hint(if close.is_empty() { format!("`{ns}` declares no operations") } else { format!("operations of `{ns}`: {}", abbreviate(&close)) }))
+        }
+    }
+}
+
+fn known_calls(cap: &Capability) -> String {
+    let calls: Vec<String> = cap
+        .consumes
+        .iter()
+        .filter_map(|c| match c {
+            Consumes::Http(h) => Some(h),
+            Consumes::Imported(_) => None,
+        })
+        .flat_map(|h| {
+            let ns = h.namespace.as_ref().map_or("", |n| n.as_str());
+            h.resources.iter().flat_map(|r| &r.operations).filter_map(move |o| Some(format!("`{ns}.{}`", o.name.as_ref()?.value)))
+        })
+        .collect();
+    abbreviate(&calls)
+}
+
+fn abbreviate(names: &[String]) -> String {
+    const SHOWN: usize = 8;
+    if names.len() <= SHOWN {
+        names.join(", ")
+    } else {
+        format!("{}, and {} more", names[..SHOWN].join(", "), names.len() - SHOWN)
+    }
+}
+
+fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
+    for e in &cap.exposes {
+        let invocations: Vec<&Invocation> = match e {
+            Expose::Rest(r) => r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation).collect(),
+            Expose::Mcp(m) => {
+                tools(m, diags);
+                m.tools.iter().map(|t| &t.invocation).collect()
+            }
+            _ => Vec::new(),
+        };
+        for call in invocations.iter().filter_map(|i| i.call.as_ref()) {
+            match resolve_call(cap, call) {
+                // The import itself is reported as unsupported; its calls would only repeat that.
+                Err(d) if d.code == Code::UnknownNamespace && calls_imported(cap, call) => {}
+                Err(d) => diags.push(d),
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+fn calls_imported(cap: &Capability, call: &Spanned<String>) -> bool {
+    let ns = call.value.split_once('.').map_or("", |(ns, _)| ns);
+    cap.consumes.iter().any(|c| matches!(c, Consumes::Imported(i) if i.alias.as_ref().or(i.import.as_ref()).is_some_and(|n| n.value == ns)))
+}
+
+fn tools(mcp: &McpExpose, diags: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+    for tool in &mcp.tools {
+        let Some(name) = &tool.name else {
+            diags.push(Diagnostic::new(Code::MissingKey, tool.span, "an MCP tool has no `name`").label("`name` missing here"));
+            continue;
+        };
+        if let Some(first) = seen.get(name.value.as_str()) {
+            diags.push(
+                Diagnostic::new(Code::DuplicateTool, name.span, format!("tool `{}` is declared twice", name.value))
+                    .label("second declaration")
+                    .related(*first, "first declared here")
+                    .hint("MCP clients address tools by name; rename one"),
+            );
+        } else {
+            seen.insert(&name.value, name.span);
+        }
+        let len = name.value.chars().count();
+        if len > MAX_TOOL_NAME {
+            diags.push(
+                Diagnostic::new(Code::ToolNameTooLong, name.span, format!("tool name is {len} characters long; MCP clients accept at most {MAX_TOOL_NAME}"))
+                    .label("too long for some MCP clients")
+                    .hint("shorten the name; it is served as written"),
+            );
+        }
+    }
+}
+
+/// Features of alpha2 this compiler does not generate code for yet (DESIGN §3.12).
+fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
+    let mut report = |span: Span, feature: &str, hint: &str| {
+        diags.push(
+            Diagnostic::new(Code::Unsupported, span, format!("{feature} is not supported by this compiler yet"))
+                .label("not compiled")
+                .hint(hint.to_owned()),
+        );
+    };
+    for a in &cap.aggregates {
+        report(a.span, "`aggregates`", "call the consumed operations directly with `call: namespace.operation`");
+    }
+    for c in &cap.consumes {
+        match c {
+            Consumes::Imported(i) => report(i.span, "an imported consumes (`location`/`import`)", "inline the consumed API under `capability.consumes`"),
+            Consumes::Http(h) => {
+                if let Some(kind) = &h.kind
+                    && kind.value != "http"
+                {
+                    report(kind.span, &format!("consumes of type `{}`", kind.value), "only `type: http` consumes are compiled");
+                }
+                for op in h.resources.iter().flat_map(|r| &r.operations) {
+                    if let Some(f) = &op.output_raw_format
+                        && !matches!(f.value.as_str(), "json" | "text" | "binary")
+                    {
+                        report(f.span, &format!("`outputRawFormat: {}`", f.value), "use `json`; other formats are passed through only as `text` or `binary`");
+                    }
+                }
+            }
+        }
+    }
+    for e in &cap.exposes {
+        match e {
+            Expose::Rest(r) => {
+                for res in &r.resources {
+                    if let Some(span) = res.forward {
+                        report(span, "`forward`", "declare the operations to proxy with `call`");
+                    }
+                    for op in &res.operations {
+                        invocation_features(&op.invocation, op.span, &mut report);
+                    }
+                }
+            }
+            Expose::Mcp(m) => {
+                for r in &m.resources {
+                    report(r.span, "MCP `resources`", "expose the data through a tool instead");
+                }
+                for p in &m.prompts {
+                    report(p.span, "MCP `prompts`", "remove the prompt; tools are compiled");
+                }
+                for t in &m.tools {
+                    invocation_features(&t.invocation, t.span, &mut report);
+                }
+            }
+            Expose::Skill(s) => report(s.kind.span, "a `skill` expose", "expose the operations through `rest` or `mcp`"),
+            Expose::Other { kind, .. } => report(kind.span, &format!("an expose of type `{}`", kind.value), "only `rest` and `mcp` exposes are compiled"),
+        }
+    }
+}
+
+fn invocation_features(inv: &Invocation, owner: Span, report: &mut impl FnMut(Span, &str, &str)) {
+    if let Some(step) = inv.steps.first() {
+        report(step.span, "orchestration `steps`", "call one consumed operation with `call`; multi-step flows are not compiled yet");
+    }
+    if let Some(span) = inv.mappings {
+        report(span, "orchestration `mappings`", "use `outputParameters` with a `mapping`");
+    }
+    if let Some(r) = &inv.reference {
+        report(r.span, "`ref` to an aggregate function", "call the consumed operation directly with `call`");
+    }
+    if inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() {
+        if inv.output_parameters.iter().any(|o| o.value.is_some()) {
+            report(owner, "a mock operation (outputs with `value` and no `call`)", "add `call: namespace.operation`");
+        }
+    }
+}
+
+/// Every `{{VAR}}` that names a secret must be declared in a bind (warning: the engine reads the
+/// environment variable of that name anyway).
+fn secrets(cap: &Capability, binds: &[&Bind], diags: &mut Vec<Diagnostic>) {
+    let declared = |var: &str| binds.iter().any(|b| b.keys.iter().any(|(k, _)| k.value == var));
+    let mut places: Vec<&Spanned<String>> = Vec::new();
+    for c in &cap.consumes {
+        let Consumes::Http(h) = c else { continue };
+        places.extend(h.base_uri.iter());
+        if let Some(a) = &h.authentication {
+            places.extend(a.fields.iter().map(|(_, v)| v));
+        }
+    }
+    for e in &cap.exposes {
+        let auth = match e {
+            Expose::Rest(r) => r.authentication.as_ref(),
+            Expose::Mcp(m) => m.authentication.as_ref(),
+            _ => None,
+        };
+        if let Some(a) = auth {
+            places.extend(a.fields.iter().map(|(_, v)| v));
+        }
+    }
+    for place in places {
+        for var in crate::ir::template::secret_refs(&place.value) {
+            if !declared(var) {
+                diags.push(
+                    Diagnostic::new(Code::UndeclaredSecret, place.span, format!("secret `{var}` is not declared in `binds`"))
+                        .label("read from the environment variable of the same name")
+                        .hint(format!("declare it: `binds: [{{namespace: env, keys: {{{var}: {var}}}}}]`")),
+                );
+            }
+        }
+    }
+}

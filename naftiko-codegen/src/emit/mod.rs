@@ -1,0 +1,1 @@
+//! Emitters: IR → Rust source, OpenAPI and crate files.

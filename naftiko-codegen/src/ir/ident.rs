@@ -1,0 +1,144 @@
+//! Rust identifiers from arbitrary spec names: deterministic, always valid, never silently equal.
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that may be written as raw identifiers (`r#type`).
+const RAW_OK: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct",
+    "trait", "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "gen",
+    "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
+];
+/// Keywords that cannot be raw identifiers.
+const NEVER: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// ASCII words of `name`: punctuation becomes a word break, non-ASCII letters become `uXXXX`.
+fn words(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if c.is_ascii() {
+            out.push('_');
+        } else {
+            out.push_str(&format!("_u{:04x}_", c as u32));
+        }
+    }
+    out
+}
+
+fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
+    if ident.is_empty() {
+        ident = fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, digit_prefix);
+    }
+    if NEVER.contains(&ident.as_str()) {
+        ident.push('_');
+    } else if RAW_OK.contains(&ident.as_str()) {
+        ident.insert_str(0, "r#");
+    }
+    ident
+}
+
+/// `snake_case` identifier for fields, functions and modules.
+pub fn snake(name: &str) -> String {
+    finish(words(name).to_snake_case(), "value", "_")
+}
+
+/// `UpperCamelCase` identifier for types.
+pub fn camel(name: &str) -> String {
+    finish(words(name).to_upper_camel_case(), "Value", "T")
+}
+
+/// Cargo package name: lowercase ASCII letters, digits and `-`.
+pub fn crate_name(stem: &str) -> String {
+    let s = snake(stem).trim_start_matches("r#").trim_start_matches('_').replace('_', "-");
+    if s.is_empty() { "capability".to_owned() } else { s }
+}
+
+/// Whether two spec names denote the same thing across `-`, `_` and case (`{snapshot-id}` binds
+/// `snapshot_id`, `{pet-id}` binds `petId`). Callers try an exact match first.
+pub fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.chars().filter(|c| !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect::<String>();
+    a == b || (!a.is_empty() && norm(a) == norm(b))
+}
+
+/// Hands out identifiers in one scope, renaming later ones that collide.
+#[derive(Default)]
+pub struct Scope {
+    taken: BTreeMap<String, String>,
+}
+
+/// An identifier given out by a [`Scope`], with the name it collided with when it had to be renamed.
+pub struct Named {
+    pub ident: String,
+    pub collided_with: Option<String>,
+}
+
+impl Scope {
+    /// Reserves names the generated code itself uses in this scope.
+    pub fn reserve(&mut self, idents: &[&str]) {
+        for ident in idents {
+            self.taken.insert((*ident).to_owned(), format!("(generated `{ident}`)"));
+        }
+    }
+
+    pub fn name(&mut self, ident: String, original: &str) -> Named {
+        if !self.taken.contains_key(&ident) {
+            self.taken.insert(ident.clone(), original.to_owned());
+            return Named { ident, collided_with: None };
+        }
+        let other = self.taken[&ident].clone();
+        let base = ident.trim_start_matches("r#").to_owned();
+        let renamed = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|candidate| !self.taken.contains_key(candidate))
+            .unwrap_or(base);
+        self.taken.insert(renamed.clone(), original.to_owned());
+        Named { ident: renamed, collided_with: Some(other) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hazards_become_valid_identifiers() {
+        assert_eq!(snake("$select"), "select");
+        assert_eq!(snake("@odata.type"), "odata_type");
+        assert_eq!(snake("mrap_name+"), "mrap_name");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("2fa"), "_2fa");
+        assert_eq!(snake("If-Match"), "if_match");
+        assert_eq!(snake("café"), "caf_u00e9");
+        assert_eq!(snake("—"), "u2014");
+        assert_eq!(snake(""), "value");
+        assert_eq!(camel("listsnapshots"), "Listsnapshots");
+        assert_eq!(camel("2fa codes"), "T2faCodes");
+        assert_eq!(camel("Self"), "Self_");
+        assert_eq!(crate_name("instance-snapshots"), "instance-snapshots");
+        assert_eq!(crate_name("My Spec.v2"), "my-spec-v2");
+    }
+
+    #[test]
+    fn scope_renames_collisions_deterministically() {
+        let mut scope = Scope::default();
+        assert!(scope.name(snake("select"), "select").collided_with.is_none());
+        let second = scope.name(snake("$select"), "$select");
+        assert_eq!(second.ident, "select_2");
+        assert_eq!(second.collided_with.as_deref(), Some("select"));
+    }
+
+    #[test]
+    fn names_match_across_dash_and_underscore() {
+        assert!(same_name("snapshot-id", "snapshot_id"));
+        assert!(same_name("pet-id", "petId"));
+        assert!(!same_name("snapshot-id", "snapshot"));
+    }
+}

@@ -1,0 +1,485 @@
+//! The lowered capability: every name decided, every reference resolved. Emitters read only this.
+
+use serde::Serialize;
+
+/// One spec, ready to emit.
+#[derive(Clone, Debug, Serialize)]
+pub struct Capability {
+    /// Cargo package name (from the spec's file stem), e.g. `instance-snapshots`.
+    pub crate_name: String,
+    /// Rust module/crate identifier, e.g. `instance_snapshots`.
+    pub module: String,
+    /// The spec path as given, for "@generated from" headers.
+    pub source: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    /// Every secret any adapter uses, once.
+    pub secrets: Vec<Secret>,
+    pub consumes: Vec<Consumed>,
+    pub rest: Vec<RestSurface>,
+    pub mcp: Vec<McpSurface>,
+}
+
+/// A bind variable and where its value comes from at run time.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Secret {
+    /// The variable as written in `{{…}}`, e.g. `SCALEWAY_API_KEY`.
+    pub var: String,
+    /// Rust field name in the generated `Secrets` struct.
+    pub field: String,
+    pub source: SecretSource,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SecretSource {
+    /// Environment variable of that name.
+    Env { name: String },
+    /// Key in a JSON/YAML file (`location: file://…`).
+    File { location: String, key: String },
+}
+
+/// A consumed HTTP API (one `consumes` entry).
+#[derive(Clone, Debug, Serialize)]
+pub struct Consumed {
+    pub namespace: String,
+    /// Module holding this API's client, e.g. `instance_snapshots`.
+    pub module: String,
+    pub description: Option<String>,
+    pub base_uri: BaseUri,
+    pub auth: Option<ClientAuth>,
+    /// Adapter-level parameters with fixed values, sent on every request.
+    pub fixed: Vec<FixedParam>,
+    pub operations: Vec<ConsumedOp>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BaseUri {
+    /// A complete URL; the client still accepts an override.
+    Fixed { url: String },
+    /// A URL with `{var}` parts filled from secrets or configuration at run time.
+    Templated { template: Template },
+    /// Empty in the spec: the user supplies it (`--upstream`, `Client::new`).
+    Runtime,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientAuth {
+    ApiKey { placement: Placement, name: String, value: Template },
+    Bearer { token: Template },
+    Basic { username: Template, password: Template },
+    Digest { username: Template, password: Template },
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Placement {
+    Header,
+    Query,
+    Cookie,
+}
+
+/// A string built from literal text, secrets and inputs (`"Bearer {{env.TOKEN}}"`).
+#[derive(Clone, Debug, Serialize, PartialEq, Default)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum TemplatePart {
+    Literal(String),
+    Secret(String),
+    /// A parameter of the same operation, by index into its `params`.
+    Param(usize),
+}
+
+impl Template {
+    pub fn literal(text: impl Into<String>) -> Self {
+        Template { parts: vec![TemplatePart::Literal(text.into())] }
+    }
+
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            TemplatePart::Secret(var) => Some(var.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn as_literal(&self) -> Option<&str> {
+        match self.parts.as_slice() {
+            [] => Some(""),
+            [TemplatePart::Literal(s)] => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FixedParam {
+    pub name: String,
+    pub location: Placement,
+    pub value: Template,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Head,
+    Options,
+}
+
+impl Method {
+    pub fn parse(text: &str) -> Option<Method> {
+        Some(match text.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            "HEAD" => Method::Head,
+            "OPTIONS" => Method::Options,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+            Method::Options => "OPTIONS",
+        }
+    }
+
+    /// Safe to repeat: the default for retries when the spec gives no hint.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+
+    /// Methods whose request body servers ignore (DESIGN §3.9).
+    pub fn ignores_body(self) -> bool {
+        matches!(self, Method::Get | Method::Delete | Method::Head | Method::Options)
+    }
+}
+
+/// One consumed operation: a client method and a `Handlers` method.
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumedOp {
+    /// The operation name as written, e.g. `listsnapshots`.
+    pub name: String,
+    /// Client and handler method name.
+    pub method_name: String,
+    /// Parameter struct name, e.g. `ListsnapshotsParams`.
+    pub params_type: String,
+    pub method: Method,
+    pub path: Vec<PathPart>,
+    /// The path as written, for docs.
+    pub path_template: String,
+    pub summary: Option<String>,
+    pub params: Vec<Param>,
+    pub body: RequestBody,
+    pub response: ResponseFormat,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum PathPart {
+    Literal(String),
+    /// Index into the operation's `params`.
+    Param(usize),
+}
+
+/// A caller-supplied parameter of a consumed operation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Param {
+    /// The name on the wire, exactly as written.
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    pub location: ParamLocation,
+    pub ty: ParamType,
+    pub required: bool,
+    pub description: Option<String>,
+    /// A fixed value from the spec: the field is not offered to callers.
+    pub fixed: Option<Template>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+    /// A field of the JSON request body.
+    BodyField,
+    /// The whole JSON request body.
+    Body,
+    /// Only used inside a body template or another parameter's value.
+    Template,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    /// Array of strings; repeated keys in a query.
+    Array,
+    /// Any JSON value.
+    Object,
+}
+
+impl ParamType {
+    pub fn parse(text: &str) -> Option<ParamType> {
+        Some(match text {
+            "string" => ParamType::String,
+            "integer" => ParamType::Integer,
+            "number" => ParamType::Number,
+            "boolean" => ParamType::Boolean,
+            "array" => ParamType::Array,
+            "object" => ParamType::Object,
+            _ => return None,
+        })
+    }
+
+    pub fn json_schema_type(self) -> &'static str {
+        match self {
+            ParamType::String => "string",
+            ParamType::Integer => "integer",
+            ParamType::Number => "number",
+            ParamType::Boolean => "boolean",
+            ParamType::Array => "array",
+            ParamType::Object => "object",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RequestBody {
+    None,
+    /// The `body` parameter is the whole JSON body.
+    Whole { param: usize },
+    /// `in: body` parameters other than `body` are fields of one JSON object.
+    Fields { params: Vec<usize> },
+    /// A `body:` template, JSON with placeholders.
+    Template { content_type: String, template: BodyTemplate },
+}
+
+/// A JSON value whose strings may contain placeholders.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum BodyTemplate {
+    /// A JSON value with no placeholders.
+    Json(serde_json::Value),
+    /// A string that is exactly one placeholder: the parameter's JSON value is inserted (typed).
+    Param(usize),
+    /// A string with placeholders inside text.
+    Text(Template),
+    Array(Vec<BodyTemplate>),
+    Object(Vec<(String, BodyTemplate)>),
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ResponseFormat {
+    Json,
+    Text,
+    Binary,
+}
+
+// ---------------------------------------------------------------- exposed surfaces
+
+/// An exposed REST adapter.
+#[derive(Clone, Debug, Serialize)]
+pub struct RestSurface {
+    pub namespace: String,
+    pub port: Option<u16>,
+    pub address: Option<String>,
+    pub description: Option<String>,
+    pub auth: Option<ServerAuth>,
+    /// Distinct path shapes; same-shape paths with other variable names are merged.
+    pub routes: Vec<Route>,
+    pub endpoints: Vec<Endpoint>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Route {
+    /// The path as the first resource wrote it (`/v1/…/{snapshot-id}`).
+    pub template: String,
+    pub segments: Vec<RouteSegment>,
+    /// Endpoints served on this route, one per method.
+    pub endpoints: Vec<usize>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum RouteSegment {
+    Literal(String),
+    /// A variable with its canonical (first written) name.
+    Var(String),
+}
+
+/// One REST operation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Endpoint {
+    pub name: String,
+    /// Generated handler function name.
+    pub fn_name: String,
+    pub method: Method,
+    pub route: usize,
+    /// The path as this operation's resource wrote it (may differ from the merged route's names).
+    pub path: String,
+    pub summary: Option<String>,
+    pub inputs: Vec<Input>,
+    pub action: Action,
+}
+
+/// An exposed MCP adapter.
+#[derive(Clone, Debug, Serialize)]
+pub struct McpSurface {
+    pub namespace: String,
+    pub port: Option<u16>,
+    pub address: Option<String>,
+    pub transport: McpTransport,
+    pub description: Option<String>,
+    pub auth: Option<ServerAuth>,
+    pub tools: Vec<ToolDef>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum McpTransport {
+    Http,
+    Stdio,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ToolDef {
+    pub name: String,
+    pub fn_name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub hints: Hints,
+    pub inputs: Vec<Input>,
+    /// The tool's JSON Schema, decided at generation time.
+    pub input_schema: serde_json::Value,
+    pub action: Action,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, Default, PartialEq, Eq)]
+pub struct Hints {
+    pub read_only: Option<bool>,
+    pub destructive: Option<bool>,
+    pub idempotent: Option<bool>,
+    pub open_world: Option<bool>,
+}
+
+/// Credentials an exposed adapter demands from its callers.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerAuth {
+    Bearer { token: Template },
+    ApiKey { placement: Placement, name: String, value: Template },
+    Basic { username: Template, password: Template },
+}
+
+/// An input of an exposed operation or tool.
+#[derive(Clone, Debug, Serialize)]
+pub struct Input {
+    /// Name on the wire: query key, header, body field or tool argument.
+    pub name: String,
+    pub field: String,
+    pub location: InputLocation,
+    pub ty: ParamType,
+    pub required: bool,
+    pub description: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", content = "index", rename_all = "snake_case")]
+pub enum InputLocation {
+    /// The n-th variable of the route.
+    Path(usize),
+    Query,
+    Header,
+    Cookie,
+    BodyField,
+    Body,
+    /// An MCP tool argument.
+    Argument,
+}
+
+/// What an exposed operation does.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Call a consumed operation with the given arguments, then shape the reply.
+    Call { consumes: usize, operation: usize, bindings: Vec<Binding>, output: Output },
+}
+
+/// Where one consumed parameter gets its value.
+#[derive(Clone, Debug, Serialize)]
+pub struct Binding {
+    /// Index into the consumed operation's `params`.
+    pub param: usize,
+    pub source: Source,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Source {
+    /// Index into the exposed operation's `inputs`.
+    Input(usize),
+    Literal(serde_json::Value),
+    /// A string with inputs and secrets inside (`"prefix-{{x}}"`); `Param` parts index inputs here.
+    Template(Template),
+    /// Nothing: the optional parameter is omitted.
+    Absent,
+}
+
+/// How the upstream reply becomes the exposed reply.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Output {
+    /// `$.`: the upstream body as is.
+    Passthrough,
+    Mapped(Mapping),
+}
+
+/// A JSONPath-shaped projection compiled at generation time.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Mapping {
+    /// Follow a path from the current value (root or array element).
+    Path { path: Vec<PathStep> },
+    /// Build an object from named mappings.
+    Object { properties: Vec<(String, Mapping)> },
+    /// Map every element of the array at `path`.
+    Array { path: Vec<PathStep>, items: Option<Box<Mapping>> },
+    Constant { value: serde_json::Value },
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum PathStep {
+    Field(String),
+    Index(usize),
+    /// `[*]`: every element, collected into an array.
+    Each,
+}

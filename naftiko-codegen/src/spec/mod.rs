@@ -1,0 +1,5 @@
+//! The spec as written: a located YAML tree (`yaml`) read into a lenient model (`model`, `read`).
+
+pub mod model;
+pub mod read;
+pub mod yaml;

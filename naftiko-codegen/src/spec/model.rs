@@ -1,0 +1,278 @@
+//! The alpha2 document as written: every field optional where the real world omits it, every node
+//! located. Meaning is decided later (`check`, `ir`); this layer only records what the author wrote.
+
+use crate::source::{Span, Spanned};
+
+pub type S<T> = Spanned<T>;
+
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub span: Span,
+    pub naftiko: Option<S<String>>,
+    pub info: Option<Info>,
+    pub binds: Vec<Bind>,
+    pub capability: Option<Capability>,
+    /// Root `consumes`: the shared-consumes document form, only usable as an import source.
+    pub consumes: Vec<Consumes>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Info {
+    pub span: Span,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub tags: Vec<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Bind {
+    pub span: Span,
+    pub namespace: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub location: Option<S<String>>,
+    /// `VARIABLE: key-in-source` pairs, in document order.
+    pub keys: Vec<(S<String>, S<String>)>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Capability {
+    pub span: Span,
+    pub binds: Vec<Bind>,
+    pub consumes: Vec<Consumes>,
+    pub exposes: Vec<Expose>,
+    pub aggregates: Vec<Aggregate>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Consumes {
+    Http(HttpConsumes),
+    Imported(ImportedConsumes),
+}
+
+#[derive(Clone, Debug)]
+pub struct ImportedConsumes {
+    pub span: Span,
+    pub location: S<String>,
+    pub import: Option<S<String>>,
+    pub alias: Option<S<String>>,
+    pub description: Option<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HttpConsumes {
+    pub span: Span,
+    pub kind: Option<S<String>>,
+    pub namespace: Option<S<String>>,
+    pub base_uri: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub input_parameters: Vec<ConsumedParameter>,
+    pub authentication: Option<Authentication>,
+    pub resources: Vec<ConsumedResource>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumedResource {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub path: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub input_parameters: Vec<ConsumedParameter>,
+    pub operations: Vec<ConsumedOperation>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConsumedOperation {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub method: Option<S<String>>,
+    /// Real-world extension: a path on the operation overriding its resource's.
+    pub path: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub input_parameters: Vec<ConsumedParameter>,
+    pub output_raw_format: Option<S<String>>,
+    pub output_schema: Option<S<String>>,
+    pub output_parameters: Vec<OutputParameter>,
+    pub body: Option<Body>,
+}
+
+/// A consumed `inputParameters` entry. `type`, `description` and `required` are real-world additions
+/// to the schema that we honour.
+#[derive(Clone, Debug)]
+pub struct ConsumedParameter {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub location: Option<S<String>>,
+    pub value: Option<S<serde_json::Value>>,
+    pub kind: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub required: Option<S<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Body {
+    /// A bare string template, sent as JSON.
+    Raw(S<String>),
+    /// `{type, data}`.
+    Typed { span: Span, kind: S<String>, data: Option<S<serde_json::Value>> },
+}
+
+/// Authentication, kept as its type plus string fields: the variants differ only in which fields
+/// they need, and that is checked during lowering with precise locations.
+#[derive(Clone, Debug)]
+pub struct Authentication {
+    pub span: Span,
+    pub kind: Option<S<String>>,
+    pub fields: Vec<(S<String>, S<String>)>,
+}
+
+impl Authentication {
+    pub fn field(&self, name: &str) -> Option<&S<String>> {
+        self.fields.iter().find(|(k, _)| k.value == name).map(|(_, v)| v)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OutputParameter {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub kind: Option<S<String>>,
+    pub mapping: Option<S<String>>,
+    pub value: Option<S<serde_json::Value>>,
+    pub description: Option<S<String>>,
+    pub properties: Vec<(S<String>, OutputParameter)>,
+    pub items: Option<Box<OutputParameter>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Expose {
+    Rest(RestExpose),
+    Mcp(McpExpose),
+    Skill(SkillExpose),
+    /// `control`, or a type we do not know.
+    Other { span: Span, kind: S<String>, namespace: Option<S<String>> },
+}
+
+#[derive(Clone, Debug)]
+pub struct RestExpose {
+    pub span: Span,
+    pub namespace: Option<S<String>>,
+    pub port: Option<S<i64>>,
+    pub address: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub authentication: Option<Authentication>,
+    pub resources: Vec<ExposedResource>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExposedResource {
+    pub span: Span,
+    pub path: Option<S<String>>,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub input_parameters: Vec<ExposedParameter>,
+    pub operations: Vec<ExposedOperation>,
+    pub forward: Option<Span>,
+}
+
+/// What REST operations and MCP tools share: how they call upstream and what they return.
+#[derive(Clone, Debug, Default)]
+pub struct Invocation {
+    pub call: Option<S<String>>,
+    pub with: Vec<(S<String>, S<serde_json::Value>)>,
+    pub output_parameters: Vec<OutputParameter>,
+    pub steps: Vec<Step>,
+    pub mappings: Option<Span>,
+    pub reference: Option<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExposedOperation {
+    pub span: Span,
+    pub method: Option<S<String>>,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub input_parameters: Vec<ExposedParameter>,
+    pub invocation: Invocation,
+}
+
+#[derive(Clone, Debug)]
+pub struct ExposedParameter {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub location: Option<S<String>>,
+    pub kind: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub required: Option<S<bool>>,
+    pub value: Option<S<serde_json::Value>>,
+    pub pattern: Option<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct McpExpose {
+    pub span: Span,
+    pub namespace: Option<S<String>>,
+    pub port: Option<S<i64>>,
+    pub address: Option<S<String>>,
+    pub transport: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub authentication: Option<Authentication>,
+    pub tools: Vec<Tool>,
+    pub resources: Vec<NamedFeature>,
+    pub prompts: Vec<NamedFeature>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Tool {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub hints: Option<Hints>,
+    pub input_parameters: Vec<ExposedParameter>,
+    /// A JSON Schema written inline (real-world extension).
+    pub input_schema: Option<S<serde_json::Value>>,
+    pub invocation: Invocation,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Hints {
+    pub span: Span,
+    pub read_only: Option<S<bool>>,
+    pub destructive: Option<S<bool>>,
+    pub idempotent: Option<S<bool>>,
+    pub open_world: Option<S<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SkillExpose {
+    pub span: Span,
+    pub kind: S<String>,
+    pub namespace: Option<S<String>>,
+}
+
+/// Orchestration step (`call`, `lookup`, `script`); recorded so its use can be reported precisely.
+#[derive(Clone, Debug)]
+pub struct Step {
+    pub span: Span,
+    pub kind: Option<S<String>>,
+    pub name: Option<S<String>>,
+    pub call: Option<S<String>>,
+}
+
+/// An aggregate, MCP resource or prompt: recorded by name and place only, not compiled yet.
+#[derive(Clone, Debug)]
+pub struct NamedFeature {
+    pub span: Span,
+    pub name: Option<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Aggregate {
+    pub span: Span,
+    pub namespace: Option<S<String>>,
+    pub functions: Vec<NamedFeature>,
+}
