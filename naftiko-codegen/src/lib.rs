@@ -8,12 +8,14 @@
 pub mod check;
 pub mod emit;
 pub mod ir;
+pub mod output;
 pub mod source;
 pub mod spec;
 
 use std::path::Path;
 
 pub use check::diagnostic::{Code, Diagnostic, Severity};
+pub use emit::crate_files::{CrateOptions, GeneratedCrate, GeneratedFile, RuntimeDependency, generate_crate as generate};
 pub use source::SourceMap;
 
 /// The result of loading one spec: the files read, every diagnostic, and the IR when there were no errors.

@@ -1,1 +1,79 @@
-fn main() {}
+//! Repository tasks: `cargo xtask gen [--check]`, `cargo xtask bench`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use naftiko_codegen::CrateOptions;
+use naftiko_codegen::output;
+
+#[derive(Parser)]
+#[command(name = "xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate every crate under generated/ from specs/.
+    Gen {
+        /// Change nothing; fail if generated/ is not what the generator writes.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Time the compiler over a directory of specs (default: the dev corpus), in this build's profile.
+    Bench {
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Repetitions; the best run is reported.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().task {
+        Task::Gen { check } => gen_task(check),
+        Task::Bench { corpus, runs } => bench(corpus, runs),
+    }
+}
+
+fn gen_task(check: bool) -> ExitCode {
+    let root = root();
+    let crates = match output::generate_dir(&root, "specs", &CrateOptions::default()) {
+        Ok(c) => c,
+        Err(diagnostics) => {
+            eprint!("{diagnostics}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = root.join("generated");
+    if check {
+        let stale = output::stale(&crates, &out);
+        if stale.is_empty() {
+            println!("generated/ is up to date ({} crates)", crates.len());
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("generated/ is stale; run `cargo xtask gen`:");
+        for s in stale {
+            eprintln!("  {s}");
+        }
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = output::write(&crates, &out) {
+        eprintln!("error: cannot write generated/: {e}");
+        return ExitCode::FAILURE;
+    }
+    for c in &crates {
+        println!("generated/{} ({} files)", c.name, c.files.len());
+    }
+    ExitCode::SUCCESS
+}
+
+mod bench;
+use bench::bench;

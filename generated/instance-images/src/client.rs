@@ -1,0 +1,1 @@
+//! Typed client for Instance API — Images.

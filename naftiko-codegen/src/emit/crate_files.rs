@@ -1,0 +1,161 @@
+//! The files of a generated crate: `Cargo.toml` and `README.md` from templates, and one formatted
+//! Rust file per emitted module.
+
+use std::path::PathBuf;
+
+use minijinja::{Environment, context};
+use proc_macro2::{Ident, Span};
+use quote::quote;
+
+use crate::emit::{Emitted, emit, format_file};
+use crate::ir::{BaseUri, Capability, SecretSource};
+
+/// How the generated crate depends on `naftiko-runtime`.
+#[derive(Clone, Debug)]
+pub enum RuntimeDependency {
+    /// A path relative to the generated crate's directory.
+    Path(String),
+    /// A crates.io version requirement.
+    Version(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct CrateOptions {
+    pub runtime: RuntimeDependency,
+}
+
+impl Default for CrateOptions {
+    /// The layout of this repository: `generated/<name>/` beside `naftiko-runtime/`.
+    fn default() -> Self {
+        CrateOptions { runtime: RuntimeDependency::Path("../../naftiko-runtime".to_owned()) }
+    }
+}
+
+/// One file of a generated crate, relative to the crate's directory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GeneratedFile {
+    pub path: PathBuf,
+    pub contents: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct GeneratedCrate {
+    pub name: String,
+    pub files: Vec<GeneratedFile>,
+}
+
+/// Generates the whole crate for `cap`. An `Err` is a bug in an emitter (its tokens did not parse).
+pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<GeneratedCrate, String> {
+    let Emitted { docs, modules } = emit(cap);
+    let mut files = vec![
+        GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(cap, options)? },
+        GeneratedFile { path: "README.md".into(), contents: readme(cap)? },
+    ];
+    let module_items = modules.iter().map(|m| {
+        let name = Ident::new(m.name, Span::call_site());
+        let feature = m.feature;
+        quote! {
+            #[cfg(feature = #feature)]
+            pub mod #name;
+            #[cfg(feature = #feature)]
+            pub use #name::*;
+        }
+    });
+    let lib = quote! {
+        #docs
+        #![forbid(unsafe_code)]
+        #(#module_items)*
+    };
+    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: format_file(lib)? });
+    for m in modules {
+        files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents: format_file(m.tokens)? });
+    }
+    Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
+}
+
+fn templates() -> Result<Environment<'static>, String> {
+    let mut env = Environment::new();
+    env.add_template("Cargo.toml", include_str!("../../templates/Cargo.toml.j2")).map_err(|e| e.to_string())?;
+    env.add_template("README.md", include_str!("../../templates/README.md.j2")).map_err(|e| e.to_string())?;
+    Ok(env)
+}
+
+fn render(name: &str, ctx: minijinja::Value) -> Result<String, String> {
+    let env = templates()?;
+    let template = env.get_template(name).map_err(|e| e.to_string())?;
+    template.render(ctx).map_err(|e| format!("template {name}: {e}"))
+}
+
+fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String> {
+    let runtime_dependency = match &options.runtime {
+        RuntimeDependency::Path(p) => format!("{{ path = {}, default-features = false }}", toml_string(p)),
+        RuntimeDependency::Version(v) => format!("{{ version = {}, default-features = false }}", toml_string(v)),
+    };
+    render(
+        "Cargo.toml",
+        context! {
+            source => cap.source.as_str(),
+            crate_name => cap.crate_name.as_str(),
+            description => cap.title.as_str(),
+            runtime_dependency => runtime_dependency,
+        },
+    )
+    .map(|s| s.trim_end().to_owned() + "\n")
+}
+
+fn toml_string(s: &str) -> String {
+    serde_json::Value::from(s).to_string()
+}
+
+fn readme(cap: &Capability) -> Result<String, String> {
+    let consumes: Vec<minijinja::Value> = cap
+        .consumes
+        .iter()
+        .map(|c| {
+            let operations: Vec<minijinja::Value> = c
+                .operations
+                .iter()
+                .map(|op| {
+                    context! {
+                        method => op.method.as_str(),
+                        path => op.path_template.as_str(),
+                        rust => format!("{}()", op.method_name.trim_start_matches("r#")),
+                        summary => op.summary.clone().unwrap_or_default().replace('|', "\\|").replace('\n', " "),
+                    }
+                })
+                .collect();
+            let base_url = match &c.base_uri {
+                BaseUri::Fixed { url } => Some(url.clone()),
+                _ => None,
+            };
+            context! { namespace => c.namespace.as_str(), module => c.module.as_str(), base_url => base_url, operations => operations }
+        })
+        .collect();
+    let first = cap.consumes.first();
+    let example = first.and_then(|c| c.operations.first());
+    let secret_env: Vec<String> = cap
+        .secrets
+        .iter()
+        .map(|s| match &s.source {
+            SecretSource::Env { name } => format!("`{name}`"),
+            SecretSource::File { location, key } => format!("`{key}` from `{location}`"),
+        })
+        .collect();
+    render(
+        "README.md",
+        context! {
+            source => cap.source.as_str(),
+            title => cap.title.as_str(),
+            description => cap.description.as_deref(),
+            crate_name => cap.crate_name.as_str(),
+            module => cap.module.as_str(),
+            single_consumes => cap.consumes.len() == 1 && example.is_some(),
+            example_method => example.map(|o| o.method_name.trim_start_matches("r#").to_owned()),
+            example_params => example.map(|o| o.params_type.clone()),
+            secret_env => if secret_env.is_empty() { "no secrets".to_owned() } else { secret_env.join(", ") },
+            runtime_base_url => first.is_some_and(|c| matches!(c.base_uri, BaseUri::Runtime)),
+            consumes => consumes,
+        },
+    )
+    .map(|s| s.trim_end().to_owned() + "\n")
+}
