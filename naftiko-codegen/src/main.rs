@@ -24,6 +24,21 @@ enum Command {
     },
     /// Print the lowered IR of a spec as JSON.
     Ir { spec: PathBuf },
+    /// Print the OpenAPI 3.1 document of a spec's exposed REST surface.
+    Openapi { spec: PathBuf },
+    /// Generate one crate per spec into DIR/<crate-name>/.
+    Generate {
+        #[arg(required = true)]
+        specs: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Depend on naftiko-runtime at this path (relative to each generated crate) instead of a crates.io version.
+        #[arg(long, value_name = "PATH", conflicts_with = "runtime_version")]
+        runtime_path: Option<String>,
+        /// The naftiko-runtime version requirement to depend on.
+        #[arg(long, value_name = "VERSION", default_value = env!("CARGO_PKG_VERSION"))]
+        runtime_version: String,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -37,6 +52,14 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { specs, format } => check(&specs, format),
         Command::Ir { spec } => ir(&spec),
+        Command::Openapi { spec } => openapi(&spec),
+        Command::Generate { specs, out, runtime_path, runtime_version } => {
+            let runtime = match runtime_path {
+                Some(p) => naftiko_codegen::RuntimeDependency::Path(p),
+                None => naftiko_codegen::RuntimeDependency::Version(runtime_version),
+            };
+            generate(&specs, &out, &naftiko_codegen::CrateOptions { runtime })
+        }
     }
 }
 
@@ -66,23 +89,69 @@ fn check(specs: &[PathBuf], format: Format) -> ExitCode {
     if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-fn ir(spec: &PathBuf) -> ExitCode {
+/// Loads a spec, printing its diagnostics; the IR when it has no errors.
+fn load_reporting(spec: &PathBuf) -> Option<naftiko_codegen::ir::Capability> {
     let loaded = naftiko_codegen::load(spec);
     let color = std::io::stderr().is_terminal();
     for d in &loaded.diagnostics {
         eprintln!("{}\n", d.render(&loaded.sources, color));
     }
-    match &loaded.capability {
-        Some(cap) => match serde_json::to_string_pretty(cap) {
-            Ok(json) => {
-                println!("{json}");
-                ExitCode::SUCCESS
+    loaded.capability
+}
+
+fn print_json(value: &impl serde::Serialize) -> ExitCode {
+    match serde_json::to_string_pretty(value) {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("error: cannot serialize: {err}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn openapi(spec: &PathBuf) -> ExitCode {
+    let Some(cap) = load_reporting(spec) else { return ExitCode::from(1) };
+    match naftiko_codegen::emit::openapi::document(&cap) {
+        Some(doc) => print_json(&doc),
+        None => {
+            eprintln!("error: {} exposes no REST adapter", spec.display());
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn generate(specs: &[PathBuf], out: &std::path::Path, options: &naftiko_codegen::CrateOptions) -> ExitCode {
+    let mut failed = false;
+    let mut crates = Vec::new();
+    for spec in specs {
+        let Some(cap) = load_reporting(spec) else {
+            failed = true;
+            continue;
+        };
+        match naftiko_codegen::generate(&cap, options) {
+            Ok(c) => crates.push(c),
+            Err(e) => {
+                eprintln!("error: {}: {e}", spec.display());
+                failed = true;
             }
-            Err(err) => {
-                eprintln!("error: cannot serialize the IR: {err}");
-                ExitCode::from(1)
-            }
-        },
+        }
+    }
+    if let Err(e) = naftiko_codegen::output::write(&crates, out) {
+        eprintln!("error: cannot write {}: {e}", out.display());
+        return ExitCode::from(1);
+    }
+    for c in &crates {
+        eprintln!("wrote {}", out.join(&c.name).display());
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn ir(spec: &PathBuf) -> ExitCode {
+    match load_reporting(spec) {
+        Some(cap) => print_json(&cap),
         None => ExitCode::from(1),
     }
 }

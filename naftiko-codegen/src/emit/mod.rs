@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod crate_files;
+pub mod openapi;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
