@@ -5,6 +5,7 @@
 //! The CLI, the proc macro, `build.rs` users and `cargo xtask` all call [`load`] / [`load_str`] and
 //! then the emitters; none has logic of its own.
 
+pub mod builder;
 pub mod check;
 pub mod emit;
 pub mod ir;
@@ -14,6 +15,7 @@ pub mod spec;
 
 use std::path::Path;
 
+pub use builder::Builder;
 pub use check::diagnostic::{Code, Diagnostic, Severity};
 pub use emit::crate_files::{CrateOptions, GeneratedCrate, GeneratedFile, RuntimeDependency, generate_crate as generate};
 pub use source::SourceMap;

@@ -1,5 +1,8 @@
-//! naftiko-tests: cross-crate tests and the Scaleway API emulator they run against.
+//! naftiko-tests: cross-crate tests, the Scaleway API emulator they run against, and a harness that
+//! runs generated binaries as real processes.
 
 pub mod emulator;
+pub mod process;
 
 pub use emulator::{EMULATOR_TOKEN, Emulator, EmulatorBuilder, RecordedRequest};
+pub use process::ServerProcess;

@@ -7,7 +7,7 @@ use minijinja::{Environment, context};
 use proc_macro2::{Ident, Span};
 use quote::quote;
 
-use crate::emit::{Emitted, emit, format_file};
+use crate::emit::{Emitted, Layout, binary, emit, format_file};
 use crate::ir::{BaseUri, Capability, SecretSource};
 
 /// How the generated crate depends on `naftiko-runtime`.
@@ -46,7 +46,7 @@ pub struct GeneratedCrate {
 
 /// Generates the whole crate for `cap`. An `Err` is a bug in an emitter (its tokens did not parse).
 pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<GeneratedCrate, String> {
-    let Emitted { docs, modules } = emit(cap);
+    let Emitted { docs, modules, openapi } = emit(cap, Layout::Files);
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(cap, options)? },
         GeneratedFile { path: "README.md".into(), contents: readme(cap)? },
@@ -54,11 +54,11 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
     let module_items = modules.iter().map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let feature = m.feature;
+        let export = m.glob_export.then(|| quote! { #[cfg(feature = #feature)] pub use #name::*; });
         quote! {
             #[cfg(feature = #feature)]
             pub mod #name;
-            #[cfg(feature = #feature)]
-            pub use #name::*;
+            #export
         }
     });
     let lib = quote! {
@@ -70,6 +70,11 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
     for m in modules {
         files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents: format_file(m.tokens)? });
     }
+    if let Some(doc) = openapi {
+        files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
+    }
+    files.push(GeneratedFile { path: "src/main.rs".into(), contents: format_file(binary::main_rs(cap))? });
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
 }
 

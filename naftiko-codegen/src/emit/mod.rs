@@ -4,9 +4,15 @@
 //! gets one file per module; the proc macro and `build.rs` get the same modules inline, so all ways in
 //! produce the same items.
 
+pub mod binary;
 pub mod client;
 pub mod crate_files;
+pub mod handlers;
+pub mod mapping;
+pub mod mcp;
 pub mod openapi;
+pub mod rest;
+pub mod values;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
@@ -21,6 +27,8 @@ pub struct EmittedModule {
     pub feature: &'static str,
     /// The module's items, starting with its `#![doc]`.
     pub tokens: TokenStream,
+    /// Re-exported at the crate root (`pub use client::*`); surfaces stay qualified (`rest::router`).
+    pub glob_export: bool,
 }
 
 /// Everything a spec compiles to, before formatting.
@@ -28,12 +36,35 @@ pub struct Emitted {
     /// Crate-level docs (`#![doc]` attributes).
     pub docs: TokenStream,
     pub modules: Vec<EmittedModule>,
+    /// The OpenAPI document, when the capability exposes REST.
+    pub openapi: Option<String>,
+}
+
+/// Where the REST module finds its OpenAPI document.
+#[derive(Clone, Copy)]
+pub enum Layout {
+    /// A crate on disk: `openapi.json` beside `Cargo.toml`.
+    Files,
+    /// One token stream (macro, build.rs): the document inline.
+    Inline,
 }
 
 /// Emits every surface of `cap`.
-pub fn emit(cap: &Capability) -> Emitted {
-    let modules = vec![EmittedModule { name: "client", feature: "client", tokens: client::emit(cap) }];
-    Emitted { docs: crate_docs(cap), modules }
+pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
+    let openapi_text = openapi::document(cap).map(|d| serde_json::to_string_pretty(&d).unwrap_or_default() + "\n");
+    let openapi = match (layout, &openapi_text) {
+        (Layout::Files, _) => rest::OpenApi::File("../openapi.json"),
+        (Layout::Inline, Some(text)) => rest::OpenApi::Inline(text),
+        (Layout::Inline, None) => rest::OpenApi::Inline("{}"),
+    };
+    let modules = vec![
+        EmittedModule { name: "client", feature: "client", tokens: client::emit(cap), glob_export: true },
+        EmittedModule { name: "handlers", feature: "rest", tokens: handlers::emit(cap), glob_export: true },
+        EmittedModule { name: "rest", feature: "rest", tokens: rest::emit(cap, openapi), glob_export: false },
+        EmittedModule { name: "mcp", feature: "mcp", tokens: mcp::emit(cap), glob_export: false },
+        EmittedModule { name: "server", feature: "server", tokens: binary::emit(cap), glob_export: false },
+    ];
+    Emitted { docs: crate_docs(cap), modules, openapi: openapi_text }
 }
 
 /// The crate's `//!` header: what it is and where it came from.
@@ -48,16 +79,42 @@ fn crate_docs(cap: &Capability) -> TokenStream {
     quote! { #( #![doc = #lines] )* }
 }
 
+/// Which surfaces an inline expansion includes (the client is always there). A checked-in crate has
+/// them all, behind Cargo features.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Surfaces {
+    /// `handlers` and `rest`.
+    pub rest: bool,
+    pub mcp: bool,
+    /// The binary's `server::main`.
+    pub server: bool,
+}
+
+impl Surfaces {
+    pub const ALL: Surfaces = Surfaces { rest: true, mcp: true, server: true };
+    pub const CLIENT: Surfaces = Surfaces { rest: false, mcp: false, server: false };
+
+    fn includes(self, feature: &str) -> bool {
+        match feature {
+            "rest" => self.rest,
+            "mcp" => self.mcp,
+            "server" => self.server,
+            _ => true,
+        }
+    }
+}
+
 /// The whole capability as one token stream of inline modules (what the macro and build.rs emit).
-/// Items are re-exported at the top, as in a checked-in crate.
-pub fn inline_tokens(cap: &Capability) -> TokenStream {
-    let emitted = emit(cap);
-    let modules = emitted.modules.iter().map(|m| {
+/// The client and handlers are re-exported at the top, as in a checked-in crate.
+pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
+    let emitted = emit(cap, Layout::Inline);
+    let modules = emitted.modules.iter().filter(|m| surfaces.includes(m.feature)).map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let tokens = &m.tokens;
+        let export = m.glob_export.then(|| quote! { pub use #name::*; });
         quote! {
             pub mod #name { #tokens }
-            pub use #name::*;
+            #export
         }
     });
     quote! { #(#modules)* }
@@ -66,7 +123,29 @@ pub fn inline_tokens(cap: &Capability) -> TokenStream {
 /// Formats tokens as a Rust file; tokens that do not parse are a bug in an emitter, reported as text.
 pub fn format_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}\n{tokens}"))?;
-    Ok(prettyplease::unparse(&file))
+    Ok(separate_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease puts items on consecutive lines; a blank line after the module docs and after each
+/// item's closing line (at the indentation the next item starts at) makes the files read like
+/// hand-written code.
+fn separate_items(source: &str) -> String {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let ends_item = matches!(line.trim(), "}" | "};") || (line.trim_end().ends_with(';') && (indent(line) == 0 || line.trim_start().starts_with("use ")));
+        let next_starts_item = !next.trim().is_empty() && !matches!(next.trim_start().chars().next(), Some('}' | ')' | ']' | ',' | '.'));
+        let after_docs = line.starts_with("//!") && !next.starts_with("//!");
+        let between_uses = line.trim_start().starts_with("use ") && next.trim_start().starts_with("use ");
+        if after_docs || (ends_item && next_starts_item && indent(line) == indent(next) && !between_uses && !next.trim_start().starts_with("else")) {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// A Rust identifier from an IR name, raw (`r#type`) when the IR decided so.

@@ -941,7 +941,7 @@ impl Lowering<'_> {
                     parts.push(match piece {
                         Piece::Text(t) => TemplatePart::Literal(t.to_owned()),
                         Piece::Ref(r) => match self.secret_ref(r) {
-                            Some(var) => TemplatePart::Secret(self.secret(var, value.span)),
+                            Some(_) => return self.secret_in_with(value.span),
                             None => {
                                 let name = strip_input_prefix(r, &self.expose_namespaces);
                                 match b.reference(name, p, surface) {
@@ -961,13 +961,21 @@ impl Lowering<'_> {
                 None => self.unknown_input(name, value.span, b),
             },
             None => match pieces.as_slice() {
-                [Piece::Ref(r)] => {
-                    let var = self.secret_ref(r).unwrap_or(r);
-                    Source::Template(Template { parts: vec![TemplatePart::Secret(self.secret(var, value.span))] })
-                }
+                [Piece::Ref(_)] => self.secret_in_with(value.span),
                 _ => Source::Literal(Value::String(s.clone())),
             },
         }
+    }
+
+    /// Secrets belong to a consumes' `authentication` or a fixed parameter `value`, where the client
+    /// applies them; exposed adapters never hold them.
+    fn secret_in_with(&mut self, span: Span) -> Source {
+        self.error(
+            Diagnostic::new(Code::Unsupported, span, "a secret inside `with` is not supported by this compiler yet")
+                .label("not compiled")
+                .hint("give the consumed parameter a fixed `value: '{{VAR}}'`, or use the consumes' `authentication`"),
+        );
+        Source::Absent
     }
 
     fn unknown_input(&mut self, name: &str, span: Span, b: &InputBuilder) -> Source {

@@ -1,0 +1,51 @@
+//! Output mappings as Rust expressions: JSONPaths were compiled into step lists by the IR; here they
+//! become calls that walk those fixed steps.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Mapping, PathStep};
+
+fn steps(path: &[PathStep]) -> TokenStream {
+    let steps = path.iter().map(|s| match s {
+        PathStep::Field(name) => quote! { ::naftiko_runtime::mapping::Step::Field(#name) },
+        PathStep::Index(i) => quote! { ::naftiko_runtime::mapping::Step::Index(#i) },
+        PathStep::Each => quote! { ::naftiko_runtime::mapping::Step::Each },
+    });
+    quote! { &[#(#steps),*] }
+}
+
+/// An expression of type `serde_json::Value` computed from `value: &Value`.
+pub fn expression(mapping: &Mapping, value: &TokenStream) -> TokenStream {
+    match mapping {
+        Mapping::Path { path } => {
+            let steps = steps(path);
+            quote! { ::naftiko_runtime::mapping::path(#value, #steps) }
+        }
+        Mapping::Object { properties } => {
+            let inserts = properties.iter().map(|(name, m)| {
+                let e = expression(m, value);
+                quote! { object.insert(::std::string::String::from(#name), #e); }
+            });
+            quote! {{
+                let mut object = ::naftiko_runtime::serde_json::Map::new();
+                #(#inserts)*
+                ::naftiko_runtime::serde_json::Value::Object(object)
+            }}
+        }
+        Mapping::Array { path, items } => {
+            let steps = steps(path);
+            match items {
+                Some(items) => {
+                    let item = expression(items, &quote!(item));
+                    quote! { ::naftiko_runtime::mapping::each(#value, #steps, |item| #item) }
+                }
+                None => quote! { ::naftiko_runtime::mapping::path(#value, #steps) },
+            }
+        }
+        Mapping::Constant { value: constant } => {
+            let json = constant.to_string();
+            quote! { ::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }
+        }
+    }
+}

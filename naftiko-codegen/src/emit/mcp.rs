@@ -1,0 +1,538 @@
+//! The MCP surface: the static tool table (names, schemas decided by the IR, hint annotations), one
+//! function per tool that turns validated arguments into the called operation's parameters through
+//! the resolved `with` bindings, and the server, router and stdio entry points over
+//! `naftiko_runtime::mcp`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::handlers::{calls_doc, client_path};
+use crate::emit::rest::rust_type;
+use crate::emit::{ident, mapping, values};
+use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ServerAuth, Source, ToolDef};
+
+/// The items of the generated crate's `mcp` module.
+pub fn emit(cap: &Capability) -> TokenStream {
+    let Some(mcp) = cap.mcp.first() else {
+        return quote! { #![doc = " This capability exposes no MCP adapter."] };
+    };
+    let doc = module_doc(cap, mcp);
+    let server = server_spec(cap, mcp);
+    let tools = mcp.tools.iter().map(tool_spec);
+    let (options_param, options_arg, options_fn) = options(cap, mcp);
+    let dispatch = dispatch(mcp);
+    let calls = calls_module(cap, mcp);
+    quote! {
+        #(#![doc = #doc])*
+
+        use ::std::sync::Arc;
+        use ::naftiko_runtime::mcp;
+        use ::naftiko_runtime::rest::axum;
+        use super::handlers::Handlers;
+
+        /// What the server tells clients about itself (`initialize`, `server/discover`).
+        pub const SERVER: mcp::ServerSpec = #server;
+
+        /// Every tool, in spec order, with the JSON Schema of its arguments and its hints.
+        pub const TOOLS: &[mcp::ToolSpec] = &[#(#tools),*];
+
+        /// The MCP server calling `handlers`: arguments are checked against each tool's input schema
+        /// before anything is sent upstream.
+        pub fn server<H: Handlers>(handlers: Arc<H>) -> mcp::McpServer<H> {
+            mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>)
+        }
+
+        /// The tools as `tools/list` advertises them.
+        pub fn tools() -> ::std::vec::Vec<mcp::rmcp::model::Tool> {
+            mcp::tools(TOOLS)
+        }
+
+        #options_fn
+
+        /// The Streamable HTTP transport at `/mcp` (stateless, JSON responses), with [`options`].
+        pub fn router<H: Handlers>(handlers: Arc<H> #options_param) -> axum::Router {
+            mcp::router(server(handlers), #options_arg)
+        }
+
+        /// Serves MCP on stdin/stdout until the client disconnects (logs go to stderr).
+        pub async fn serve_stdio<H: Handlers>(handlers: Arc<H>) -> ::core::result::Result<(), mcp::BoxError> {
+            mcp::serve_stdio(server(handlers)).await
+        }
+
+        #dispatch
+
+        #calls
+    }
+}
+
+fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
+    let transport = match mcp.transport {
+        McpTransport::Http => "Streamable HTTP at `/mcp`; stdio too",
+        McpTransport::Stdio => "declared for stdio; Streamable HTTP at `/mcp` too",
+    };
+    let mut doc = vec![format!(" MCP adapter `{}` ({transport}).", mcp.namespace)];
+    if let Some(d) = &mcp.description {
+        doc.push(String::new());
+        doc.extend(d.lines().map(|l| format!(" {}", l.trim_end())));
+    }
+    doc.push(String::new());
+    doc.push(" | Tool | Calls |".to_owned());
+    doc.push(" |---|---|".to_owned());
+    for tool in &mcp.tools {
+        let Action::Call { consumes, operation, .. } = &tool.action;
+        let calls = cap
+            .consumes
+            .get(*consumes)
+            .and_then(|c| c.operations.get(*operation).map(|op| format!("`{} {}` on `{}`", op.method.as_str(), op.path_template, c.namespace)))
+            .unwrap_or_default();
+        doc.push(format!(" | `{}` | {calls} |", tool.name));
+    }
+    doc
+}
+
+/// A raw string literal (`r#"…"#`), so JSON reads as JSON in the generated source.
+fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    match format!("r{hashes}\"{text}\"{hashes}").parse::<proc_macro2::Literal>() {
+        Ok(literal) => quote! { #literal },
+        Err(_) => quote! { #text },
+    }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
+
+fn option_bool(value: Option<bool>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
+
+fn server_spec(cap: &Capability, mcp: &McpSurface) -> TokenStream {
+    // `mcp` is the IR's name for an expose without a namespace: the crate name says more.
+    let name = if mcp.namespace == "mcp" { cap.crate_name.as_str() } else { mcp.namespace.as_str() };
+    let title = option_str(Some(cap.title.as_str()));
+    let instructions = option_str(mcp.description.as_deref());
+    quote! {
+        mcp::ServerSpec {
+            name: #name,
+            title: #title,
+            version: ::core::env!("CARGO_PKG_VERSION"),
+            instructions: #instructions,
+        }
+    }
+}
+
+fn tool_spec(tool: &ToolDef) -> TokenStream {
+    let name = &tool.name;
+    let title = option_str(tool.title.as_deref());
+    let description = option_str(tool.description.as_deref());
+    let schema = raw_string(&tool.input_schema.to_string());
+    let h = tool.hints;
+    let (read_only, destructive, idempotent, open_world) =
+        (option_bool(h.read_only), option_bool(h.destructive), option_bool(h.idempotent), option_bool(h.open_world));
+    quote! {
+        mcp::ToolSpec {
+            name: #name,
+            title: #title,
+            description: #description,
+            input_schema: #schema,
+            output_schema: None,
+            hints: mcp::ToolHints {
+                read_only: #read_only,
+                destructive: #destructive,
+                idempotent: #idempotent,
+                open_world: #open_world,
+            },
+        }
+    }
+}
+
+/// `(router's extra parameter, router's options argument, the `options` function)`.
+fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, TokenStream) {
+    let address = option_str(mcp.address.as_deref());
+    let address_doc = match &mcp.address {
+        Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (all, for `0.0.0.0`), against DNS rebinding."),
+        None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).".to_owned(),
+    };
+    match &mcp.auth {
+        Some(auth) => {
+            let build = server_auth(auth, &cap.secrets);
+            let options_fn = quote! {
+                /// Options of [`router`]: callers must present the credentials the spec's
+                /// `authentication` declares (read from `secrets`).
+                ///
+                #[doc = #address_doc]
+                pub fn options(secrets: &super::client::Secrets) -> mcp::McpOptions {
+                    mcp::McpOptions {
+                        auth: Some(#build),
+                        ..mcp::McpOptions::for_address(#address)
+                    }
+                }
+            };
+            (quote! { , secrets: &super::client::Secrets }, quote! { options(secrets) }, options_fn)
+        }
+        None => {
+            let options_fn = quote! {
+                /// Options of [`router`]. The spec declares no authentication for this adapter.
+                ///
+                #[doc = #address_doc]
+                pub fn options() -> mcp::McpOptions {
+                    mcp::McpOptions::for_address(#address)
+                }
+            };
+            (quote! {}, quote! { options() }, options_fn)
+        }
+    }
+}
+
+/// `name` as a lowercase HTTP header name (RFC 9110 token), which `HeaderName::from_static` accepts.
+/// A spec name that is not one loses the characters no header can carry, so the server still starts
+/// and still demands the secret.
+fn header_name(name: &str) -> String {
+    let token: String = name.to_ascii_lowercase().chars().filter(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(*c)).collect();
+    if token.is_empty() { "x-api-key".to_owned() } else { token }
+}
+
+fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
+    match auth {
+        ServerAuth::Bearer { token } => {
+            let token = values::secret_template(token, secrets);
+            quote! { ::naftiko_runtime::rest::ServerAuth::Bearer { token: #token } }
+        }
+        ServerAuth::ApiKey { placement: Placement::Query, name, value } => {
+            let value = values::secret_template(value, secrets);
+            quote! { ::naftiko_runtime::rest::ServerAuth::ApiKeyQuery { name: ::std::string::String::from(#name), value: #value } }
+        }
+        ServerAuth::ApiKey { name, value, .. } => {
+            let value = values::secret_template(value, secrets);
+            let header = header_name(name);
+            quote! {
+                ::naftiko_runtime::rest::ServerAuth::ApiKeyHeader {
+                    name: ::naftiko_runtime::http::HeaderName::from_static(#header),
+                    value: #value,
+                }
+            }
+        }
+        ServerAuth::Basic { username, password } => {
+            let username = values::secret_template(username, secrets);
+            let password = values::secret_template(password, secrets);
+            quote! { ::naftiko_runtime::rest::ServerAuth::Basic { username: #username, password: #password } }
+        }
+    }
+}
+
+fn dispatch(mcp: &McpSurface) -> TokenStream {
+    let doc = quote! {
+        /// Maps a tool name to the future running it; `None` for a name that is not a tool.
+    };
+    if mcp.tools.is_empty() {
+        return quote! {
+            #doc
+            fn dispatch<H: Handlers>(_handlers: Arc<H>, _tool: &str, _args: mcp::Arguments) -> ::core::option::Option<mcp::ToolFuture> {
+                None
+            }
+        };
+    }
+    let arms = mcp.tools.iter().map(|tool| {
+        let name = &tool.name;
+        let f = ident(&tool.fn_name);
+        quote! { #name => Some(mcp::boxed(calls::#f(handlers, args))), }
+    });
+    quote! {
+        #doc
+        fn dispatch<H: Handlers>(handlers: Arc<H>, tool: &str, args: mcp::Arguments) -> ::core::option::Option<mcp::ToolFuture> {
+            match tool {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The tool functions, in their own module so that tool names never collide with the items above.
+fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
+    if mcp.tools.is_empty() {
+        return quote! {};
+    }
+    let functions = mcp.tools.iter().map(|t| tool_function(cap, t));
+    quote! {
+        /// One function per tool: arguments → the called operation's parameters → `Handlers`.
+        mod calls {
+            use ::std::sync::Arc;
+            use ::naftiko_runtime::mcp;
+            use super::Handlers;
+
+            #(#functions)*
+        }
+    }
+}
+
+fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
+    let Action::Call { consumes, operation, bindings, output } = &tool.action;
+    let Some(consumed) = cap.consumes.get(*consumes) else { return quote! {} };
+    let Some(op) = consumed.operations.get(*operation) else { return quote! {} };
+    let name = ident(&tool.fn_name);
+    let method = ident(&op.method_name);
+    let params_type = ident(&op.params_type);
+    // `client_path` is relative to the crate's top modules; this function is one level deeper.
+    let path = client_path(cap, consumed);
+    let fields = bindings.iter().filter_map(|b| {
+        let param = op.params.get(b.param)?;
+        let field = ident(&param.field);
+        let value = binding_value(b, param, &tool.inputs);
+        Some(quote! { #field: #value, })
+    });
+    let call = quote! { handlers.#method(params).await };
+    let result = match output {
+        Output::Passthrough => quote! { mcp::result(#call) },
+        Output::Mapped(m) => {
+            let shape = mapping::expression(m, &quote!(value));
+            quote! { mcp::result_mapped(#call, |value| #shape) }
+        }
+    };
+    let summary =
+        tool.description.as_deref().or(op.summary.as_deref()).map(|s| format!(" {}", s.lines().next().unwrap_or_default())).unwrap_or_default();
+    let calls = format!(" Tool `{}` →{}", tool.name, calls_doc(consumed, op));
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #[doc = #calls]
+        pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, args: mcp::Arguments) -> mcp::ToolOutcome {
+            let params = super::#path::#params_type {
+                #(#fields)*
+            };
+            Ok(#result)
+        }
+    }
+}
+
+/// Reads one argument as `Option<T>` of the parameter's type (a wrong type is a tool error).
+fn read_argument(input: &Input, ty: ParamType) -> TokenStream {
+    let name = &input.name;
+    let t = rust_type(ty);
+    quote! { args.get::<#t>(#name)? }
+}
+
+fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
+    let optional = match &b.source {
+        Source::Input(i) => match inputs.get(*i) {
+            Some(input) => read_argument(input, param.ty),
+            None => quote! { None },
+        },
+        Source::Literal(v) => values::literal(v, param.ty),
+        Source::Template(t) => {
+            let text = values::input_template(t, |i| {
+                inputs.get(i).map(|input| {
+                    let name = &input.name;
+                    quote! { args.text(#name)? }
+                })
+            });
+            if param.ty == ParamType::String {
+                text
+            } else {
+                let ty = rust_type(param.ty);
+                let name = &param.name;
+                quote! { (#text).map(|text| mcp::parse::<#ty>(#name, &text)).transpose()? }
+            }
+        }
+        Source::Absent => quote! { None },
+    };
+    if param.required {
+        let label = match &b.source {
+            Source::Input(i) => inputs.get(*i).map_or(param.name.as_str(), |input| input.name.as_str()),
+            _ => param.name.as_str(),
+        };
+        quote! { mcp::required(#label, #optional)? }
+    } else {
+        optional
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn load(spec: &str) -> Capability {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(spec);
+        let loaded = crate::load(&path);
+        match loaded.capability {
+            Some(cap) => cap,
+            None => panic!("{spec} does not load:\n{}", loaded.render(false)),
+        }
+    }
+
+    fn emitted(cap: &Capability) -> String {
+        match crate::emit::format_file(emit(cap)) {
+            Ok(text) => text,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    #[test]
+    fn seed_specs_emit_parseable_modules() {
+        for spec in ["instance-snapshots.yaml", "instance-images.yaml"] {
+            let cap = load(spec);
+            let text = emitted(&cap);
+            assert!(syn::parse_file(&text).is_ok(), "{spec}");
+            for tool in &cap.mcp[0].tools {
+                assert!(text.contains(&format!("name: \"{}\"", tool.name)), "{spec}: tool {} missing", tool.name);
+            }
+            assert!(!text.contains("unwrap()"), "{spec}: no unwrap in generated code");
+        }
+    }
+
+    #[test]
+    fn snapshots_tool_table_and_call() {
+        let text = emitted(&load("instance-snapshots.yaml"));
+        assert!(text.contains("name: \"instance-snapshots-mcp\""));
+        assert!(text.contains(r#"pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router"#));
+        assert!(text.contains("read_only: Some(true)"));
+        assert!(text.contains(r#"zone: mcp::required("zone", args.get::<::std::string::String>("zone")?)?"#), "{text}");
+        assert!(text.contains(r#"per_page: args.get::<i64>("per_page")?"#), "{text}");
+        assert!(text.contains(r#""list-snapshots" => Some(mcp::boxed(calls::list_snapshots(handlers, args)))"#), "{text}");
+    }
+
+    /// Literals, templates, a mapped output, a spec-written schema, an address and authentication.
+    const FIXTURE: &str = r#"naftiko: 1.0.0-alpha2
+info:
+  label: Items
+  description: Tools with literals, templates, mappings and authentication.
+binds:
+- namespace: env
+  keys:
+    API_TOKEN: API_TOKEN
+    MCP_TOKEN: MCP_TOKEN
+capability:
+  consumes:
+  - type: http
+    namespace: items
+    baseUri: https://api.example.com
+    resources:
+    - name: items
+      path: /v1/{region}/items
+      operations:
+      - name: listitems
+        method: GET
+        outputRawFormat: json
+        inputParameters:
+        - name: region
+          in: path
+          type: string
+          required: true
+        - name: per_page
+          in: query
+          type: integer
+        - name: page
+          in: query
+          type: integer
+        - name: label
+          in: query
+          type: string
+        - name: tags
+          in: query
+          type: array
+        - name: verbose
+          in: query
+          type: boolean
+    authentication:
+      type: bearer
+      token: '{{env.API_TOKEN}}'
+  exposes:
+  - type: mcp
+    namespace: items-mcp
+    address: 0.0.0.0
+    port: 9091
+    description: Items of a region.
+    authentication:
+      type: bearer
+      token: '{{env.MCP_TOKEN}}'
+    tools:
+    - name: list-item-ids
+      label: List item IDs
+      description: The IDs of a region's items.
+      hints:
+        readOnly: true
+        openWorld: false
+      call: items.listitems
+      with:
+        region: tools.region
+        per_page: 50
+        page: '{{tools.page}}0'
+        label: 'team-{{tools.team}}'
+      inputParameters:
+      - name: region
+        type: string
+        required: true
+      - name: team
+        type: string
+        required: false
+      - name: page
+        type: integer
+        required: false
+      outputParameters:
+      - type: array
+        mapping: $.items[*].id
+    - name: raw-items
+      description: Items, as the API returns them.
+      inputSchema:
+        type: object
+        properties:
+          region: {type: string}
+          tags: {type: array, items: {type: string}}
+          verbose: {type: boolean}
+        required: [region]
+      call: items.listitems
+      with:
+        region: tools.region
+"#;
+
+    #[test]
+    fn bindings_mappings_and_authentication() {
+        let loaded = crate::load_str("items.yaml", FIXTURE);
+        let Some(cap) = loaded.capability.as_ref() else { panic!("{}", loaded.render(false)) };
+        let text = emitted(cap);
+        assert!(syn::parse_file(&text).is_ok());
+        for expected in [
+            "pub fn router<H: Handlers>(\n    handlers: Arc<H>,\n    secrets: &super::client::Secrets,\n) -> axum::Router",
+            "token: secrets.mcp_token.clone()",
+            r#"..mcp::McpOptions::for_address(Some("0.0.0.0"))"#,
+            "per_page: Some(50i64)",
+            r#"args.text("team")"#,
+            r#".map(|text| mcp::parse::<i64>("page", &text))"#,
+            "mcp::result_mapped(",
+            "::naftiko_runtime::mapping::Step::Each",
+            r#"tags: args.get::<::std::vec::Vec<::std::string::String>>("tags")?"#,
+            r#"title: Some("List item IDs")"#,
+            "open_world: Some(false)",
+            // The spec's own schema is advertised as written (plus `type: object`).
+            r##"input_schema: r#"{"type":"object","properties":{"region":{"type":"string"},"tags""##,
+        ] {
+            assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+        }
+    }
+
+    #[test]
+    fn no_mcp_expose_is_one_doc_line() {
+        let mut cap = load("instance-snapshots.yaml");
+        cap.mcp.clear();
+        assert_eq!(emitted(&cap).trim(), "//! This capability exposes no MCP adapter.");
+    }
+
+    #[test]
+    fn header_names_are_tokens() {
+        assert_eq!(header_name("X-Auth-Token"), "x-auth-token");
+        assert_eq!(header_name("X Auth"), "xauth");
+        assert_eq!(header_name(" "), "x-api-key");
+    }
+}

@@ -1,0 +1,241 @@
+//! The REST surface: an axum router whose handlers turn requests into operation parameters through
+//! the resolved `with` bindings, call `Handlers`, and pass the upstream reply through.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::emit::handlers::client_path;
+use crate::emit::{ident, mapping, values};
+use crate::ir::{
+    Action, Binding, Capability, Endpoint, Input, InputLocation, Method, Output, Param, ParamType, Placement, RestSurface,
+    RouteSegment, ServerAuth, Source,
+};
+
+/// Where the OpenAPI document comes from: the checked-in crate's `openapi.json`, or inline text.
+pub enum OpenApi<'a> {
+    File(&'a str),
+    Inline(&'a str),
+}
+
+pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
+    let Some(rest) = cap.rest.first() else {
+        return quote! { #![doc = " This capability exposes no REST adapter."] };
+    };
+    let doc = module_doc(rest);
+    let routes = rest.routes.iter().map(|route| {
+        let path = axum_path(&route.segments);
+        let mut methods = route.endpoints.iter().map(|&e| {
+            let endpoint = &rest.endpoints[e];
+            let f = ident(&endpoint.fn_name);
+            let method = format_ident!("{}", endpoint.method.as_str().to_ascii_lowercase());
+            (method, f)
+        });
+        let first = methods.next().map(|(m, f)| quote! { axum::routing::#m(#f::<H>) });
+        let rest_methods = methods.map(|(m, f)| quote! { .#m(#f::<H>) });
+        quote! { .route(#path, #first #(#rest_methods)*) }
+    });
+    let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, rest, e));
+    let openapi_const = match openapi {
+        OpenApi::File(path) => quote! { pub const OPENAPI_JSON: &str = include_str!(#path); },
+        OpenApi::Inline(text) => quote! { pub const OPENAPI_JSON: &str = #text; },
+    };
+    let (auth_param, auth_arg, auth_doc) = match &rest.auth {
+        Some(auth) => {
+            let build = server_auth(auth, &cap.secrets);
+            (quote! { , secrets: &super::client::Secrets }, quote! { Some(#build) }, " Callers must present the credentials the spec's `authentication` declares (read from `secrets`).")
+        }
+        None => (quote! {}, quote! { None }, " The spec declares no authentication for this adapter."),
+    };
+    let port_doc = rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default();
+    quote! {
+        #(#![doc = #doc])*
+
+        use ::std::sync::Arc;
+        use ::naftiko_runtime::rest::{self as rt, axum};
+        use axum::extract::State;
+        use super::handlers::Handlers;
+
+        /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
+        #openapi_const
+
+        /// The REST router: every exposed operation, plus `GET /openapi.json`.
+        ///
+        #[doc = #auth_doc]
+        #[doc = #port_doc]
+        pub fn router<H: Handlers>(handlers: Arc<H> #auth_param) -> axum::Router {
+            let router = axum::Router::new()
+                #(#routes)*
+                .route("/openapi.json", axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }))
+                .with_state(handlers);
+            rt::finish(router, rt::RestOptions { auth: #auth_arg })
+        }
+
+        #(#handlers)*
+    }
+}
+
+fn module_doc(rest: &RestSurface) -> Vec<String> {
+    let mut doc = vec![format!(" REST adapter `{}`.", rest.namespace)];
+    if let Some(d) = &rest.description {
+        doc.push(String::new());
+        doc.extend(d.lines().map(|l| format!(" {l}")));
+    }
+    doc.push(String::new());
+    doc.push(" | Method | Path | Operation |".to_owned());
+    doc.push(" |---|---|---|".to_owned());
+    for e in &rest.endpoints {
+        doc.push(format!(" | {} | `{}` | `{}` |", e.method.as_str(), e.path, e.name));
+    }
+    doc
+}
+
+/// The axum path of a route; variables take identifier names (the extractor reads them by position).
+fn axum_path(segments: &[RouteSegment]) -> String {
+    let mut path = String::new();
+    for s in segments {
+        path.push('/');
+        match s {
+            RouteSegment::Literal(l) => path.push_str(l),
+            RouteSegment::Var(v) => {
+                path.push('{');
+                path.push_str(crate::ir::ident::snake(v).trim_start_matches("r#"));
+                path.push('}');
+            }
+        }
+    }
+    if path.is_empty() { "/".to_owned() } else { path }
+}
+
+fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
+    match auth {
+        ServerAuth::Bearer { token } => {
+            let token = values::secret_template(token, secrets);
+            quote! { rt::ServerAuth::Bearer { token: #token } }
+        }
+        ServerAuth::ApiKey { placement: Placement::Query, name, value } => {
+            let value = values::secret_template(value, secrets);
+            quote! { rt::ServerAuth::ApiKeyQuery { name: #name.to_owned(), value: #value } }
+        }
+        ServerAuth::ApiKey { name, value, .. } => {
+            let value = values::secret_template(value, secrets);
+            let name = name.to_ascii_lowercase();
+            quote! { rt::ServerAuth::ApiKeyHeader { name: axum::http::HeaderName::from_static(#name), value: #value } }
+        }
+        ServerAuth::Basic { username, password } => {
+            let username = values::secret_template(username, secrets);
+            let password = values::secret_template(password, secrets);
+            quote! { rt::ServerAuth::Basic { username: #username, password: #password } }
+        }
+    }
+}
+
+fn endpoint_handler(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> TokenStream {
+    let Action::Call { consumes, operation, bindings, output } = &e.action;
+    let Some(consumed) = cap.consumes.get(*consumes) else { return quote! {} };
+    let Some(op) = consumed.operations.get(*operation) else { return quote! {} };
+    let name = ident(&e.fn_name);
+    let method_name = ident(&op.method_name);
+    let params_type = ident(&op.params_type);
+    let path = client_path(cap, consumed);
+    let fields = bindings.iter().filter_map(|b| {
+        let param = op.params.get(b.param)?;
+        let field = ident(&param.field);
+        let value = binding_value(b, param, &e.inputs, e.method);
+        Some(quote! { #field: #value, })
+    });
+    let call = quote! { handlers.#method_name(params).await };
+    let reply = match output {
+        Output::Passthrough => quote! { rt::reply(#call) },
+        Output::Mapped(m) => {
+            let shape = mapping::expression(m, &quote!(value));
+            quote! { rt::reply_mapped(#call, |value| #shape) }
+        }
+    };
+    let summary = e.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+    let route = format!(" `{} {}` → `{}.{}`.", e.method.as_str(), e.path, consumed.namespace, op.name);
+    let _ = rest;
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+        #[doc = #route]
+        async fn #name<H: Handlers>(
+            State(handlers): State<Arc<H>>,
+            request: rt::RestRequest,
+        ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+            let params = #path::#params_type {
+                #(#fields)*
+            };
+            Ok(#reply)
+        }
+    }
+}
+
+/// The Rust type of a parameter (without `Option`).
+pub fn rust_type(ty: ParamType) -> TokenStream {
+    match ty {
+        ParamType::String => quote!(::std::string::String),
+        ParamType::Integer => quote!(i64),
+        ParamType::Number => quote!(f64),
+        ParamType::Boolean => quote!(bool),
+        ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
+        ParamType::Object => quote!(::naftiko_runtime::serde_json::Value),
+    }
+}
+
+/// Reads one input as `Option<T>` of the parameter's type (errors become 400 through `?`).
+fn read_input(input: &Input, ty: ParamType, method: Method) -> TokenStream {
+    let name = &input.name;
+    let t = rust_type(ty);
+    match input.location {
+        InputLocation::Path(i) => {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote! { Some(request.path::<#t>(#name, #i)?) }
+        }
+        InputLocation::Query if ty == ParamType::Array => quote! { request.query_all(#name) },
+        InputLocation::Query => quote! { request.query::<#t>(#name)? },
+        InputLocation::Header => quote! { request.header::<#t>(#name)? },
+        InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
+        InputLocation::Body if ty == ParamType::Object => quote! { request.body()? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => {
+            let _ = method;
+            quote! { request.body_field::<#t>(#name)? }
+        }
+    }
+}
+
+fn binding_value(b: &Binding, param: &Param, inputs: &[Input], method: Method) -> TokenStream {
+    let optional = match &b.source {
+        Source::Input(i) => match inputs.get(*i) {
+            Some(input) => read_input(input, param.ty, method),
+            None => quote! { None },
+        },
+        Source::Literal(v) => values::literal(v, param.ty),
+        Source::Template(t) => {
+            let text = values::input_template(t, |i| inputs.get(i).map(|input| read_input(input, ParamType::String, method)));
+            values::convert_text(text, param.ty, &param.name)
+        }
+        Source::Absent => quote! { None },
+    };
+    let input = match &b.source {
+        Source::Input(i) => inputs.get(*i),
+        _ => None,
+    };
+    // A path variable is always there: no `Option` to unwrap.
+    if let (Some(Input { location: InputLocation::Path(i), name, .. }), true) = (input, param.required) {
+        let t = rust_type(param.ty);
+        let i = proc_macro2::Literal::usize_unsuffixed(*i);
+        return quote! { request.path::<#t>(#name, #i)? };
+    }
+    let label = input.map_or(param.name.as_str(), |input| input.name.as_str());
+    wrap_required(optional, param.required, label, &quote!(rt))
+}
+
+/// `Option<T>` expression → the field's type: a required field answers a 400 naming the input when
+/// absent. `rt` is the path of the runtime module whose `required` applies.
+pub fn wrap_required(optional: TokenStream, required: bool, label: &str, rt: &TokenStream) -> TokenStream {
+    if required {
+        quote! { #rt::required(#label, #optional)? }
+    } else {
+        optional
+    }
+}

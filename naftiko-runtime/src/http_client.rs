@@ -1,0 +1,330 @@
+//! [`HttpClient`]: sends [`RequestBuilder`]s with credentials, timeouts and a safe redirect policy.
+
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use http::header::AUTHORIZATION;
+use http::{HeaderValue, StatusCode};
+
+use crate::request::Prepared;
+use crate::{ClientAuth, Error, RequestBuilder, Response, digest};
+
+/// Timeouts of an [`HttpClient`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ClientOptions {
+    /// Time to establish a connection (TCP and TLS). Default 10 s.
+    pub connect_timeout: Duration,
+    /// Time for a whole request, from sending to the last byte of the reply. Default 60 s.
+    pub timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions { connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(60) }
+    }
+}
+
+impl ClientOptions {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+}
+
+/// Installs rustls' `ring` crypto provider as the process default, once. reqwest is built without a
+/// provider of its own (ring builds fast and without cmake); a provider the application installed
+/// first is kept.
+pub fn install_crypto_provider() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Err means another provider is installed already: that one is used.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    });
+}
+
+/// The HTTP client of generated API clients: a `reqwest::Client` (cheap to clone, shares its
+/// connection pool) plus the rules every upstream call follows.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    /// A client that could not be built is reported by every `send`, so that constructors of
+    /// generated clients need not fail.
+    inner: Result<reqwest::Client, Arc<reqwest::Error>>,
+}
+
+impl Default for HttpClient {
+    fn default() -> Self {
+        HttpClient::new()
+    }
+}
+
+impl From<reqwest::Client> for HttpClient {
+    fn from(client: reqwest::Client) -> Self {
+        HttpClient { inner: Ok(client) }
+    }
+}
+
+impl HttpClient {
+    /// A client with the default [`ClientOptions`].
+    pub fn new() -> Self {
+        HttpClient { inner: HttpClient::builder(&ClientOptions::default()).build().map_err(Arc::new) }
+    }
+
+    /// A client with these timeouts.
+    pub fn with_options(options: &ClientOptions) -> Result<Self, Error> {
+        let client = HttpClient::builder(options).build().map_err(|e| Error::Unavailable(Arc::new(e)))?;
+        Ok(HttpClient { inner: Ok(client) })
+    }
+
+    /// The reqwest builder behind [`HttpClient::with_options`], to add a proxy or root certificates
+    /// before `build()` (then `HttpClient::from(client)`). Redirects are followed (up to 10) only within
+    /// the same origin: credentials in custom headers or the query would otherwise reach another host.
+    pub fn builder(options: &ClientOptions) -> reqwest::ClientBuilder {
+        install_crypto_provider();
+        let same_origin = reqwest::redirect::Policy::custom(|attempt| {
+            let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
+            if attempt.previous().len() > 10 {
+                attempt.error("more than 10 redirects")
+            } else if same_origin {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        });
+        reqwest::Client::builder()
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.timeout)
+            .redirect(same_origin)
+            .user_agent(concat!("naftiko-runtime/", env!("CARGO_PKG_VERSION")))
+    }
+
+    /// The underlying reqwest client, if it could be built.
+    pub fn reqwest(&self) -> Option<&reqwest::Client> {
+        self.inner.as_ref().ok()
+    }
+
+    /// Sends `request` with `auth`. An upstream status of 400 or more is `Err(Error::Status)` with the
+    /// whole reply; with digest authentication a `401` challenge is answered once.
+    pub async fn send(&self, request: RequestBuilder, auth: &ClientAuth) -> Result<Response, Error> {
+        let client = self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))?;
+        let prepared = request.prepare(auth)?;
+        let mut response = execute(client, &prepared, None).await?;
+        if response.status == StatusCode::UNAUTHORIZED
+            && let ClientAuth::Digest { username, password } = auth
+            && let Some(challenge) = digest::challenge(&response.headers)
+        {
+            let answer = challenge.authorization(prepared.method.as_str(), &prepared.request_target(), username.expose(), password.expose());
+            let mut answer =
+                HeaderValue::from_str(&answer).map_err(|_| Error::invalid("authentication", "the digest credentials cannot be sent in a header"))?;
+            answer.set_sensitive(true);
+            response = execute(client, &prepared, Some(answer)).await?;
+        }
+        if response.status.as_u16() >= 400 {
+            return Err(Error::Status(Box::new(response)));
+        }
+        Ok(response)
+    }
+}
+
+async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {
+    let mut headers = prepared.headers.clone();
+    if let Some(value) = authorization {
+        headers.insert(AUTHORIZATION, value);
+    }
+    let mut builder = client.request(prepared.method.clone(), prepared.url.clone()).headers(headers);
+    if let Some(body) = &prepared.body {
+        builder = builder.body(body.clone());
+    }
+    let reply = builder.send().await.map_err(Error::from_reqwest)?;
+    let status = reply.status();
+    let headers = reply.headers().clone();
+    let body = reply.bytes().await.map_err(Error::from_reqwest)?;
+    Ok(Response { status, headers, body })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+
+    use md5::Digest as _;
+
+    use super::*;
+    use crate::{Placement, Secret};
+
+    /// A request as the loopback server received it.
+    #[derive(Clone, Debug)]
+    struct Seen {
+        head: String,
+        body: String,
+    }
+
+    impl Seen {
+        fn request_line(&self) -> &str {
+            self.head.lines().next().unwrap_or_default()
+        }
+        fn header(&self, name: &str) -> Option<String> {
+            self.head.lines().skip(1).find_map(|l| {
+                let (k, v) = l.split_once(':')?;
+                k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
+            })
+        }
+    }
+
+    /// Serves `replies` in order, one per connection, and records what it was sent.
+    async fn server(replies: Vec<String>) -> (String, Arc<Mutex<Vec<Seen>>>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        tokio::spawn(async move {
+            for reply in replies {
+                let Ok((mut socket, _)) = listener.accept().await else { return };
+                let mut data = Vec::new();
+                let mut buf = [0u8; 4096];
+                let (head, body) = loop {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break (String::from_utf8_lossy(&data).into_owned(), String::new());
+                    }
+                    data.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&data).into_owned();
+                    if let Some(end) = text.find("\r\n\r\n") {
+                        let head = text[..end].to_owned();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                            .unwrap_or(0);
+                        if data.len() >= end + 4 + length {
+                            break (head, text[end + 4..].to_owned());
+                        }
+                    }
+                };
+                record.lock().unwrap().push(Seen { head, body });
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        (url, seen)
+    }
+
+    fn reply(status: &str, headers: &[&str], body: &str) -> String {
+        let mut out = format!("HTTP/1.1 {status}\r\nconnection: close\r\ncontent-length: {}\r\n", body.len());
+        for h in headers {
+            out.push_str(h);
+            out.push_str("\r\n");
+        }
+        out.push_str("\r\n");
+        out.push_str(body);
+        out
+    }
+
+    #[tokio::test]
+    async fn sends_what_was_built() {
+        let (url, seen) = server(vec![reply("200 OK", &["content-type: application/json"], r#"{"ok":true}"#)]).await;
+        let request = RequestBuilder::new(http::Method::POST, &format!("{url}/base/"))
+            .path("/zones/")
+            .path_param("zone", "a/b")
+            .unwrap()
+            .query("tags", &vec!["x".to_owned(), "y z".to_owned()])
+            .json_body(&serde_json::json!({"name": "n"}));
+        let auth = ClientAuth::api_key(Placement::Header, "X-Auth-Token", Secret::new("tok"));
+        let response = HttpClient::new().send(request, &auth).await.unwrap();
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(response.json::<serde_json::Value>().unwrap(), serde_json::json!({"ok": true}));
+        let seen = seen.lock().unwrap()[0].clone();
+        assert_eq!(seen.request_line(), "POST /base/zones/a%2Fb?tags=x&tags=y%20z HTTP/1.1");
+        assert_eq!(seen.header("x-auth-token").as_deref(), Some("tok"));
+        assert_eq!(seen.header("content-type").as_deref(), Some("application/json"));
+        assert_eq!(seen.body, r#"{"name":"n"}"#);
+    }
+
+    #[tokio::test]
+    async fn error_status_keeps_the_reply() {
+        let (url, _) =
+            server(vec![reply("404 Not Found", &["content-type: application/json"], r#"{"type":"not_found","message":"no such snapshot"}"#)]).await;
+        let err = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url).path("/s"), &ClientAuth::None).await.unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(err.json().unwrap()["type"], "not_found");
+        assert_eq!(err.to_string(), r#"upstream replied 404 Not Found: {"type":"not_found","message":"no such snapshot"}"#);
+    }
+
+    #[tokio::test]
+    async fn answers_a_digest_challenge_once() {
+        let challenge = r#"www-authenticate: Digest realm="api", qop="auth", nonce="abc123", opaque="op""#;
+        let (url, seen) = server(vec![reply("401 Unauthorized", &[challenge], ""), reply("200 OK", &[], "fine")]).await;
+        let auth = ClientAuth::digest(Secret::new("user"), Secret::new("pass"));
+        let request = RequestBuilder::new(http::Method::GET, &url).path("/dir/x").query("q", "1");
+        let response = HttpClient::new().send(request, &auth).await.unwrap();
+        assert_eq!(response.text(), "fine");
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen[0].header("authorization"), None);
+        let answer = seen[1].header("authorization").unwrap();
+        let param = |name: &str| {
+            let start = answer.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+            answer[start..].split('"').next().unwrap().to_owned()
+        };
+        assert_eq!(param("uri"), "/dir/x?q=1");
+        let hex = |s: String| md5::Md5::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let expected =
+            hex(format!("{}:abc123:00000001:{}:auth:{}", hex("user:api:pass".to_owned()), param("cnonce"), hex("GET:/dir/x?q=1".to_owned())));
+        assert_eq!(param("response"), expected);
+    }
+
+    #[tokio::test]
+    async fn digest_gives_up_after_one_retry() {
+        let challenge = r#"www-authenticate: Digest realm="api", nonce="n""#;
+        let (url, seen) = server(vec![reply("401 Unauthorized", &[challenge], ""), reply("401 Unauthorized", &[challenge], "denied")]).await;
+        let auth = ClientAuth::digest(Secret::new("user"), Secret::new("wrong"));
+        let err = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url), &auth).await.unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED));
+        assert_eq!(seen.lock().unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn transport_errors_hide_the_query() {
+        // A port that was free a moment ago: the connection is refused.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        drop(listener);
+        let auth = ClientAuth::api_key(Placement::Query, "apikey", Secret::new("s3cret-key"));
+        let err = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url).path("/p"), &auth).await.unwrap_err();
+        assert!(matches!(err, Error::Connect(_)), "{err:?}");
+        assert!(!err.to_string().contains("s3cret"), "{err}");
+        assert!(!format!("{err:?}").contains("s3cret"), "{err:?}");
+    }
+
+    #[tokio::test]
+    async fn times_out() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        // Accepts and never answers.
+        let hold = tokio::spawn(async move {
+            let conn = listener.accept().await;
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            drop(conn);
+        });
+        let client = HttpClient::with_options(&ClientOptions::default().timeout(Duration::from_millis(200))).unwrap();
+        let err = client.send(RequestBuilder::new(http::Method::GET, &url), &ClientAuth::None).await.unwrap_err();
+        assert!(err.is_timeout(), "{err:?}");
+        hold.abort();
+    }
+
+    #[tokio::test]
+    async fn no_redirect_to_another_origin() {
+        let (other, other_seen) = server(vec![reply("200 OK", &[], "elsewhere")]).await;
+        let location = format!("location: {other}/steal");
+        let (url, _) = server(vec![reply("302 Found", &[&location], "")]).await;
+        let auth = ClientAuth::api_key(Placement::Header, "X-Auth-Token", Secret::new("tok"));
+        let response = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url), &auth).await.unwrap();
+        assert_eq!(response.status, StatusCode::FOUND);
+        assert!(other_seen.lock().unwrap().is_empty());
+    }
+}

@@ -1,0 +1,404 @@
+//! [`RequestBuilder`]: one upstream request, assembled part by part from typed parameters.
+
+use std::fmt;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http::Method;
+use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
+use serde_json::{Map, Value};
+
+use crate::auth::{ClientAuth, Placement};
+use crate::{Error, ParamValue, encode};
+
+/// One request to an upstream API. Generated methods chain its parts in the spec's order; absent
+/// (`None`) values add nothing. Nothing is sent until [`crate::HttpClient::send`].
+#[derive(Clone)]
+pub struct RequestBuilder {
+    method: Method,
+    base_url: String,
+    /// Percent-encoded path, appended to the base URL as text.
+    path: String,
+    /// Percent-encoded `name=value` pairs.
+    query: Vec<String>,
+    headers: HeaderMap,
+    /// Encoded `name=value` cookie pairs.
+    cookies: Vec<String>,
+    body: Body,
+}
+
+#[derive(Clone)]
+enum Body {
+    None,
+    Json(Value),
+    /// `in: body` fields gathered into one object.
+    Fields(Map<String, Value>),
+    /// A rendered `body:` template, encoded according to its content type when sent.
+    Template {
+        content_type: String,
+        value: Value,
+    },
+    Raw {
+        content_type: String,
+        bytes: Bytes,
+    },
+}
+
+/// A request ready to send (and to send again, for a digest challenge).
+pub(crate) struct Prepared {
+    pub method: Method,
+    pub url: reqwest::Url,
+    pub headers: HeaderMap,
+    pub body: Option<Bytes>,
+}
+
+impl Prepared {
+    /// Path and query as sent: the `uri` a digest response signs.
+    pub fn request_target(&self) -> String {
+        match self.url.query() {
+            Some(q) => format!("{}?{q}", self.url.path()),
+            None => self.url.path().to_owned(),
+        }
+    }
+}
+
+impl RequestBuilder {
+    /// A request to `base_url` (scheme, host and an optional path prefix; a trailing `/` is ignored).
+    pub fn new(method: Method, base_url: &str) -> Self {
+        RequestBuilder {
+            method,
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            path: String::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            cookies: Vec::new(),
+            body: Body::None,
+        }
+    }
+
+    /// Literal path text from the spec, appended as written.
+    pub fn path(mut self, literal: &str) -> Self {
+        self.path.push_str(literal);
+        self
+    }
+
+    /// A path value, percent-encoded as exactly one segment (see [`encode::path_segment`] for what is
+    /// rejected); `field` names it in the error.
+    pub fn path_param<V: ParamValue + ?Sized>(mut self, field: &str, value: &V) -> Result<Self, Error> {
+        let text = value.to_text().ok_or_else(|| Error::invalid(field, "a path value is required"))?;
+        let segment = encode::path_segment(&text).map_err(|reason| Error::invalid(field, reason))?;
+        self.path.push_str(&segment);
+        Ok(self)
+    }
+
+    /// A query parameter: nothing when absent, one `name=value` per element for arrays.
+    pub fn query<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        for item in value.to_query_values() {
+            self.query.push(format!("{}={}", encode::component(name), encode::component(&item)));
+        }
+        self
+    }
+
+    /// `name=v1&name=v2…`.
+    pub fn query_all(self, name: &str, values: &[String]) -> Self {
+        self.query(name, values)
+    }
+
+    /// A header: nothing when absent. Values with CR, LF or NUL are rejected (they would end the header
+    /// and start another one).
+    pub fn header<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Result<Self, Error> {
+        let Some(text) = value.to_text() else { return Ok(self) };
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid HTTP header name"))?;
+        let value = header_value(&text).map_err(|reason| Error::invalid(name, reason))?;
+        self.headers.append(header, value);
+        Ok(self)
+    }
+
+    /// A cookie: nothing when absent; the value percent-encoded where a cookie cannot hold a byte.
+    pub fn cookie<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Result<Self, Error> {
+        let Some(text) = value.to_text() else { return Ok(self) };
+        if !is_token(name) {
+            return Err(Error::invalid(name, "not a valid cookie name"));
+        }
+        self.cookies.push(format!("{name}={}", encode::cookie_value(&text)));
+        Ok(self)
+    }
+
+    /// The whole body as JSON: nothing when absent.
+    pub fn json_body<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
+        if let Some(json) = value.to_json() {
+            self.body = Body::Json(json);
+        }
+        self
+    }
+
+    /// One field of a JSON object body: nothing when absent.
+    pub fn body_field<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
+        let Some(json) = value.to_json() else { return self };
+        match &mut self.body {
+            Body::Fields(map) => {
+                map.insert(name.to_owned(), json);
+            }
+            _ => self.body = Body::Fields(Map::from_iter([(name.to_owned(), json)])),
+        }
+        self
+    }
+
+    /// A rendered `body:` template. JSON content types send it as JSON; `x-www-form-urlencoded` sends an
+    /// object's members as form fields; other types send a string as it is and anything else as JSON.
+    pub fn templated_body(mut self, content_type: &str, value: Value) -> Self {
+        self.body = Body::Template { content_type: content_type.to_owned(), value };
+        self
+    }
+
+    /// A body sent as it is.
+    pub fn body(mut self, content_type: &str, bytes: impl Into<Bytes>) -> Self {
+        self.body = Body::Raw { content_type: content_type.to_owned(), bytes: bytes.into() };
+        self
+    }
+
+    /// The URL without credentials: base URL, path and the parameters' query.
+    pub fn url(&self) -> String {
+        join_url(&self.base_url, &self.path, &self.query)
+    }
+
+    /// Applies `auth` and builds the URL: the string is assembled here and parsed once, so nothing
+    /// re-normalises the encoded path (`%2F` stays `%2F`).
+    pub(crate) fn prepare(self, auth: &ClientAuth) -> Result<Prepared, Error> {
+        // Values cannot form a dot segment (each is checked), but two of them side by side in one
+        // segment (`{a}{b}`) could: check the assembled path too.
+        if self.path.split('/').any(encode::is_dot_segment) {
+            return Err(Error::invalid("path", "the path would contain a `.` or `..` segment"));
+        }
+        let mut query = self.query;
+        let mut cookies = self.cookies;
+        let mut headers = self.headers;
+        match auth {
+            ClientAuth::None => {}
+            ClientAuth::ApiKey { placement, name, value } => match placement {
+                Placement::Header => {
+                    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid HTTP header name"))?;
+                    headers.insert(header, secret_header(value.expose())?);
+                }
+                Placement::Query => query.push(format!("{}={}", encode::component(name), encode::component(value.expose()))),
+                Placement::Cookie => cookies.push(format!("{name}={}", encode::cookie_value(value.expose()))),
+            },
+            ClientAuth::Bearer { token } => {
+                headers.insert(AUTHORIZATION, secret_header(&format!("Bearer {}", token.expose()))?);
+            }
+            ClientAuth::Basic { username, password } => {
+                let pair = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", username.expose(), password.expose()));
+                headers.insert(AUTHORIZATION, secret_header(&format!("Basic {pair}"))?);
+            }
+            // Answered when the server challenges (see `HttpClient::send`).
+            ClientAuth::Digest { .. } => {}
+        }
+        if !cookies.is_empty() {
+            let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookie", "not a valid cookie header"))?;
+            headers.insert(COOKIE, value);
+        }
+        let body = match self.body {
+            Body::None => None,
+            Body::Json(value) => Some(("application/json".to_owned(), json_bytes(&value))),
+            Body::Fields(map) => Some(("application/json".to_owned(), json_bytes(&Value::Object(map)))),
+            Body::Template { content_type, value } => {
+                let bytes = template_bytes(&content_type, value);
+                Some((content_type, bytes))
+            }
+            Body::Raw { content_type, bytes } => Some((content_type, bytes)),
+        };
+        let body = match body {
+            Some((content_type, bytes)) => {
+                if !headers.contains_key(CONTENT_TYPE) {
+                    let value = HeaderValue::from_str(&content_type).map_err(|_| Error::invalid("content-type", "not a valid header value"))?;
+                    headers.insert(CONTENT_TYPE, value);
+                }
+                Some(bytes)
+            }
+            None => None,
+        };
+        let url = join_url(&self.base_url, &self.path, &query);
+        let url = reqwest::Url::parse(&url).map_err(|e| Error::invalid("base_url", format!("not a valid URL with this path ({e})")))?;
+        Ok(Prepared { method: self.method, url, headers, body })
+    }
+}
+
+/// Shows where the request goes, not what it carries: values may hold secrets rendered from templates.
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let query: Vec<&str> = self.query.iter().map(|pair| pair.split('=').next().unwrap_or_default()).collect();
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("base_url", &self.base_url)
+            .field("path", &self.path)
+            .field("query", &query)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .finish_non_exhaustive()
+    }
+}
+
+fn join_url(base_url: &str, path: &str, query: &[String]) -> String {
+    let mut url = String::with_capacity(base_url.len() + path.len() + query.iter().map(|q| q.len() + 1).sum::<usize>());
+    url.push_str(base_url);
+    url.push_str(path);
+    for (i, pair) in query.iter().enumerate() {
+        url.push(if i == 0 { '?' } else { '&' });
+        url.push_str(pair);
+    }
+    url
+}
+
+fn header_value(text: &str) -> Result<HeaderValue, &'static str> {
+    if text.contains(['\r', '\n', '\0']) {
+        return Err("a header value must not contain CR, LF or NUL");
+    }
+    HeaderValue::from_bytes(text.as_bytes()).map_err(|_| "not a valid HTTP header value")
+}
+
+/// A credential header, marked sensitive (kept out of `Debug` and of HTTP/2 header compression tables).
+fn secret_header(text: &str) -> Result<HeaderValue, Error> {
+    let mut value = header_value(text).map_err(|reason| Error::invalid("authentication", reason))?;
+    value.set_sensitive(true);
+    Ok(value)
+}
+
+/// RFC 7230 `token`: what a cookie name may be.
+fn is_token(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+fn json_bytes(value: &Value) -> Bytes {
+    Bytes::from(value.to_string())
+}
+
+fn template_bytes(content_type: &str, value: Value) -> Bytes {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let is_json = essence == "application/json" || essence.ends_with("+json");
+    match value {
+        _ if is_json => json_bytes(&value),
+        Value::Object(map) if essence == "application/x-www-form-urlencoded" => {
+            let mut pairs = Vec::new();
+            for (name, value) in &map {
+                for item in value.to_query_values() {
+                    pairs.push(format!("{}={}", encode::component(name), encode::component(&item)));
+                }
+            }
+            Bytes::from(pairs.join("&"))
+        }
+        Value::String(text) => Bytes::from(text),
+        other => json_bytes(&other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url_of(request: RequestBuilder) -> String {
+        request.prepare(&ClientAuth::None).map(|p| p.url.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+    }
+
+    #[test]
+    fn encoded_values_survive_url_parsing() {
+        let request = RequestBuilder::new(Method::GET, "https://api.test/base/")
+            .path("/zones/")
+            .path_param("zone", "a/b?c#d%")
+            .unwrap()
+            .path("/x/")
+            .path_param("id", "...")
+            .unwrap();
+        assert_eq!(url_of(request), "https://api.test/base/zones/a%2Fb%3Fc%23d%25/x/...");
+        let request = RequestBuilder::new(Method::GET, "https://api.test").path("/f/").path_param("name", "%2E%2Ex%2F").unwrap();
+        assert_eq!(url_of(request), "https://api.test/f/%252E%252Ex%252F");
+        let request = RequestBuilder::new(Method::GET, "https://api.test").path("/u/").path_param("name", "zürich 1").unwrap();
+        assert_eq!(url_of(request), "https://api.test/u/z%C3%BCrich%201");
+    }
+
+    /// Why dot segments are rejected: the URL parser collapses them even when percent-encoded.
+    #[test]
+    fn url_parser_collapses_encoded_dot_segments() {
+        assert_eq!(reqwest::Url::parse("https://h.test/a/%2E%2E/b").unwrap().path(), "/b");
+        assert_eq!(reqwest::Url::parse("https://h.test/a/%2e/b").unwrap().path(), "/a/b");
+        assert_eq!(reqwest::Url::parse("https://h.test/a/%2F/b").unwrap().path(), "/a/%2F/b");
+    }
+
+    #[test]
+    fn dot_segments_rejected() {
+        for value in [".", "..", "%2e", "%2E%2e", ".%2E", ""] {
+            let err = RequestBuilder::new(Method::GET, "https://h.test").path("/a/").path_param("id", value).unwrap_err();
+            assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "id"), "{value:?}: {err}");
+        }
+        // Two values side by side in one segment.
+        let request = RequestBuilder::new(Method::GET, "https://h.test").path("/a/").path_param("x", ".a").unwrap();
+        let request = RequestBuilder { path: "/a/.".to_owned(), ..request };
+        assert!(request.prepare(&ClientAuth::None).is_err());
+    }
+
+    #[test]
+    fn query_encoding() {
+        let request = RequestBuilder::new(Method::GET, "https://h.test")
+            .path("/s")
+            .query("name", "a b&c=d")
+            .query("page", &2i64)
+            .query("ratio", &0.5f64)
+            .query("public", &true)
+            .query("absent", &None::<String>)
+            .query("tags", &vec!["x/y".to_owned(), "é".to_owned()])
+            .query_all("ids", &["1".to_owned(), "2".to_owned()]);
+        assert_eq!(url_of(request), "https://h.test/s?name=a%20b%26c%3Dd&page=2&ratio=0.5&public=true&tags=x%2Fy&tags=%C3%A9&ids=1&ids=2");
+    }
+
+    #[test]
+    fn headers_reject_line_breaks() {
+        for value in ["a\r\nX-Evil: 1", "a\nb", "a\rb", "a\0b"] {
+            let err = RequestBuilder::new(Method::GET, "https://h.test").header("X-Note", value).unwrap_err();
+            assert!(matches!(&err, Error::InvalidInput { field, .. } if field == "X-Note"));
+            assert!(!err.to_string().contains("Evil"), "the value is not echoed: {err}");
+        }
+        assert!(RequestBuilder::new(Method::GET, "https://h.test").header("Bad Name", "v").is_err());
+        assert!(RequestBuilder::new(Method::GET, "https://h.test").header("X-Absent", &None::<String>).is_ok());
+    }
+
+    #[test]
+    fn auth_and_cookies() {
+        let request = RequestBuilder::new(Method::GET, "https://h.test").path("/p").cookie("session", "a b;c").unwrap();
+        let auth = ClientAuth::api_key(Placement::Cookie, "key", crate::Secret::new("s3cr;t"));
+        let prepared = request.prepare(&auth).unwrap();
+        assert_eq!(prepared.headers[COOKIE], "session=a%20b%3Bc; key=s3cr%3Bt");
+
+        let request = RequestBuilder::new(Method::GET, "https://h.test").path("/p");
+        let auth = ClientAuth::api_key(Placement::Query, "api key", crate::Secret::new("k&1"));
+        assert_eq!(request.prepare(&auth).unwrap().url.as_str(), "https://h.test/p?api%20key=k%261");
+
+        let request = RequestBuilder::new(Method::GET, "https://h.test").header("Authorization", "from-caller").unwrap();
+        let prepared = request.prepare(&ClientAuth::basic("Aladdin".into(), "open sesame".into())).unwrap();
+        assert_eq!(prepared.headers.get_all(AUTHORIZATION).iter().collect::<Vec<_>>(), ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
+        assert!(prepared.headers[AUTHORIZATION].is_sensitive());
+    }
+
+    #[test]
+    fn bodies() {
+        let body = |r: RequestBuilder| {
+            let p = r.prepare(&ClientAuth::None).unwrap();
+            (p.headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()), p.body.map(|b| String::from_utf8(b.to_vec()).unwrap()))
+        };
+        let base = || RequestBuilder::new(Method::POST, "https://h.test");
+        assert_eq!(body(base().json_body(&serde_json::json!({"a": 1}))), (Some("application/json".into()), Some(r#"{"a":1}"#.into())));
+        assert_eq!(body(base().json_body(&None::<Value>)), (None, None));
+        assert_eq!(
+            body(base().body_field("name", "n").body_field("size", &None::<i64>).body_field("tags", &vec!["t".to_owned()])),
+            (Some("application/json".into()), Some(r#"{"name":"n","tags":["t"]}"#.into()))
+        );
+        assert_eq!(
+            body(base().templated_body("application/x-www-form-urlencoded", serde_json::json!({"q": "a b", "n": 2}))),
+            (Some("application/x-www-form-urlencoded".into()), Some("q=a%20b&n=2".into()))
+        );
+        assert_eq!(body(base().templated_body("text/plain", Value::from("hi"))), (Some("text/plain".into()), Some("hi".into())));
+    }
+
+    #[test]
+    fn debug_hides_values() {
+        let request = RequestBuilder::new(Method::GET, "https://h.test").query("apikey", "s3cret").header("X-Key", "s3cret").unwrap();
+        assert!(!format!("{request:?}").contains("s3cret"));
+    }
+}

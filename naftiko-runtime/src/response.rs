@@ -1,0 +1,46 @@
+//! [`Response`]: an upstream reply, its body kept as bytes.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use http::{HeaderMap, StatusCode};
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+
+/// An upstream reply. The body stays bytes so that an adapter can pass it on without parsing and
+/// re-serializing it; [`Response::json`] parses it for Rust callers.
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Response {
+    /// The body parsed as JSON into `T` (`serde_json::Value` for any JSON).
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
+        serde_json::from_slice(&self.body).map_err(Error::Decode)
+    }
+
+    /// The body as text; bytes that are not UTF-8 become `U+FFFD`.
+    pub fn text(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.body)
+    }
+
+    /// The first value of header `name`, when it is text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The start of the body on one line, for error messages.
+    pub(crate) fn excerpt(&self) -> String {
+        const MAX_CHARS: usize = 200;
+        let text = self.text();
+        let mut out: String = text.chars().take(MAX_CHARS).map(|c| if c.is_control() { ' ' } else { c }).collect();
+        if text.chars().nth(MAX_CHARS).is_some() {
+            out.push('…');
+        }
+        out.trim().to_owned()
+    }
+}

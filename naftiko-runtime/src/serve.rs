@@ -1,0 +1,240 @@
+//! The generated binary: `<name> serve` with REST and MCP listeners, `/healthz`, structured logs
+//! without secrets, fail-fast configuration and graceful shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::IntoResponse;
+use clap::{Parser, Subcommand};
+
+use crate::Upstreams;
+
+/// What a generated binary knows about its spec.
+pub struct App {
+    pub name: &'static str,
+    pub about: &'static str,
+    /// Consumed namespaces, for `--upstream NS=URL`.
+    pub namespaces: &'static [&'static str],
+    /// The REST expose's default address, when the spec has one.
+    pub rest: Option<Listener>,
+    /// The MCP expose's default address (HTTP transport), when the spec has one.
+    pub mcp: Option<Listener>,
+}
+
+/// A default listen address from the spec: its port, and its address or loopback (DESIGN §3.11).
+#[derive(Clone, Copy, Debug)]
+pub struct Listener {
+    pub port: u16,
+    pub address: Option<&'static str>,
+}
+
+impl Listener {
+    fn default_addr(self) -> String {
+        let host = self.address.unwrap_or("127.0.0.1");
+        if host.contains(':') { format!("[{host}]:{}", self.port) } else { format!("{host}:{}", self.port) }
+    }
+}
+
+/// What the binary was asked for, resolved before the surfaces are built.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub upstreams: Upstreams,
+    pub body_limit: usize,
+    /// Where REST listens (`--rest-addr`, else the spec's address and port).
+    pub rest_addr: String,
+    /// Where MCP listens (`--mcp-addr`, else the spec's address and port): the MCP transport accepts
+    /// `Host` headers naming it.
+    pub mcp_addr: String,
+}
+
+/// A future that serves MCP over stdin/stdout until the client disconnects.
+pub type StdioServer = Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send>>;
+
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The surfaces a binary serves, built once its configuration is known.
+#[derive(Default)]
+pub struct Surfaces {
+    pub rest: Option<Router>,
+    /// The MCP Streamable HTTP service (served at `/mcp`).
+    pub mcp: Option<Router>,
+    /// MCP over stdio, for `serve --stdio`.
+    pub stdio: Option<Box<dyn FnOnce() -> StdioServer + Send>>,
+}
+
+#[derive(Parser)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the capability's REST and MCP adapters.
+    Serve(ServeArgs),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// REST listen address (default: the spec's address or 127.0.0.1, and its port).
+    #[arg(long, value_name = "ADDR")]
+    rest_addr: Option<String>,
+    /// MCP Streamable HTTP listen address (default: the spec's address or 127.0.0.1, and its port).
+    #[arg(long, value_name = "ADDR")]
+    mcp_addr: Option<String>,
+    /// Upstream base URL: `URL` for every consumed API, or `NAMESPACE=URL` (repeatable).
+    #[arg(long, value_name = "URL")]
+    upstream: Vec<String>,
+    /// Do not serve REST.
+    #[arg(long)]
+    no_rest: bool,
+    /// Do not serve MCP over HTTP.
+    #[arg(long)]
+    no_mcp: bool,
+    /// Serve MCP on stdin/stdout (logs go to stderr); no HTTP listener.
+    #[arg(long)]
+    stdio: bool,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::rest::DEFAULT_BODY_LIMIT)]
+    body_limit: usize,
+    /// Log format on stderr.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Runs the binary: parses arguments, builds the surfaces with `build`, serves until SIGINT/SIGTERM.
+pub fn main(app: App, build: impl FnOnce(&Config) -> Result<Surfaces, BoxError>) -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let Command::Serve(args) = cli.command;
+    init_logs(args.log_format);
+    let upstreams = match Upstreams::parse(args.upstream.iter().map(String::as_str)) {
+        Ok(u) => u,
+        Err(e) => return fail(&e),
+    };
+    if let Some(ns) = upstreams.unknown(app.namespaces).first() {
+        return fail(&format!("--upstream names `{ns}`, which this capability does not consume (it consumes: {})", app.namespaces.join(", ")));
+    }
+    let rest_addr = args.rest_addr.clone().or(app.rest.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+    let mcp_addr = args.mcp_addr.clone().or(app.mcp.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:9090".to_owned());
+    let config = Config { upstreams, body_limit: args.body_limit, rest_addr, mcp_addr };
+    let surfaces = match build(&config) {
+        Ok(s) => s,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(run(app, args, config, surfaces)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e.to_string()),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    tracing::error!("{message}");
+    eprintln!("error: {message}");
+    ExitCode::from(1)
+}
+
+fn init_logs(format: LogFormat) {
+    // rmcp logs every stateless request's session start and end at info: keep those for RUST_LOG=debug.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rmcp=warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) -> Result<(), BoxError> {
+    if args.stdio {
+        let Some(stdio) = surfaces.stdio.take() else {
+            return Err(format!("{} exposes no MCP adapter to serve on stdio", app.name).into());
+        };
+        tracing::info!(name = app.name, "serving MCP on stdio");
+        return stdio().await;
+    }
+    let mut servers = tokio::task::JoinSet::new();
+    let rest = surfaces.rest.take().filter(|_| !args.no_rest);
+    let mcp = surfaces.mcp.take().filter(|_| !args.no_mcp);
+    if let Some(router) = rest {
+        servers.spawn(serve_http("rest", config.rest_addr.clone(), router, config.body_limit));
+    }
+    if let Some(router) = mcp {
+        servers.spawn(serve_http("mcp", config.mcp_addr.clone(), router, config.body_limit));
+    }
+    if servers.is_empty() {
+        return Err("nothing to serve: no REST or MCP adapter is enabled".into());
+    }
+    while let Some(done) = servers.join_next().await {
+        done.map_err(|e| format!("a listener stopped unexpectedly: {e}"))??;
+    }
+    Ok(())
+}
+
+async fn serve_http(surface: &'static str, addr: String, router: Router, body_limit: usize) -> Result<(), BoxError> {
+    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr} ({surface}): {e}"))?;
+    let local: SocketAddr = listener.local_addr()?;
+    // Tests and scripts wait for this line to learn the port (useful with port 0).
+    tracing::info!(surface, address = %local, "listening");
+    let app = Router::new()
+        .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
+        .merge(router)
+        .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| log_request(surface, request, next)));
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!(surface, "stopped");
+    Ok(())
+}
+
+/// One log line per request: method, path (never the query, which may carry credentials), status, time.
+async fn log_request(surface: &'static str, request: Request, next: Next) -> impl IntoResponse {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let start = Instant::now();
+    let response = next.run(request).await;
+    tracing::info!(surface, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+    response
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,94 @@
+//! A generated binary as a real child process: started on loopback port 0, its addresses read from
+//! its JSON `listening` log lines, killed when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::process::{Child, ChildStderr, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A running `<binary> serve`.
+pub struct ServerProcess {
+    child: Child,
+    pub rest: Option<SocketAddr>,
+    pub mcp: Option<SocketAddr>,
+    /// Every stderr line so far (tests assert that secrets never appear in logs).
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl ServerProcess {
+    /// Starts `binary serve --log-format json --rest-addr 127.0.0.1:0 --mcp-addr 127.0.0.1:0 <extra>`
+    /// with `env`, and waits (at most 20 s) until each enabled listener reports its address.
+    pub fn start(binary: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
+        let mut command = Command::new(binary);
+        command
+            .args(["serve", "--log-format", "json", "--rest-addr", "127.0.0.1:0", "--mcp-addr", "127.0.0.1:0"])
+            .args(extra)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            command.env(k, v);
+        }
+        let mut child = command.spawn().map_err(|e| format!("cannot start {binary}: {e}"))?;
+        let stderr = child.stderr.take().ok_or("no stderr")?;
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let (tx, rx) = std::sync::mpsc::channel();
+        spawn_reader(stderr, Arc::clone(&logs), tx);
+        let expected = usize::from(!extra.contains(&"--no-rest")) + usize::from(!extra.contains(&"--no-mcp"));
+        let mut server = ServerProcess { child, rest: None, mcp: None, logs };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while usize::from(server.rest.is_some()) + usize::from(server.mcp.is_some()) < expected {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match rx.recv_timeout(left) {
+                Ok((surface, addr)) if surface == "rest" => server.rest = Some(addr),
+                Ok((_, addr)) => server.mcp = Some(addr),
+                Err(_) => return Err(format!("{binary} did not start listening; logs:\n{}", server.logs().join("\n"))),
+            }
+        }
+        Ok(server)
+    }
+
+    pub fn rest_url(&self) -> String {
+        self.rest.map(|a| format!("http://{a}")).unwrap_or_default()
+    }
+
+    pub fn mcp_url(&self) -> String {
+        self.mcp.map(|a| format!("http://{a}/mcp")).unwrap_or_default()
+    }
+
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Whether the process is still running (it must survive hostile input).
+    pub fn is_alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+}
+
+fn spawn_reader(stderr: ChildStderr, logs: Arc<Mutex<Vec<String>>>, tx: std::sync::mpsc::Sender<(String, SocketAddr)>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
+                let fields = &v["fields"];
+                if fields["message"] == "listening"
+                    && let (Some(surface), Some(addr)) = (fields["surface"].as_str(), fields["address"].as_str().and_then(|a| a.parse().ok()))
+                {
+                    let _ = tx.send((surface.to_owned(), addr));
+                }
+            }
+            if let Ok(mut l) = logs.lock() {
+                l.push(line);
+            }
+        }
+    });
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
