@@ -404,6 +404,8 @@ pub fn boxed(future: impl Future<Output = ToolOutcome> + Send + 'static) -> Tool
 /// the body as text. An upstream status >= 400 and transport failures are results with `isError: true`.
 pub fn result(reply: Result<Response, Error>) -> CallToolResult {
     match reply {
+        // A handler may answer an error status itself (an override refusing a call): same as upstream's.
+        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
         Ok(response) => success(&response, None),
         Err(error) => failure(error),
     }
@@ -412,6 +414,7 @@ pub fn result(reply: Result<Response, Error>) -> CallToolResult {
 /// Like [`result`], with a successful JSON body reshaped by a compiled output mapping.
 pub fn result_mapped(reply: Result<Response, Error>, mapping: impl FnOnce(&Value) -> Value) -> CallToolResult {
     match reply {
+        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
         Ok(response) => match serde_json::from_slice::<Value>(&response.body) {
             Ok(value) => success(&response, Some(mapping(&value))),
             Err(_) => ToolError::new(format!("the upstream API answered {} with a body that is not JSON; it cannot be mapped", response.status))

@@ -18,6 +18,13 @@ pub struct Response {
 }
 
 impl Response {
+    /// A reply made by a handler itself (no upstream call): `status` and `body` as JSON.
+    pub fn from_json(status: StatusCode, body: &serde_json::Value) -> Response {
+        let mut headers = HeaderMap::new();
+        headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+        Response { status, headers, body: Bytes::from(body.to_string()) }
+    }
+
     /// The body parsed as JSON into `T` (`serde_json::Value` for any JSON).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(Error::Decode)

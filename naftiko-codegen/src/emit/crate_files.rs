@@ -146,17 +146,64 @@ fn readme(cap: &Capability) -> Result<String, String> {
             SecretSource::File { location, key } => format!("`{key}` from `{location}`"),
         })
         .collect();
+    let listen = |port: Option<u16>, address: Option<&str>| format!("{}:{}", address.unwrap_or("127.0.0.1"), port.unwrap_or(0));
+    let rest = cap.rest.first();
+    let mcp = cap.mcp.first();
+    let tools: Vec<minijinja::Value> = mcp
+        .map(|m| {
+            m.tools
+                .iter()
+                .map(|t| {
+                    let crate::ir::Action::Call { consumes, operation, .. } = &t.action;
+                    let calls = cap
+                        .consumes
+                        .get(*consumes)
+                        .and_then(|c| Some(format!("{} {}", c.operations.get(*operation)?.method.as_str(), c.operations.get(*operation)?.path_template)))
+                        .unwrap_or_default();
+                    let hints: Vec<&str> = [
+                        (t.hints.read_only, "read-only"),
+                        (t.hints.destructive, "destructive"),
+                        (t.hints.idempotent, "idempotent"),
+                        (t.hints.open_world, "open-world"),
+                    ]
+                    .into_iter()
+                    .filter_map(|(set, name)| (set == Some(true)).then_some(name))
+                    .collect();
+                    context! { name => t.name.as_str(), calls => calls, hints => hints.join(", ") }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let secret_vars: Vec<String> = cap
+        .secrets
+        .iter()
+        .filter_map(|s| match &s.source {
+            SecretSource::Env { name } => Some(name.clone()),
+            SecretSource::File { .. } => None,
+        })
+        .collect();
+    let handled = crate::emit::handlers::called_operations(cap).first().and_then(|&(ci, oi)| {
+        let c = cap.consumes.get(ci)?;
+        Some((c, c.operations.get(oi)?))
+    });
     render(
         "README.md",
         context! {
+            rest => rest.is_some(),
+            mcp => mcp.is_some(),
+            rest_addr => rest.map(|r| listen(r.port, r.address.as_deref())),
+            mcp_addr => mcp.map(|m| listen(m.port, m.address.as_deref())),
+            tools => tools,
+            secret_vars => secret_vars,
+            example_field => handled.map(|(c, _)| c.module.trim_start_matches("r#").to_owned()),
             source => cap.source.as_str(),
             title => cap.title.as_str(),
             description => cap.description.as_deref(),
             crate_name => cap.crate_name.as_str(),
             module => cap.module.as_str(),
             single_consumes => cap.consumes.len() == 1 && example.is_some(),
-            example_method => example.map(|o| o.method_name.trim_start_matches("r#").to_owned()),
-            example_params => example.map(|o| o.params_type.clone()),
+            example_method => handled.map(|(_, o)| o).or(example).map(|o| o.method_name.trim_start_matches("r#").to_owned()),
+            example_params => handled.map(|(_, o)| o).or(example).map(|o| o.params_type.clone()),
             secret_env => if secret_env.is_empty() { "no secrets".to_owned() } else { secret_env.join(", ") },
             runtime_base_url => first.is_some_and(|c| matches!(c.base_uri, BaseUri::Runtime)),
             consumes => consumes,

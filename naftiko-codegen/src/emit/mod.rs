@@ -112,7 +112,9 @@ pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
         let name = Ident::new(m.name, Span::call_site());
         let tokens = &m.tokens;
         let export = m.glob_export.then(|| quote! { pub use #name::*; });
+        // Inside a user's crate the capability is a library used in part: unused items are expected.
         quote! {
+            #[allow(dead_code)]
             pub mod #name { #tokens }
             #export
         }

@@ -136,9 +136,16 @@ pub(crate) struct Call<'a> {
 pub struct EmulatorBuilder {
     token: String,
     settle_after_reads: u32,
+    port: u16,
 }
 
 impl EmulatorBuilder {
+    /// The loopback port to listen on (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// The secret key to accept instead of [`EMULATOR_TOKEN`].
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = token.into();
@@ -154,14 +161,14 @@ impl EmulatorBuilder {
         self
     }
 
-    /// Binds `127.0.0.1:0` and serves in a spawned task of the current Tokio runtime.
+    /// Binds `127.0.0.1:<port>` and serves in a spawned task of the current Tokio runtime.
     ///
     /// # Panics
     /// If no loopback port can be bound (a test-environment failure).
     pub async fn start(self) -> Emulator {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", self.port))
             .await
-            .expect("emulator: bind 127.0.0.1:0");
+            .expect("emulator: bind a loopback port");
         let addr = listener
             .local_addr()
             .expect("emulator: local address of a bound listener");
@@ -205,6 +212,7 @@ impl Emulator {
         EmulatorBuilder {
             token: EMULATOR_TOKEN.to_owned(),
             settle_after_reads: 1,
+            port: 0,
         }
     }
 
