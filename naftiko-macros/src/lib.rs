@@ -131,9 +131,5 @@ fn resolve(path: &str) -> PathBuf {
 
 /// The compile error text: `file:line:col`, the message, the offending line and the hint.
 fn compile_error_text(d: &naftiko_codegen::Diagnostic, loaded: &naftiko_codegen::Loaded) -> String {
-    let rendered = d.render(&loaded.sources, false);
-    // The renderer's first line repeats "error[CODE]: message"; compile_error! adds its own "error:".
-    let rest = rendered.split_once('\n').map_or("", |(_, rest)| rest);
-    let location = d.location(&loaded.sources).unwrap_or_default();
-    format!("{location}: {} [{}]\n{rest}", d.message, d.code.as_str())
+    d.render_compact(&loaded.sources)
 }

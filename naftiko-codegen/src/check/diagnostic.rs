@@ -166,6 +166,30 @@ impl Diagnostic {
         renderer.render(&report).to_string()
     }
 
+    /// Compact text for one-message channels (`compile_error!`): `file:line:col: message [CODE]`, the
+    /// offending line with a caret under the span, the label and the hint.
+    pub fn render_compact(&self, sources: &SourceMap) -> String {
+        let mut out = format!("{}: {} [{}]", self.location(sources).unwrap_or_else(|| "<spec>".to_owned()), self.message, self.code.as_str());
+        if let Some(span) = self.span
+            && let Some(file) = sources.get(span.file)
+        {
+            let start = file.line_col(span.start);
+            let line_text = file.text.lines().nth(start.line - 1).unwrap_or_default();
+            let end = file.line_col(span.end);
+            let width = if end.line == start.line { end.column.saturating_sub(start.column).max(1) } else { line_text.chars().count().saturating_sub(start.column - 1).max(1) };
+            let gutter = start.line.to_string().len();
+            out.push_str(&format!("\n{:gutter$} |\n{} | {line_text}\n{:gutter$} | {}{}", "", start.line, "", " ".repeat(start.column - 1), "^".repeat(width)));
+            if let Some(label) = &self.label {
+                out.push(' ');
+                out.push_str(label);
+            }
+        }
+        if let Some(hint) = &self.hint {
+            out.push_str(&format!("\n= help: {hint}"));
+        }
+        out
+    }
+
     /// One JSON object, the `--format json` line.
     pub fn to_json(&self, sources: &SourceMap) -> serde_json::Value {
         let located = self.span.and_then(|span| Some((span, sources.get(span.file)?)));

@@ -1,0 +1,3 @@
+naftiko_macros::capability!("specs/does-not-exist.yaml");
+
+fn main() {}
