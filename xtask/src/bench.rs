@@ -50,8 +50,40 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
         }
         lowered
     });
+    let generate = best(runs, || {
+        let mut generated = 0usize;
+        for (name, text) in &files {
+            if let Some(cap) = naftiko_codegen::load_str(name, text).capability {
+                generated += naftiko_codegen::generate(&cap, &naftiko_codegen::CrateOptions::default()).map_or(0, |c| c.files.len());
+            }
+        }
+        generated
+    });
     row("bare YAML parse (baseline)", parse, parse);
     row("load + check + lower", load, parse);
+    row("… + emit + format every file", generate, parse);
+
+    println!("seeds: per spec, best of {} runs", runs * 10);
+    for seed in ["specs/instance-snapshots.yaml", "specs/instance-images.yaml"] {
+        let Ok(text) = std::fs::read_to_string(super::root().join(seed)) else { continue };
+        let parse = best(runs * 10, || saphyr_parser::Parser::new_from_str(&text).count());
+        let crate_files = best(runs * 10, || {
+            naftiko_codegen::load_str(seed, &text)
+                .capability
+                .and_then(|cap| naftiko_codegen::generate(&cap, &naftiko_codegen::CrateOptions::default()).ok())
+                .map_or(0, |c| c.files.len())
+        });
+        // What the proc macro does: load, then one token stream of every surface.
+        let expansion = best(runs * 10, || {
+            naftiko_codegen::load_str(seed, &text)
+                .capability
+                .map_or(0, |cap| naftiko_codegen::emit::inline_tokens(&cap, naftiko_codegen::emit::Surfaces::ALL).into_iter().count())
+        });
+        println!("  {seed}");
+        row("  bare YAML parse (baseline)", parse, parse);
+        row("  macro expansion (tokens)", expansion, parse);
+        row("  crate files (formatted)", crate_files, parse);
+    }
     ExitCode::SUCCESS
 }
 
