@@ -12,6 +12,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::ident;
+use crate::emit::values::rust_type;
 use crate::ir::{
     BaseUri, BodyTemplate, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, ParamType, PathPart, Placement, RequestBody,
     SecretSource, Template, TemplatePart,
@@ -753,17 +754,6 @@ impl Text {
             Text::Param(param) => quote! { ::naftiko_runtime::render::text(&#param) },
             Text::Owned(owned) => owned,
         }
-    }
-}
-
-fn rust_type(ty: ParamType) -> TokenStream {
-    match ty {
-        ParamType::String => quote!(::std::string::String),
-        ParamType::Integer => quote!(i64),
-        ParamType::Number => quote!(f64),
-        ParamType::Boolean => quote!(bool),
-        ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
-        ParamType::Object => quote!(::naftiko_runtime::serde_json::Value),
     }
 }
 

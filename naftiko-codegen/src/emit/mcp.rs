@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::handlers::{calls_doc, client_path};
-use crate::emit::rest::rust_type;
+use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ServerAuth, Source, ToolDef};
 

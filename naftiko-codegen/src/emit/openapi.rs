@@ -54,19 +54,7 @@ pub fn document(cap: &Capability) -> Option<Value> {
 }
 
 fn openapi_path(segments: &[RouteSegment]) -> String {
-    let mut path = String::new();
-    for s in segments {
-        path.push('/');
-        match s {
-            RouteSegment::Literal(l) => path.push_str(l),
-            RouteSegment::Var(v) => {
-                path.push('{');
-                path.push_str(v);
-                path.push('}');
-            }
-        }
-    }
-    if path.is_empty() { "/".to_owned() } else { path }
+    crate::ir::route_path(segments, str::to_owned)
 }
 
 fn schema(ty: ParamType) -> Value {

@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::emit::handlers::client_path;
+use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{
     Action, Binding, Capability, Endpoint, Input, InputLocation, Method, Output, Param, ParamType, Placement, RestSurface,
@@ -91,19 +92,7 @@ fn module_doc(rest: &RestSurface) -> Vec<String> {
 
 /// The axum path of a route; variables take identifier names (the extractor reads them by position).
 fn axum_path(segments: &[RouteSegment]) -> String {
-    let mut path = String::new();
-    for s in segments {
-        path.push('/');
-        match s {
-            RouteSegment::Literal(l) => path.push_str(l),
-            RouteSegment::Var(v) => {
-                path.push('{');
-                path.push_str(crate::ir::ident::snake(v).trim_start_matches("r#"));
-                path.push('}');
-            }
-        }
-    }
-    if path.is_empty() { "/".to_owned() } else { path }
+    crate::ir::route_path(segments, |v| crate::ir::ident::snake(v).trim_start_matches("r#").to_owned())
 }
 
 fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
@@ -167,18 +156,6 @@ fn endpoint_handler(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> Token
             };
             Ok(#reply)
         }
-    }
-}
-
-/// The Rust type of a parameter (without `Option`).
-pub fn rust_type(ty: ParamType) -> TokenStream {
-    match ty {
-        ParamType::String => quote!(::std::string::String),
-        ParamType::Integer => quote!(i64),
-        ParamType::Number => quote!(f64),
-        ParamType::Boolean => quote!(bool),
-        ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
-        ParamType::Object => quote!(::naftiko_runtime::serde_json::Value),
     }
 }
 

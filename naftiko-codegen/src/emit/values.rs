@@ -8,6 +8,18 @@ use serde_json::Value;
 use crate::emit::ident;
 use crate::ir::{ParamType, Secret, Template, TemplatePart};
 
+/// The Rust type of a parameter's value (without `Option`).
+pub fn rust_type(ty: ParamType) -> TokenStream {
+    match ty {
+        ParamType::String => quote!(::std::string::String),
+        ParamType::Integer => quote!(i64),
+        ParamType::Number => quote!(f64),
+        ParamType::Boolean => quote!(bool),
+        ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
+        ParamType::Object => quote!(::naftiko_runtime::serde_json::Value),
+    }
+}
+
 /// A literal from the spec as `Option<T>` of the parameter's type, converted at generation time.
 pub fn literal(value: &Value, ty: ParamType) -> TokenStream {
     let text = match value {
@@ -101,6 +113,6 @@ pub fn convert_text(text: TokenStream, ty: ParamType, name: &str) -> TokenStream
     if ty == ParamType::String {
         return text;
     }
-    let t = crate::emit::rest::rust_type(ty);
+    let t = rust_type(ty);
     quote! { (#text).map(|text| ::naftiko_runtime::rest::parse::<#t>(#name, &text)).transpose()? }
 }

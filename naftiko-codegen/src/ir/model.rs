@@ -335,6 +335,23 @@ pub enum RouteSegment {
     Var(String),
 }
 
+/// A route's path with each variable written `{name(var)}`.
+pub fn route_path(segments: &[RouteSegment], name: impl Fn(&str) -> String) -> String {
+    let mut path = String::new();
+    for s in segments {
+        path.push('/');
+        match s {
+            RouteSegment::Literal(l) => path.push_str(l),
+            RouteSegment::Var(v) => {
+                path.push('{');
+                path.push_str(&name(v));
+                path.push('}');
+            }
+        }
+    }
+    if path.is_empty() { "/".to_owned() } else { path }
+}
+
 /// One REST operation.
 #[derive(Clone, Debug, Serialize)]
 pub struct Endpoint {
