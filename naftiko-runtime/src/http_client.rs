@@ -1,6 +1,6 @@
 //! [`HttpClient`]: sends [`RequestBuilder`]s with credentials, timeouts and a safe redirect policy.
 
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use http::header::AUTHORIZATION;
@@ -9,7 +9,7 @@ use http::{HeaderValue, StatusCode};
 use crate::request::Prepared;
 use crate::{ClientAuth, Error, RequestBuilder, Response, digest};
 
-/// Timeouts of an [`HttpClient`].
+/// Timeouts and retries of an [`HttpClient`].
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ClientOptions {
@@ -17,15 +17,45 @@ pub struct ClientOptions {
     pub connect_timeout: Duration,
     /// Time for a whole request, from sending to the last byte of the reply. Default 60 s.
     pub timeout: Duration,
+    /// Extra attempts for idempotent requests (GET, HEAD, PUT, DELETE, OPTIONS) that could not
+    /// connect or were answered 429, 502, 503 or 504. POST and PATCH are never repeated. Default 2.
+    pub retries: u32,
+    /// Longest wait before a retry; a longer `Retry-After` returns the reply instead. Default 5 s.
+    pub max_retry_delay: Duration,
 }
 
+/// Set once by a binary (`serve --upstream-timeout …`) before clients are built.
+static PROCESS_DEFAULT: OnceLock<ClientOptions> = OnceLock::new();
+
 impl Default for ClientOptions {
+    /// The process default if a binary set one, else 10 s connect, 60 s request, 2 retries, 5 s delay cap.
     fn default() -> Self {
-        ClientOptions { connect_timeout: Duration::from_secs(10), timeout: Duration::from_secs(60) }
+        PROCESS_DEFAULT.get().cloned().unwrap_or(ClientOptions {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(60),
+            retries: 2,
+            max_retry_delay: Duration::from_secs(5),
+        })
     }
 }
 
 impl ClientOptions {
+    /// Makes `options` what [`ClientOptions::default`] (and so every generated client) uses in this
+    /// process; the first call wins. Binaries call it from their flags before building clients.
+    pub fn set_process_default(options: ClientOptions) -> bool {
+        PROCESS_DEFAULT.set(options).is_ok()
+    }
+
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retries = retries;
+        self
+    }
+
+    pub fn max_retry_delay(mut self, delay: Duration) -> Self {
+        self.max_retry_delay = delay;
+        self
+    }
+
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -55,6 +85,8 @@ pub struct HttpClient {
     /// A client that could not be built is reported by every `send`, so that constructors of
     /// generated clients need not fail.
     inner: Result<reqwest::Client, Arc<reqwest::Error>>,
+    retries: u32,
+    max_retry_delay: Duration,
 }
 
 impl Default for HttpClient {
@@ -64,21 +96,24 @@ impl Default for HttpClient {
 }
 
 impl From<reqwest::Client> for HttpClient {
+    /// Your client's timeouts, with the default retry policy.
     fn from(client: reqwest::Client) -> Self {
-        HttpClient { inner: Ok(client) }
+        let options = ClientOptions::default();
+        HttpClient { inner: Ok(client), retries: options.retries, max_retry_delay: options.max_retry_delay }
     }
 }
 
 impl HttpClient {
     /// A client with the default [`ClientOptions`].
     pub fn new() -> Self {
-        HttpClient { inner: HttpClient::builder(&ClientOptions::default()).build().map_err(Arc::new) }
+        let options = ClientOptions::default();
+        HttpClient { inner: HttpClient::builder(&options).build().map_err(Arc::new), retries: options.retries, max_retry_delay: options.max_retry_delay }
     }
 
-    /// A client with these timeouts.
+    /// A client with these timeouts and retries.
     pub fn with_options(options: &ClientOptions) -> Result<Self, Error> {
         let client = HttpClient::builder(options).build().map_err(|e| Error::Unavailable(Arc::new(e)))?;
-        Ok(HttpClient { inner: Ok(client) })
+        Ok(HttpClient { inner: Ok(client), retries: options.retries, max_retry_delay: options.max_retry_delay })
     }
 
     /// The reqwest builder behind [`HttpClient::with_options`], to add a proxy or root certificates
@@ -113,7 +148,7 @@ impl HttpClient {
     pub async fn send(&self, request: RequestBuilder, auth: &ClientAuth) -> Result<Response, Error> {
         let client = self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))?;
         let prepared = request.prepare(auth)?;
-        let mut response = execute(client, &prepared, None).await?;
+        let mut response = self.execute_with_retries(client, &prepared).await?;
         if response.status == StatusCode::UNAUTHORIZED
             && let ClientAuth::Digest { username, password } = auth
             && let Some(challenge) = digest::challenge(&response.headers)
@@ -129,6 +164,41 @@ impl HttpClient {
         }
         Ok(response)
     }
+}
+
+impl HttpClient {
+    /// Sends once, then again (at most `retries` times) while an idempotent request could not connect
+    /// or was answered 429/502/503/504, waiting `Retry-After` seconds when given (else 100 ms, 200 ms,
+    /// …). Timeouts are not retried: the time is already spent.
+    async fn execute_with_retries(&self, client: &reqwest::Client, prepared: &Prepared) -> Result<Response, Error> {
+        let idempotent = matches!(prepared.method, http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE | http::Method::OPTIONS);
+        let mut attempt = 0u32;
+        loop {
+            let result = execute(client, prepared, None).await;
+            let wait = match &result {
+                Err(Error::Connect(_)) => Some(backoff(attempt)),
+                Ok(r) if matches!(r.status.as_u16(), 429 | 502 | 503 | 504) => Some(retry_after(&r.headers).unwrap_or_else(|| backoff(attempt))),
+                _ => None,
+            };
+            match wait {
+                Some(delay) if idempotent && attempt < self.retries && delay <= self.max_retry_delay => {
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => return result,
+            }
+        }
+    }
+}
+
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(100u64.saturating_mul(1 << attempt.min(10)))
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not honoured: the reply is returned instead).
+fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
+    Some(Duration::from_secs(seconds))
 }
 
 async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {

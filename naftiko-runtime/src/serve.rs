@@ -100,6 +100,16 @@ struct ServeArgs {
     /// Serve MCP on stdin/stdout (logs go to stderr); no HTTP listener.
     #[arg(long)]
     stdio: bool,
+    /// Seconds an upstream request may take, from sending to the last byte of the reply (then 504).
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    upstream_timeout: f64,
+    /// Seconds to establish an upstream connection (then 502, after retries).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    connect_timeout: f64,
+    /// Extra attempts for idempotent upstream requests that could not connect or got 429/502/503/504
+    /// (honouring Retry-After up to 5 s); POST and PATCH are never repeated.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    retries: u32,
     /// Largest accepted request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::rest::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
@@ -134,6 +144,13 @@ pub fn main(app: App, build: impl FnOnce(&Config) -> Result<Surfaces, BoxError>)
     }
     let rest_addr = args.rest_addr.clone().or(app.rest.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let mcp_addr = args.mcp_addr.clone().or(app.mcp.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:9090".to_owned());
+    let seconds = |s: f64, flag: &str| std::time::Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("{flag} takes a positive number of seconds"));
+    let options = match (seconds(args.upstream_timeout, "--upstream-timeout"), seconds(args.connect_timeout, "--connect-timeout")) {
+        (Ok(timeout), Ok(connect)) => crate::ClientOptions::default().timeout(timeout).connect_timeout(connect).retries(args.retries),
+        (Err(e), _) | (_, Err(e)) => return fail(&e),
+    };
+    // Generated clients are built with ClientOptions::default(): make it these flags.
+    crate::ClientOptions::set_process_default(options);
     let config = Config { upstreams, body_limit: args.body_limit, rest_addr, mcp_addr };
     let surfaces = match build(&config) {
         Ok(s) => s,

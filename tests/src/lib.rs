@@ -2,7 +2,9 @@
 //! runs generated binaries as real processes.
 
 pub mod emulator;
+pub mod faulty;
 pub mod process;
 
 pub use emulator::{EMULATOR_TOKEN, Emulator, EmulatorBuilder, RecordedRequest};
+pub use faulty::{Fault, FaultyUpstream};
 pub use process::ServerProcess;
