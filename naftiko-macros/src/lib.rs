@@ -26,9 +26,14 @@ use syn::{Ident, LitStr, Token};
 #[proc_macro]
 pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     match syn::parse::<Invocation>(input) {
-        Ok(invocation) => expand(invocation).into(),
-        Err(e) => e.to_compile_error().into(),
+        // The generator never panics on purpose; if it ever does, the user still gets a compile
+        // error at the call, not a crashed compiler.
+        Ok(invocation) => std::panic::catch_unwind(|| expand(invocation)).unwrap_or_else(|_| {
+            quote! { ::core::compile_error!("naftiko-codegen failed unexpectedly on this spec; please report it with the spec attached"); }
+        }),
+        Err(e) => e.to_compile_error(),
     }
+    .into()
 }
 
 enum Source {

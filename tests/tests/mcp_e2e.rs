@@ -166,3 +166,10 @@ async fn images_tools_reach_the_merged_route() {
     assert!(methods.contains(&format!("PATCH /instance/v1/zones/{ZONE}/images/{id}")), "{methods:?}");
     peer.cancel().await.expect("close");
 }
+
+/// Every tool as `tools/list` advertises it (name, title, description, schema, annotations), pinned.
+#[test]
+fn advertised_tools_are_pinned() {
+    insta::assert_json_snapshot!("instance-snapshots.tools", instance_snapshots::mcp::tools());
+    insta::assert_json_snapshot!("instance-images.tools", instance_images::mcp::tools());
+}

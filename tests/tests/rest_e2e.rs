@@ -240,11 +240,33 @@ async fn health_and_openapi_are_served() {
     let http = http();
     let (status, _, body) = json_of(http.get(format!("{}/healthz", server.rest_url())).send().await.expect("healthz")).await;
     assert_eq!((status, body), (StatusCode::OK, json!({"status": "ok"})));
-    let (status, _, doc) = json_of(http.get(format!("{}/openapi.json", server.rest_url())).send().await.expect("openapi")).await;
-    assert_eq!(status, StatusCode::OK);
-    let ids: Vec<&str> = doc["paths"].as_object().expect("paths").values().flat_map(|item| item.as_object().into_iter().flat_map(|ops| ops.values())).filter_map(|op| op["operationId"].as_str()).collect();
-    for id in ["listimages", "createimage", "setimage", "getimage", "updateimage", "deleteimage"] {
-        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    let response = http.get(format!("{}/openapi.json", server.rest_url())).send().await.expect("openapi");
+    assert_eq!(response.status(), StatusCode::OK);
+    let spec = oas3::from_json(response.text().await.expect("body")).expect("a valid OpenAPI 3.1 document");
+    assert!(spec.openapi.starts_with("3.1"));
+    let operations: Vec<(String, String)> = spec.operations().map(|(path, method, op)| (format!("{method} {path}"), op.operation_id.clone().unwrap_or_default())).collect();
+    for (route, id) in [
+        ("GET /v1/instance/v1/zones/{zone}/images", "listimages"),
+        ("POST /v1/instance/v1/zones/{zone}/images", "createimage"),
+        ("PUT /v1/instance/v1/zones/{zone}/images/{id}", "setimage"),
+        ("GET /v1/instance/v1/zones/{zone}/images/{id}", "getimage"),
+        ("PATCH /v1/instance/v1/zones/{zone}/images/{id}", "updateimage"),
+        ("DELETE /v1/instance/v1/zones/{zone}/images/{id}", "deleteimage"),
+    ] {
+        assert!(operations.contains(&(route.to_owned(), id.to_owned())), "{route} {id} missing from {operations:?}");
     }
+    assert_eq!(operations.len(), 6);
     assert!(emulator.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_shuts_down_gracefully() {
+    let emulator = Emulator::start().await;
+    let mut server = serve(SNAPSHOTS, &emulator, &[]);
+    let pid = server.pid().to_string();
+    let killed = std::process::Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+    assert!(killed.success());
+    let status = server.wait_for_exit(std::time::Duration::from_secs(10)).expect("exited within 10 s");
+    assert!(status.success(), "{status:?}");
+    assert!(server.logs().iter().any(|l| l.contains("shutting down")), "{:?}", server.logs());
 }

@@ -21,6 +21,14 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
             _ => ExitCode::FAILURE,
         };
     }
+    let code = compiler(corpus, runs);
+    if code != ExitCode::SUCCESS {
+        return code;
+    }
+    servers()
+}
+
+fn compiler(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
     let dir = corpus.unwrap_or_else(|| super::root().join("../shared/corpus/dev"));
     let files = match read_all(&dir) {
         Ok(f) if !f.is_empty() => f,
@@ -117,4 +125,78 @@ fn read_all(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     }
     out.sort();
     Ok(out)
+}
+
+/// The generated `instance-snapshots` binary (release) in front of a static upstream, against the same
+/// load sent straight to that upstream; MCP `tools/call`; CPU per request; peak RSS; start-up.
+fn servers() -> ExitCode {
+    use super::load;
+    const CONNECTIONS: usize = 16;
+    const SECONDS: u64 = 5;
+    let root = super::root();
+    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--release", "--package", "instance-snapshots", "--bin", "instance-snapshots"])
+        .current_dir(&root)
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        eprintln!("error: cannot build the instance-snapshots binary");
+        return ExitCode::FAILURE;
+    }
+    let binary = root.join("target/release/instance-snapshots");
+    let upstream = match load::static_upstream() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: static upstream: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("servers: instance-snapshots (release) → static upstream, {CONNECTIONS} connections, {SECONDS} s each, loopback");
+
+    let mut startups = Vec::new();
+    for i in 0..5u16 {
+        match load::serve(&binary, upstream, 18180 + i, 19190 + i) {
+            Ok((_served, took)) => startups.push(took),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    startups.sort_unstable();
+
+    let direct = load::run(&load::Target { url: format!("http://{upstream}/instance/v1/zones/fr-par-1/snapshots"), body: None }, CONNECTIONS, Duration::from_secs(SECONDS));
+    let (served, _) = match load::serve(&binary, upstream, 18280, 19290) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pid = served.child.id();
+    let cpu_before = load::cpu_time(pid).unwrap_or_default();
+    let rest = load::run(&load::Target { url: format!("{}/v1/instance/v1/zones/fr-par-1/snapshots", served.rest), body: None }, CONNECTIONS, Duration::from_secs(SECONDS));
+    let cpu_rest = load::cpu_time(pid).unwrap_or_default().saturating_sub(cpu_before);
+    let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list-snapshots","arguments":{"zone":"fr-par-1"}}}"#;
+    let cpu_before = load::cpu_time(pid).unwrap_or_default();
+    let mcp = load::run(&load::Target { url: served.mcp.clone(), body: Some(call.to_owned()) }, CONNECTIONS, Duration::from_secs(SECONDS));
+    let cpu_mcp = load::cpu_time(pid).unwrap_or_default().saturating_sub(cpu_before);
+    let rss = load::peak_rss_kib(pid).unwrap_or_default();
+
+    let line = |what: &str, l: &load::Load, cpu: Option<Duration>| {
+        let cpu = cpu.map_or_else(String::new, |c| format!("   {:>6.1} µs CPU/req", c.as_secs_f64() * 1e6 / l.requests.max(1) as f64));
+        println!(
+            "  {what:<28} {:>9.0} req/s  {:>5.2}x direct   p50 {:>7.1} µs  p99 {:>7.1} µs   errors {}{cpu}",
+            l.per_second(),
+            l.per_second() / direct.per_second(),
+            l.percentile(0.50).as_secs_f64() * 1e6,
+            l.percentile(0.99).as_secs_f64() * 1e6,
+            l.errors,
+        );
+    };
+    line("direct to upstream (baseline)", &direct, None);
+    line("REST adapter", &rest, Some(cpu_rest));
+    line("MCP tools/call", &mcp, Some(cpu_mcp));
+    println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);
+    println!("  start-up to first /healthz    {:>9.1} ms (median of 5; min {:.1}, max {:.1})", startups[2].as_secs_f64() * 1e3, startups[0].as_secs_f64() * 1e3, startups[4].as_secs_f64() * 1e3);
+    ExitCode::SUCCESS
 }
