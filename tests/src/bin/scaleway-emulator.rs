@@ -1,6 +1,7 @@
 //! The Scaleway emulator as a standalone server, for trying generated binaries by hand:
 //! `cargo run -p naftiko-tests --bin scaleway-emulator -- [--port 8000]`.
-//! It prints its base URL and the token it accepts, seeds one volume per zone, and serves until Ctrl-C.
+//! It prints its base URL and the token it accepts, seeds one Instance and one Block volume per zone, and serves
+//! until Ctrl-C.
 
 use naftiko_tests::Emulator;
 
@@ -21,6 +22,8 @@ async fn main() {
     for zone in ["fr-par-1", "fr-par-2", "nl-ams-1"] {
         let volume = emulator.seed_volume(zone);
         println!("seeded volume {volume} in {zone}");
+        let volume = emulator.seed_block_volume(zone);
+        println!("seeded Block volume {volume} in {zone}");
     }
     println!("Scaleway emulator on {}", emulator.base_url());
     println!("X-Auth-Token: {}", emulator.token());

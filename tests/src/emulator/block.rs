@@ -1,8 +1,12 @@
-//! Block Storage API v1alpha1: `/block/v1alpha1/zones/{zone}/snapshots…` (§1.3).
+//! Block Storage API: `/block/v1alpha1/zones/{zone}/snapshots…` and the GA
+//! `/block/v1/zones/{zone}/snapshots…` (§1.3).
 //!
 //! No envelopes: single objects are a bare Snapshot, lists carry `total_count` in the
 //! body (§0.2), and a create answers **200** (§0.3). Statuses move `creating` →
-//! `available` and `exporting` → `available` (§1.4, §6 E).
+//! `available` and `exporting` → `available` (§1.4, §6 E). Both versions share one
+//! store: v1 is "the same routes under `/block/v1/…`, without import-from-s3", adding
+//! `include_deleted` on the list, `public` on create, and `public`/`srn` on the
+//! Snapshot (§1.3).
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -24,23 +28,54 @@ const SNAPSHOT: &str = "snapshot";
 /// `order_by` values; `created_at_asc` is the default (§1.3).
 const ORDERS: &[&str] = &["created_at_asc", "created_at_desc", "name_asc", "name_desc"];
 
-pub(crate) fn route(method: &str, rest: &[&str], call: &Call<'_>) -> ApiResult<Response> {
+/// Which Block API a request went to (§1.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Version {
+    /// `/block/v1alpha1/…`.
+    V1Alpha1,
+    /// `/block/v1/…` (GA).
+    V1,
+}
+
+impl Version {
+    /// The version named by the path segment after `/block/`.
+    pub(crate) fn from_segment(segment: &str) -> Option<Self> {
+        match segment {
+            "v1alpha1" => Some(Version::V1Alpha1),
+            "v1" => Some(Version::V1),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn route(
+    method: &str,
+    rest: &[&str],
+    call: &Call<'_>,
+    version: Version,
+) -> ApiResult<Response> {
     match (method, rest) {
-        ("GET", ["snapshots"]) => list(call),
-        ("POST", ["snapshots"]) => create(call),
-        // `import-from-s3` is the deprecated name of the same operation (§1.3).
-        ("POST", ["snapshots", "import-from-object-storage" | "import-from-s3"]) => import(call),
-        ("GET", ["snapshots", id]) => get(call, &segment_id(id)),
-        ("PATCH", ["snapshots", id]) => update(call, &segment_id(id)),
+        ("GET", ["snapshots"]) => list(call, version),
+        ("POST", ["snapshots"]) => create(call, version),
+        ("POST", ["snapshots", "import-from-object-storage"]) => import(call, version),
+        // `import-from-s3` is the deprecated name of the same operation; v1 dropped it (§1.3).
+        ("POST", ["snapshots", "import-from-s3"]) if version == Version::V1Alpha1 => {
+            import(call, version)
+        }
+        ("GET", ["snapshots", id]) => get(call, &segment_id(id), version),
+        ("PATCH", ["snapshots", id]) => update(call, &segment_id(id), version),
         ("DELETE", ["snapshots", id]) => delete(call, &segment_id(id)),
-        ("POST", ["snapshots", id, "export-to-object-storage"]) => export(call, &segment_id(id)),
+        ("POST", ["snapshots", id, "export-to-object-storage"]) => {
+            export(call, &segment_id(id), version)
+        }
         _ => Err(ApiError::NoRoute),
     }
 }
 
 /// Key order as recorded (§1.4): `parent_volume` is null once the volume is gone or
-/// when the snapshot was imported; timestamps end in `Z`.
-fn snapshot_json(store: &Store, s: &BlockSnapshot) -> Value {
+/// when the snapshot was imported; timestamps end in `Z`. v1 adds `public` (§1.3); its
+/// `srn` is left out because no source gives its format.
+fn snapshot_json(store: &Store, s: &BlockSnapshot, version: Version) -> Value {
     let parent_volume = s
         .parent_volume_id
         .as_deref()
@@ -48,7 +83,7 @@ fn snapshot_json(store: &Store, s: &BlockSnapshot) -> Value {
         .map(
             |v| json!({ "id": v.id, "name": v.name, "type": v.volume_type, "status": "available" }),
         );
-    json!({
+    let mut rendered = json!({
         "id": s.id,
         "name": s.name,
         "parent_volume": parent_volume,
@@ -61,7 +96,13 @@ fn snapshot_json(store: &Store, s: &BlockSnapshot) -> Value {
         "tags": s.tags,
         "class": "sbs",
         "zone": s.zone,
-    })
+    });
+    if version == Version::V1
+        && let Some(fields) = rendered.as_object_mut()
+    {
+        fields.insert("public".to_owned(), Value::Bool(s.public));
+    }
+    rendered
 }
 
 fn index(store: &Store, zone: &str, id: &str) -> ApiResult<usize> {
@@ -77,10 +118,15 @@ fn index(store: &Store, zone: &str, id: &str) -> ApiResult<usize> {
 
 /// §1.3 list: `order_by`, `project_id`, `organization_id`, `volume_id`, `name`
 /// (substring, our choice), repeated `tags` (any of them matches), `page`/`page_size`
-/// (default 50 is the reference's assumption, at most 100).
-fn list(call: &Call<'_>) -> ApiResult<Response> {
+/// (default 50 is the reference's assumption, at most 100). v1's `include_deleted` is
+/// validated as a boolean and changes nothing: a DELETE here erases at once, so there
+/// is never a "deleted snapshot not erased yet" to show.
+fn list(call: &Call<'_>, version: Version) -> ApiResult<Response> {
     let q = call.query;
     let page = Page::from_query(q, "page_size")?;
+    if version == Version::V1 {
+        q.boolean("include_deleted")?;
+    }
     let order = q.get("order_by").unwrap_or("created_at_asc");
     if !ORDERS.contains(&order) {
         return Err(ApiError::invalid(ArgError::format(
@@ -124,7 +170,7 @@ fn list(call: &Call<'_>) -> ApiResult<Response> {
     }
     let items: Vec<Value> = shown
         .iter()
-        .map(|&i| snapshot_json(&store, &store.block_snapshots[i]))
+        .map(|&i| snapshot_json(&store, &store.block_snapshots[i], version))
         .collect();
     Ok(json_response(
         StatusCode::OK,
@@ -132,8 +178,9 @@ fn list(call: &Call<'_>) -> ApiResult<Response> {
     ))
 }
 
-/// §1.3 create: `{volume_id, name, project_id, tags}`; the Go SDK sends `"tags": null`.
-fn create(call: &Call<'_>) -> ApiResult<Response> {
+/// §1.3 create: `{volume_id, name, project_id, tags}` (v1 also `public`); the Go SDK
+/// sends `"tags": null`.
+fn create(call: &Call<'_>, version: Version) -> ApiResult<Response> {
     let body = Body::parse(call.body)?;
     let volume_id = body.required_string("volume_id")?;
     let name = body
@@ -145,6 +192,7 @@ fn create(call: &Call<'_>) -> ApiResult<Response> {
         .filter(|p| !p.is_empty())
         .unwrap_or_else(|| EMULATOR_PROJECT.to_owned());
     let tags = body.tags("tags")?.unwrap_or_default();
+    let public = public_field(&body, version)?.unwrap_or(false);
     let mut store = call.app.store();
     let volume = store
         .volume(VolumeKind::Block, call.zone, &volume_id)
@@ -162,13 +210,22 @@ fn create(call: &Call<'_>) -> ApiResult<Response> {
         project_id,
         organization_id: EMULATOR_ORGANIZATION.to_owned(),
         tags,
+        public,
         created: now,
         updated: now,
         life: call.app.transient("creating", "available"),
     };
-    let rendered = snapshot_json(&store, &snapshot);
+    let rendered = snapshot_json(&store, &snapshot, version);
     store.block_snapshots.push(snapshot);
     Ok(json_response(StatusCode::OK, rendered))
+}
+
+/// `public` is a v1 field (§1.3); v1alpha1 ignores it, as it ignores any unknown key.
+fn public_field(body: &Body, version: Version) -> ApiResult<Option<bool>> {
+    match version {
+        Version::V1 => body.boolean("public"),
+        Version::V1Alpha1 => Ok(None),
+    }
 }
 
 /// §1.3 import: `{bucket, key, name, project_id, tags, size?}` → the Snapshot with
@@ -178,7 +235,7 @@ fn create(call: &Call<'_>) -> ApiResult<Response> {
 /// QCOW2 refusals keep the guide's message, but in the Block API's typed
 /// `invalid_arguments` shape on `key` (Block never answers the legacy
 /// `invalid_request_error`); a missing object is a 404 `not_found` of resource `object`.
-fn import(call: &Call<'_>) -> ApiResult<Response> {
+fn import(call: &Call<'_>, version: Version) -> ApiResult<Response> {
     let body = Body::parse(call.body)?;
     let (bucket, key) = body.bucket_and_key()?;
     let name = body
@@ -212,30 +269,33 @@ fn import(call: &Call<'_>) -> ApiResult<Response> {
         project_id,
         organization_id: EMULATOR_ORGANIZATION.to_owned(),
         tags,
+        public: false,
         created: now,
         updated: now,
         life: call.app.transient("creating", "available"),
     };
-    let rendered = snapshot_json(&store, &snapshot);
+    let rendered = snapshot_json(&store, &snapshot, version);
     store.block_snapshots.push(snapshot);
     Ok(json_response(StatusCode::OK, rendered))
 }
 
-fn get(call: &Call<'_>, id: &str) -> ApiResult<Response> {
+fn get(call: &Call<'_>, id: &str, version: Version) -> ApiResult<Response> {
     let mut store = call.app.store();
     let i = index(&store, call.zone, id)?;
     store.block_snapshots[i].life.observe();
     Ok(json_response(
         StatusCode::OK,
-        snapshot_json(&store, &store.block_snapshots[i]),
+        snapshot_json(&store, &store.block_snapshots[i], version),
     ))
 }
 
-/// §1.3 update: `{name?, tags?}`; `null` or absent leaves a field unchanged.
-fn update(call: &Call<'_>, id: &str) -> ApiResult<Response> {
+/// §1.3 update: `{name?, tags?}` (v1 also `public`, as seed 002 lists it); `null` or absent
+/// leaves a field unchanged.
+fn update(call: &Call<'_>, id: &str, version: Version) -> ApiResult<Response> {
     let body = Body::parse(call.body)?;
     let name = body.string("name")?;
     let tags = body.tags("tags")?;
+    let public = public_field(&body, version)?;
     let mut store = call.app.store();
     let i = index(&store, call.zone, id)?;
     let snapshot = &mut store.block_snapshots[i];
@@ -245,10 +305,13 @@ fn update(call: &Call<'_>, id: &str) -> ApiResult<Response> {
     if let Some(tags) = tags {
         snapshot.tags = tags;
     }
+    if let Some(public) = public {
+        snapshot.public = public;
+    }
     snapshot.updated = Timestamp::now();
     Ok(json_response(
         StatusCode::OK,
-        snapshot_json(&store, &store.block_snapshots[i]),
+        snapshot_json(&store, &store.block_snapshots[i], version),
     ))
 }
 
@@ -261,7 +324,7 @@ fn delete(call: &Call<'_>, id: &str) -> ApiResult<Response> {
 
 /// §1.3 export: `{bucket, key}` → the Snapshot with `status: "exporting"`. The Block
 /// docs: "The snapshot must not be in transient state" → 409 `transient_state` (§3).
-fn export(call: &Call<'_>, id: &str) -> ApiResult<Response> {
+fn export(call: &Call<'_>, id: &str, version: Version) -> ApiResult<Response> {
     let body = Body::parse(call.body)?;
     let mut store = call.app.store();
     let i = index(&store, call.zone, id)?;
@@ -279,7 +342,7 @@ fn export(call: &Call<'_>, id: &str) -> ApiResult<Response> {
     store.block_snapshots[i].life = call.app.transient("exporting", "available");
     Ok(json_response(
         StatusCode::OK,
-        snapshot_json(&store, &store.block_snapshots[i]),
+        snapshot_json(&store, &store.block_snapshots[i], version),
     ))
 }
 
@@ -300,6 +363,7 @@ pub(crate) fn seed_snapshot(app: &App, zone: &str, volume_id: &str) -> String {
         project_id: EMULATOR_PROJECT.to_owned(),
         organization_id: EMULATOR_ORGANIZATION.to_owned(),
         tags: Vec::new(),
+        public: false,
         created: now,
         updated: now,
         life: Lifecycle::settled("available"),

@@ -1,5 +1,5 @@
 //! A stateful, in-memory emulator of the Scaleway Instance snapshot/image API and the
-//! Block Storage snapshot API, served over real HTTP on loopback.
+//! Block Storage snapshot API (v1alpha1 and v1), served over real HTTP on loopback.
 //!
 //! The behaviour follows `shared/reference/scaleway-api.md` (sections cited as §N in
 //! comments). Routing is done by hand on the *raw* request-target path, split on `/`
@@ -251,7 +251,7 @@ impl Emulator {
     }
 
     /// A Block `sbs_5k` volume of 15 GB in `zone`; returns its id. Snapshot it with
-    /// `POST /block/v1alpha1/zones/{zone}/snapshots {"volume_id": …}`.
+    /// `POST /block/v1/zones/{zone}/snapshots {"volume_id": …}`.
     pub fn seed_block_volume(&self, zone: &str) -> String {
         self.seed_volume_with(zone, VolumeKind::Block, "vol-emulated", 15_000_000_000)
     }
@@ -410,7 +410,8 @@ fn respond(app: &App, parts: &Parts, body: &[u8]) -> ApiResult<Response> {
             };
             instance::route(method, rest, &call)
         }
-        ["block", "v1alpha1", "zones", zone, rest @ ..] => {
+        ["block", version, "zones", zone, rest @ ..] => {
+            let version = block::Version::from_segment(version).ok_or(ApiError::NoRoute)?;
             let zone = known_zone(zone, store::BLOCK_ZONES)?;
             let call = Call {
                 app,
@@ -418,7 +419,7 @@ fn respond(app: &App, parts: &Parts, body: &[u8]) -> ApiResult<Response> {
                 query: &query,
                 body,
             };
-            block::route(method, rest, &call)
+            block::route(method, rest, &call, version)
         }
         _ => Err(ApiError::NoRoute),
     }

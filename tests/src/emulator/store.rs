@@ -81,7 +81,7 @@ impl Lifecycle {
 pub enum VolumeKind {
     /// An Instance volume (`l_ssd`), snapshotted through `/instance/v1/…/snapshots`.
     Instance,
-    /// A Block Storage volume (`sbs_5k`), snapshotted through `/block/v1alpha1/…/snapshots`.
+    /// A Block Storage volume (`sbs_5k`), snapshotted through `/block/v1/…/snapshots` (or `v1alpha1`).
     Block,
 }
 
@@ -141,6 +141,8 @@ pub(crate) struct BlockSnapshot {
     pub project_id: String,
     pub organization_id: String,
     pub tags: Vec<String>,
+    /// Block v1 only (§1.3); v1alpha1 does not show it.
+    pub public: bool,
     pub created: Timestamp,
     pub updated: Timestamp,
     pub life: Lifecycle,
