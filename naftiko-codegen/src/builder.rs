@@ -51,7 +51,8 @@ impl Builder {
     }
 
     /// Generates every spec; returns the files written, or every diagnostic rendered when a spec has errors.
-    /// Prints `cargo:rerun-if-changed` for each spec and `cargo:warning` for each warning.
+    /// Prints `cargo:rerun-if-changed` for each spec (and each file it imports) and `cargo:warning` for
+    /// each warning.
     pub fn compile(self) -> Result<Vec<PathBuf>, String> {
         let out = match self.out_dir.or_else(|| std::env::var_os("OUT_DIR").map(PathBuf::from)) {
             Some(dir) => dir,
@@ -62,6 +63,10 @@ impl Builder {
         for spec in &self.specs {
             println!("cargo:rerun-if-changed={}", spec.display());
             let loaded = crate::load(spec);
+            // Imported consumes files are inputs too.
+            for (_, file) in loaded.sources.files().skip(1) {
+                println!("cargo:rerun-if-changed={}", file.name);
+            }
             for warning in loaded.diagnostics.iter().filter(|d| !d.is_error()) {
                 let location = warning.location(&loaded.sources).unwrap_or_default();
                 println!("cargo:warning={location}: {} [{}]", warning.message, warning.code.as_str());

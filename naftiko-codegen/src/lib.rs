@@ -39,10 +39,11 @@ impl Loaded {
     }
 }
 
-/// Loads, checks and lowers the spec at `path` (shown in diagnostics as given).
+/// Loads, checks and lowers the spec at `path` (shown in diagnostics as given). Imported consumes are
+/// read relative to the spec's directory.
 pub fn load(path: &Path) -> Loaded {
     match std::fs::read_to_string(path) {
-        Ok(text) => load_str(&path.display().to_string(), &text),
+        Ok(text) => load_with(&path.display().to_string(), &text, Some(path.parent().unwrap_or(Path::new("")))),
         Err(err) => Loaded {
             sources: SourceMap::default(),
             diagnostics: vec![
@@ -55,7 +56,14 @@ pub fn load(path: &Path) -> Loaded {
 }
 
 /// Loads, checks and lowers spec text; `name` is its path for diagnostics and its file stem names the crate.
+/// Imported consumes are read relative to `name`'s directory (from the current directory).
 pub fn load_str(name: &str, text: &str) -> Loaded {
+    load_with(name, text, Some(Path::new(name).parent().unwrap_or(Path::new(""))))
+}
+
+/// [`load_str`] with the directory imported consumes are resolved against (`None`: the spec may not
+/// import; the macro passes the directory of the file it read).
+pub fn load_with(name: &str, text: &str, import_dir: Option<&Path>) -> Loaded {
     let mut sources = SourceMap::default();
     let file = sources.add(source::SourceFile::new(name, text));
     let mut diagnostics = Vec::new();
@@ -68,10 +76,11 @@ pub fn load_str(name: &str, text: &str) -> Loaded {
         ),
         None => {}
         Some(root) => {
-            let doc = spec::read::document(&root, &mut diagnostics);
+            let mut doc = spec::read::document(&root, &mut diagnostics);
+            spec::import::resolve(&mut doc, import_dir, &mut sources, &mut diagnostics);
             check::check(&doc, &mut diagnostics);
             let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("capability");
-            let stem = stem.strip_suffix(".capability").unwrap_or(stem);
+            let stem = stem.strip_suffix(".capability").or_else(|| stem.strip_suffix(".naftiko")).unwrap_or(stem);
             let lowered = ir::lower::lower(&doc, name, stem, &mut diagnostics);
             if !diagnostics.iter().any(Diagnostic::is_error) {
                 capability = lowered;

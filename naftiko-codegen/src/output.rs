@@ -33,7 +33,8 @@ pub fn generate_dir(root: &Path, specs_dir: &str, options: &CrateOptions) -> Res
                 continue;
             }
         };
-        let loaded = crate::load_str(&display, &text);
+        // Imports resolve beside the spec, wherever the command runs from.
+        let loaded = crate::load_with(&display, &text, spec.parent());
         match &loaded.capability {
             Some(cap) => match generate_crate(cap, options) {
                 Ok(c) => crates.push(c),

@@ -28,7 +28,7 @@ fn get_snapshot_binds_zone_and_the_hyphenated_path_variable() {
     assert_eq!(zone.description.as_deref(), Some("The zone you want to target"));
     let id = &get.inputs[1];
     assert_eq!((id.name.as_str(), id.location), ("snapshot-id", InputLocation::Path(1)));
-    let Action::Call { consumes, operation, bindings, .. } = &get.action;
+    let Action::Call { consumes, operation, bindings, .. } = &get.action else { panic!("get-snapshot calls a consumed operation") };
     let op = &cap.consumes[*consumes].operations[*operation];
     assert_eq!(op.name, "getsnapshot");
     let snapshot_id = op.params.iter().position(|p| p.name == "snapshot_id").expect("snapshot_id param");

@@ -97,7 +97,12 @@ fn expand(invocation: Invocation) -> TokenStream {
         }
         Source::Inline(lit) => (lit, "inline.yaml".to_owned(), lit.value(), None),
     };
-    let loaded = naftiko_codegen::load_str(&name, &text);
+    // Imported consumes resolve beside the spec file (inline specs resolve against the crate).
+    let import_dir = match &tracked {
+        Some(path) => path.parent().map(Path::to_path_buf),
+        None => std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from),
+    };
+    let loaded = naftiko_codegen::load_with(&name, &text, import_dir.as_deref());
     let Some(capability) = loaded.capability.as_ref() else {
         let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).map(|d| {
             let message = compile_error_text(d, &loaded);
@@ -114,12 +119,14 @@ fn expand(invocation: Invocation) -> TokenStream {
         None => Surfaces { rest: cfg!(feature = "rest"), mcp: cfg!(feature = "mcp"), server: cfg!(feature = "server") },
     };
     let items = naftiko_codegen::emit::inline_tokens(capability, surfaces);
-    // Reading the file through include_bytes! makes cargo rebuild the crate when the spec changes.
-    let track = tracked.map(|path| {
+    // Reading the files through include_bytes! makes cargo rebuild the crate when the spec or a
+    // fragment it imports changes (imported files are named by their resolved paths).
+    let imported = loaded.sources.files().skip(1).map(|(_, f)| PathBuf::from(&f.name)).filter(|p| p.is_absolute());
+    let track = tracked.into_iter().chain(imported).map(|path| {
         let path = path.display().to_string();
         quote! { const _: &[u8] = include_bytes!(#path); }
     });
-    let body = quote! { #track #items };
+    let body = quote! { #(#track)* #items };
     match invocation.module {
         Some(module) => quote! { pub mod #module { #body } },
         None => body,

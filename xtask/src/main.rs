@@ -30,6 +30,17 @@ enum Task {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+    /// Generate every spec under DIR (default: the dev corpus) and type-check the output; print a report.
+    Corpus {
+        dir: Option<PathBuf>,
+        /// Only a deterministic stratified sample of about N files (every k-th file per source repository).
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+    },
+    /// The main job: regenerate generated/, then export a Block snapshot and import it into another zone
+    /// (built-in emulator by default; --upstream https://api.scaleway.com for the real API).
+    #[cfg(feature = "demo")]
+    Demo(demo::DemoArgs),
 }
 
 fn root() -> PathBuf {
@@ -40,6 +51,9 @@ fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Gen { check } => gen_task(check),
         Task::Bench { corpus, runs } => bench(corpus, runs),
+        Task::Corpus { dir, sample } => corpus::corpus(dir, sample),
+        #[cfg(feature = "demo")]
+        Task::Demo(args) => demo::run(args),
     }
 }
 
@@ -76,4 +90,10 @@ fn gen_task(check: bool) -> ExitCode {
 }
 
 mod bench;
+mod load;
 use bench::bench;
+
+mod corpus;
+
+#[cfg(feature = "demo")]
+mod demo;

@@ -64,12 +64,14 @@ codes! {
     PathVariableUnbound = "E0304", Error, "a path variable has no parameter and no source";
     PathParameterUnused = "W0305", Warning, "a path parameter does not appear in its path";
     UnusedInput = "W0306", Warning, "a declared input is never sent upstream";
+    ImpliedParameter = "W0307", Warning, "a `with` key names a parameter its operation does not declare; it is sent as a query parameter";
     UndeclaredSecret = "W0401", Warning, "a `{{VAR}}` secret is not declared in any bind";
     AuthIncomplete = "E0402", Error, "an authentication block lacks a field its type needs";
     IdentCollision = "W0501", Warning, "two names map to the same Rust identifier; one was renamed";
     ToolNameTooLong = "W0502", Warning, "a tool name is longer than MCP clients accept (64 characters)";
     Unsupported = "E0601", Error, "a feature this compiler does not compile yet";
     Import = "E0602", Error, "an imported consumes cannot be resolved";
+    CustomTool = "W0603", Warning, "an MCP tool has no `call`: it is a `Handlers` method for the user to implement (default: 501)";
 }
 
 /// One finding about a spec.

@@ -103,21 +103,67 @@ fn consumed_operations(cap: &Capability, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Resolves `call: ns.op` against the consumes.
-pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<(usize, usize, &'c HttpConsumes, &'c ConsumedOperation), Diagnostic> {
-    let Some((ns, op)) = call.value.split_once('.').filter(|(ns, op)| !ns.is_empty() && !op.is_empty()) else {
+/// What a `call` names.
+#[derive(Clone, Copy, Debug)]
+pub enum CallTarget<'c> {
+    /// A consumed operation: indexes among the `type: http` consumes and among its operations.
+    Operation { consumes: usize, operation: usize, http: &'c HttpConsumes, op: &'c ConsumedOperation },
+    /// An MCP tool with no `call` of its own, by bare name: its behaviour is a `Handlers` method.
+    Tool(&'c Tool),
+}
+
+/// An MCP tool the spec declares without saying what it does (no `call`, `steps`, `ref` or mock
+/// outputs): compiled as a `Handlers` method for the user to implement.
+pub fn is_custom_tool(tool: &Tool) -> bool {
+    let inv = &tool.invocation;
+    inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() && inv.mappings.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some())
+}
+
+/// Splits `ns.op` after the longest declared namespace it starts with (namespaces may contain dots:
+/// `… (CSF) 2.0 — Sandbox API.get-assessment`), else at its first dot.
+pub fn split_call<'c, 'n>(call: &'c str, namespaces: impl IntoIterator<Item = &'n str>) -> Option<(&'c str, &'c str)> {
+    let declared = namespaces
+        .into_iter()
+        .filter(|ns| !ns.is_empty() && call.len() > ns.len() + 1 && call.starts_with(ns) && call[ns.len()..].starts_with('.'))
+        .map(str::len)
+        .max();
+    match declared {
+        Some(len) => Some((&call[..len], &call[len + 1..])),
+        None => call.split_once('.').filter(|(ns, op)| !ns.is_empty() && !op.is_empty()),
+    }
+}
+
+/// The namespaces `call`s may name: every consumes', imported or not.
+fn consumes_namespaces(cap: &Capability) -> impl Iterator<Item = &str> {
+    cap.consumes.iter().filter_map(|c| match c {
+        Consumes::Http(h) => h.namespace.as_ref().map(Spanned::as_str),
+        Consumes::Imported(i) => i.alias.as_ref().or(i.import.as_ref()).map(Spanned::as_str),
+    })
+}
+
+/// Resolves a `call`: `namespace.operation`, or the bare name of an MCP tool that has no `call`.
+pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<CallTarget<'c>, Diagnostic> {
+    let split = split_call(&call.value, consumes_namespaces(cap));
+    let declared_ns = split.is_some_and(|(ns, _)| consumes_namespaces(cap).any(|n| n == ns));
+    if !declared_ns {
         let tool = cap.exposes.iter().find_map(|e| match e {
             Expose::Mcp(m) => m.tools.iter().find(|t| t.name.as_ref().is_some_and(|n| n.value == call.value)),
             _ => None,
         });
         if let Some(tool) = tool {
+            if is_custom_tool(tool) {
+                return Ok(CallTarget::Tool(tool));
+            }
             let d = Diagnostic::new(Code::CallSyntax, call.span, format!("`call: {}` names an MCP tool, not a consumed operation", call.value))
-                .label("expected `namespace.operation`");
+                .label("expected `namespace.operation`")
+                .related(tool.span, "the tool");
             return Err(match &tool.invocation.call {
                 Some(target) => d.hint(format!("call what the tool calls: `call: {}`", target.value)),
-                None => d.related(tool.span, "this tool has no `call` either, so there is nothing to forward to").hint(format!("known operations: {}", known_calls(cap))),
+                None => d.hint(format!("the tool is not compiled, so nothing can call it; known operations: {}", known_calls(cap))),
             });
         }
+    }
+    let Some((ns, op)) = split else {
         return Err(Diagnostic::new(Code::CallSyntax, call.span, format!("`call: {}` is not of the form `namespace.operation`", call.value))
             .label("expected `namespace.operation`")
             .hint(format!("known operations: {}", known_calls(cap))));
@@ -140,7 +186,7 @@ pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<(
     };
     let ops: Vec<&ConsumedOperation> = http.resources.iter().flat_map(|r| &r.operations).collect();
     match ops.iter().position(|o| o.name.as_ref().is_some_and(|n| n.value == op)) {
-        Some(oi) => Ok((ci, oi, http, ops[oi])),
+        Some(oi) => Ok(CallTarget::Operation { consumes: ci, operation: oi, http, op: ops[oi] }),
         None => {
             let close: Vec<String> = ops
                 .iter()
@@ -191,7 +237,7 @@ fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
         };
         for call in invocations.iter().filter_map(|i| i.call.as_ref()) {
             match resolve_call(cap, call) {
-                // The import itself is reported as unsupported; its calls would only repeat that.
+                // An import that cannot be resolved is reported; its calls would only repeat that.
                 Err(d) if d.code == Code::UnknownNamespace && calls_imported(cap, call) => {}
                 Err(d) => diags.push(d),
                 Ok(_) => {}
@@ -201,7 +247,7 @@ fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
 }
 
 fn calls_imported(cap: &Capability, call: &Spanned<String>) -> bool {
-    let ns = call.value.split_once('.').map_or("", |(ns, _)| ns);
+    let ns = split_call(&call.value, consumes_namespaces(cap)).map_or("", |(ns, _)| ns);
     cap.consumes.iter().any(|c| matches!(c, Consumes::Imported(i) if i.alias.as_ref().or(i.import.as_ref()).is_some_and(|n| n.value == ns)))
 }
 
@@ -247,7 +293,8 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
     }
     for c in &cap.consumes {
         match c {
-            Consumes::Imported(i) => report(i.span, "an imported consumes (`location`/`import`)", "inline the consumed API under `capability.consumes`"),
+            // Resolved by `spec::import` before checking; one that is still here was reported there.
+            Consumes::Imported(_) => {}
             Consumes::Http(h) => {
                 if let Some(kind) = &h.kind
                     && kind.value != "http"
@@ -287,6 +334,7 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                     invocation_features(&t.invocation, t.span, &mut report);
                 }
             }
+            // The hint is pinned by the macro's UI tests too.
             Expose::Skill(s) => report(s.kind.span, "a `skill` expose", "expose the operations through `rest` or `mcp`"),
             Expose::Other { kind, .. } => report(kind.span, &format!("an expose of type `{}`", kind.value), "only `rest` and `mcp` exposes are compiled"),
         }

@@ -154,12 +154,18 @@ fn readme(cap: &Capability) -> Result<String, String> {
             m.tools
                 .iter()
                 .map(|t| {
-                    let crate::ir::Action::Call { consumes, operation, .. } = &t.action;
-                    let calls = cap
-                        .consumes
-                        .get(*consumes)
-                        .and_then(|c| Some(format!("{} {}", c.operations.get(*operation)?.method.as_str(), c.operations.get(*operation)?.path_template)))
-                        .unwrap_or_default();
+                    let calls = match &t.action {
+                        crate::ir::Action::Call { consumes, operation, .. } => cap
+                            .consumes
+                            .get(*consumes)
+                            .and_then(|c| Some(format!("{} {}", c.operations.get(*operation)?.method.as_str(), c.operations.get(*operation)?.path_template)))
+                            .unwrap_or_default(),
+                        crate::ir::Action::Custom { operation, .. } => cap
+                            .custom
+                            .get(*operation)
+                            .map(|c| format!("Handlers::{} (yours to implement)", c.method_name.trim_start_matches("r#")))
+                            .unwrap_or_default(),
+                    };
                     let hints: Vec<&str> = [
                         (t.hints.read_only, "read-only"),
                         (t.hints.destructive, "destructive"),

@@ -1,11 +1,13 @@
-//! The `Handlers` trait: one method per consumed operation an exposed adapter calls. Its default
-//! methods forward to the client; a user overrides one method and both REST and MCP follow.
+//! The `Handlers` trait: one method per consumed operation an exposed adapter calls, and one per MCP
+//! tool the spec declares without a `call` (with its argument struct). Default methods forward to the
+//! client (or answer 501); a user overrides one method and both REST and MCP follow.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::ident;
-use crate::ir::{Action, Capability, Consumed, ConsumedOp};
+use crate::emit::values::rust_type;
+use crate::ir::{Action, Capability, Consumed, ConsumedOp, CustomOp, Param};
 
 /// The operations any surface calls, in consumes order, each once.
 pub fn called_operations(cap: &Capability) -> Vec<(usize, usize)> {
@@ -14,8 +16,9 @@ pub fn called_operations(cap: &Capability) -> Vec<(usize, usize)> {
         .iter()
         .flat_map(|r| r.endpoints.iter().map(|e| &e.action))
         .chain(cap.mcp.iter().flat_map(|m| m.tools.iter().map(|t| &t.action)))
-        .map(|a| match a {
-            Action::Call { consumes, operation, .. } => (*consumes, *operation),
+        .filter_map(|a| match a {
+            Action::Call { consumes, operation, .. } => Some((*consumes, *operation)),
+            Action::Custom { .. } => None,
         })
         .collect();
     called.sort_unstable();
@@ -36,6 +39,88 @@ pub fn client_path(cap: &Capability, consumed: &Consumed) -> TokenStream {
 /// Doc line naming what an operation calls, e.g. "`GET /snapshots` on `instance-snapshots`".
 pub fn calls_doc(consumed: &Consumed, op: &ConsumedOp) -> String {
     format!(" `{} {}` on `{}`.", op.method.as_str(), op.path_template, consumed.namespace)
+}
+
+/// The `Handlers` method an exposed operation runs and the parameters it takes.
+pub struct Called<'a> {
+    /// The `Handlers` method.
+    pub method: Ident,
+    /// Path of its parameter struct from a top module of the crate (`super::client::XParams`).
+    pub params_type: TokenStream,
+    pub params: &'a [Param],
+    /// What it does, for docs: "`GET /x` on `ns`." or "`Handlers::x`, …".
+    pub doc: String,
+}
+
+pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
+    match action {
+        Action::Call { consumes, operation, .. } => {
+            let consumed = cap.consumes.get(*consumes)?;
+            let op = consumed.operations.get(*operation)?;
+            let path = client_path(cap, consumed);
+            let params = ident(&op.params_type);
+            Some(Called { method: ident(&op.method_name), params_type: quote!(#path::#params), params: &op.params, doc: calls_doc(consumed, op) })
+        }
+        Action::Custom { operation, .. } => {
+            let custom = cap.custom.get(*operation)?;
+            let input = ident(&custom.input_type);
+            Some(Called {
+                method: ident(&custom.method_name),
+                params_type: quote!(super::handlers::#input),
+                params: &custom.params,
+                doc: custom_doc(custom),
+            })
+        }
+    }
+}
+
+/// Doc line of a custom operation.
+pub fn custom_doc(custom: &CustomOp) -> String {
+    format!(" `Handlers::{}`, which the spec leaves to you (501 until implemented).", custom.method_name.trim_start_matches("r#"))
+}
+
+/// The argument struct and the `Handlers` method of one custom operation.
+fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
+    let input = ident(&custom.input_type);
+    let method = ident(&custom.method_name);
+    let fields = custom.params.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = rust_type(p.ty);
+        let ty = if p.required { ty } else { quote! { ::core::option::Option<#ty> } };
+        let doc = match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => format!(" {d} (argument `{}`)", p.name),
+            None => format!(" Argument `{}`.", p.name),
+        };
+        quote! { #[doc = #doc] pub #field: #ty, }
+    });
+    let struct_doc = format!(" Arguments of tool `{}`.", custom.name);
+    let summary = custom.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
+    let default_doc = format!(" Tool `{}` has no `call` in the spec: implement this method. Default: 501 `not_implemented`.", custom.name);
+    let message = format!("`{}` is declared by the spec without a `call`; implement `Handlers::{}`", custom.name, custom.method_name.trim_start_matches("r#"));
+    let body = serde_json::json!({ "type": "not_implemented", "message": message }).to_string();
+    let item = quote! {
+        #[doc = #struct_doc]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct #input {
+            #(#fields)*
+        }
+    };
+    let summary_doc = crate::emit::summary_doc(&summary);
+    let method = quote! {
+        #summary_doc
+        #[doc = #default_doc]
+        fn #method(
+            &self,
+            input: #input,
+        ) -> impl ::core::future::Future<Output = ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error>> + Send {
+            let _ = input;
+            ::core::future::ready(Ok(::naftiko_runtime::Response::from_json(
+                ::naftiko_runtime::http::StatusCode::NOT_IMPLEMENTED,
+                &::naftiko_runtime::render::constant(#body),
+            )))
+        }
+    };
+    (item, method)
 }
 
 pub fn emit(cap: &Capability) -> TokenStream {
@@ -70,9 +155,9 @@ pub fn emit(cap: &Capability) -> TokenStream {
         let field = ident(&consumed.module);
         let summary = op.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
         let calls = calls_doc(consumed, op);
+        let summary_doc = crate::emit::summary_doc(&summary);
         Some(quote! {
-            #[doc = #summary]
-            #[doc = ""]
+            #summary_doc
             #[doc = " Default: forwards to"]
             #[doc = #calls]
             fn #name(
@@ -83,6 +168,12 @@ pub fn emit(cap: &Capability) -> TokenStream {
             }
         })
     });
+    let (custom_structs, custom_methods): (Vec<TokenStream>, Vec<TokenStream>) = cap.custom.iter().map(custom_items).unzip();
+    let trait_doc = if cap.custom.is_empty() {
+        " What the exposed operations do. Each method's default calls the consumed API."
+    } else {
+        " What the exposed operations do. Each method's default calls the consumed API; those of tools the spec declares without a `call` answer 501 until you implement them."
+    };
     quote! {
         #![doc = " The capability's operations, shared by every exposed surface (REST and MCP)."]
         #![doc = ""]
@@ -107,13 +198,17 @@ pub fn emit(cap: &Capability) -> TokenStream {
             }
         }
 
-        /// What the exposed operations do. Each method's default calls the consumed API.
+        #[doc = #trait_doc]
         pub trait Handlers: Send + Sync + 'static {
             /// The clients the default methods call.
             fn clients(&self) -> &Clients;
 
             #(#methods)*
+
+            #(#custom_methods)*
         }
+
+        #(#custom_structs)*
 
         /// Forwards every operation upstream unchanged.
         #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::handlers::{calls_doc, client_path};
+use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ServerAuth, Source, ToolDef};
@@ -79,12 +79,16 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
     doc.push(" | Tool | Calls |".to_owned());
     doc.push(" |---|---|".to_owned());
     for tool in &mcp.tools {
-        let Action::Call { consumes, operation, .. } = &tool.action;
-        let calls = cap
-            .consumes
-            .get(*consumes)
-            .and_then(|c| c.operations.get(*operation).map(|op| format!("`{} {}` on `{}`", op.method.as_str(), op.path_template, c.namespace)))
-            .unwrap_or_default();
+        let calls = match &tool.action {
+            Action::Call { consumes, operation, .. } => cap
+                .consumes
+                .get(*consumes)
+                .and_then(|c| c.operations.get(*operation).map(|op| format!("`{} {}` on `{}`", op.method.as_str(), op.path_template, c.namespace)))
+                .unwrap_or_default(),
+            Action::Custom { operation, .. } => {
+                cap.custom.get(*operation).map(|c| format!("`Handlers::{}` (yours to implement)", c.method_name.trim_start_matches("r#"))).unwrap_or_default()
+            }
+        };
         doc.push(format!(" | `{}` | {calls} |", tool.name));
     }
     doc
@@ -277,37 +281,44 @@ fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
 }
 
 fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
-    let Action::Call { consumes, operation, bindings, output } = &tool.action;
-    let Some(consumed) = cap.consumes.get(*consumes) else { return quote! {} };
-    let Some(op) = consumed.operations.get(*operation) else { return quote! {} };
+    let Some(called) = called(cap, &tool.action) else { return quote! {} };
     let name = ident(&tool.fn_name);
-    let method = ident(&op.method_name);
-    let params_type = ident(&op.params_type);
-    // `client_path` is relative to the crate's top modules; this function is one level deeper.
-    let path = client_path(cap, consumed);
-    let fields = bindings.iter().filter_map(|b| {
-        let param = op.params.get(b.param)?;
+    let method = &called.method;
+    // The parameter type's path is relative to the crate's top modules; this function is one level deeper.
+    let params_type = &called.params_type;
+    let fields = tool.action.bindings().iter().filter_map(|b| {
+        let param = called.params.get(b.param)?;
         let field = ident(&param.field);
         let value = binding_value(b, param, &tool.inputs);
         Some(quote! { #field: #value, })
     });
     let call = quote! { handlers.#method(params).await };
-    let result = match output {
+    // A tool whose bindings are all literals never reads its arguments.
+    let reads_args = tool.action.bindings().iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
+    let args = if reads_args { quote!(args) } else { quote!(_args) };
+    let result = match tool.action.output() {
         Output::Passthrough => quote! { mcp::result(#call) },
         Output::Mapped(m) => {
             let shape = mapping::expression(m, &quote!(value));
             quote! { mcp::result_mapped(#call, |value| #shape) }
         }
     };
-    let summary =
-        tool.description.as_deref().or(op.summary.as_deref()).map(|s| format!(" {}", s.lines().next().unwrap_or_default())).unwrap_or_default();
-    let calls = format!(" Tool `{}` →{}", tool.name, calls_doc(consumed, op));
+    let summary = tool
+        .description
+        .as_deref()
+        .or(match &tool.action {
+            Action::Call { consumes, operation, .. } => cap.consumes.get(*consumes).and_then(|c| c.operations.get(*operation)).and_then(|o| o.summary.as_deref()),
+            Action::Custom { .. } => None,
+        })
+        .map(|s| format!(" {}", s.lines().next().unwrap_or_default()))
+        .unwrap_or_default();
+    let calls = format!(" Tool `{}` →{}", tool.name, called.doc);
+    let summary_doc = crate::emit::summary_doc(&summary);
     quote! {
-        #[doc = #summary]
-        #[doc = ""]
+        #summary_doc
         #[doc = #calls]
-        pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, args: mcp::Arguments) -> mcp::ToolOutcome {
-            let params = super::#path::#params_type {
+        pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, #args: mcp::Arguments) -> mcp::ToolOutcome {
+            let params = super::#params_type {
                 #(#fields)*
             };
             Ok(#result)

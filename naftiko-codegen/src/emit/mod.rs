@@ -150,6 +150,18 @@ fn separate_items(source: &str) -> String {
     out
 }
 
+/// A summary paragraph of doc comments (` text` lines, then a blank line), or nothing when `summary`
+/// is empty: no item starts with an empty `///`.
+pub fn summary_doc(summary: &str) -> TokenStream {
+    if summary.trim().is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        #[doc = #summary]
+        #[doc = ""]
+    }
+}
+
 /// A Rust identifier from an IR name, raw (`r#type`) when the IR decided so.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {

@@ -120,9 +120,18 @@ fn operation(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> Value {
     if let Some(s) = &e.summary {
         op.insert("summary".into(), Value::from(s.as_str()));
     }
-    let Action::Call { consumes, operation, output, .. } = &e.action;
-    if let Some(called) = cap.consumes.get(*consumes).and_then(|c| Some((c, c.operations.get(*operation)?))) {
-        op.insert("description".into(), Value::from(format!("Calls `{}.{}` ({} {}).", called.0.namespace, called.1.name, called.1.method.as_str(), called.1.path_template)));
+    let output = e.action.output();
+    match &e.action {
+        Action::Call { consumes, operation, .. } => {
+            if let Some(called) = cap.consumes.get(*consumes).and_then(|c| Some((c, c.operations.get(*operation)?))) {
+                op.insert("description".into(), Value::from(format!("Calls `{}.{}` ({} {}).", called.0.namespace, called.1.name, called.1.method.as_str(), called.1.path_template)));
+            }
+        }
+        Action::Custom { operation, .. } => {
+            if let Some(custom) = cap.custom.get(*operation) {
+                op.insert("description".into(), Value::from(format!("Runs tool `{}`, which the spec declares without a `call`: 501 until its `Handlers` method is implemented.", custom.name)));
+            }
+        }
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));

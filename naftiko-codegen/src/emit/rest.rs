@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::handlers::client_path;
+use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{
@@ -35,7 +35,7 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         let rest_methods = methods.map(|(m, f)| quote! { .#m(#f::<H>) });
         quote! { .route(#path, #first #(#rest_methods)*) }
     });
-    let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, rest, e));
+    let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, e));
     let openapi_const = match openapi {
         OpenApi::File(path) => quote! { pub const OPENAPI_JSON: &str = include_str!(#path); },
         OpenApi::Inline(text) => quote! { pub const OPENAPI_JSON: &str = #text; },
@@ -92,7 +92,17 @@ fn module_doc(rest: &RestSurface) -> Vec<String> {
 
 /// The axum path of a route; variables take identifier names (the extractor reads them by position).
 fn axum_path(segments: &[RouteSegment]) -> String {
-    crate::ir::route_path(segments, |v| crate::ir::ident::snake(v).trim_start_matches("r#").to_owned())
+    // Distinct names even when two variables map to one identifier (`{a-b}/{a_b}`): the router
+    // refuses a path that names a parameter twice.
+    let mut scope = crate::ir::ident::Scope::default();
+    let names: Vec<(String, String)> = segments
+        .iter()
+        .filter_map(|s| match s {
+            RouteSegment::Var(v) => Some((v.clone(), scope.name(crate::ir::ident::snake(v).trim_start_matches("r#").to_owned(), v).ident)),
+            RouteSegment::Literal(_) => None,
+        })
+        .collect();
+    crate::ir::route_path(segments, |v| names.iter().find(|(var, _)| var == v).map_or_else(String::new, |(_, name)| name.clone()))
 }
 
 fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
@@ -118,22 +128,23 @@ fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream 
     }
 }
 
-fn endpoint_handler(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> TokenStream {
-    let Action::Call { consumes, operation, bindings, output } = &e.action;
-    let Some(consumed) = cap.consumes.get(*consumes) else { return quote! {} };
-    let Some(op) = consumed.operations.get(*operation) else { return quote! {} };
+fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
+    let Some(called) = called(cap, &e.action) else { return quote! {} };
+    let bindings = e.action.bindings();
     let name = ident(&e.fn_name);
-    let method_name = ident(&op.method_name);
-    let params_type = ident(&op.params_type);
-    let path = client_path(cap, consumed);
+    let method_name = &called.method;
+    let params_type = &called.params_type;
     let fields = bindings.iter().filter_map(|b| {
-        let param = op.params.get(b.param)?;
+        let param = called.params.get(b.param)?;
         let field = ident(&param.field);
         let value = binding_value(b, param, &e.inputs, e.method);
         Some(quote! { #field: #value, })
     });
+    // A handler whose bindings are all literals never reads the request.
+    let reads_request = bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
+    let request = if reads_request { quote!(request) } else { quote!(_request) };
     let call = quote! { handlers.#method_name(params).await };
-    let reply = match output {
+    let reply = match e.action.output() {
         Output::Passthrough => quote! { rt::reply(#call) },
         Output::Mapped(m) => {
             let shape = mapping::expression(m, &quote!(value));
@@ -141,17 +152,23 @@ fn endpoint_handler(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> Token
         }
     };
     let summary = e.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
-    let route = format!(" `{} {}` → `{}.{}`.", e.method.as_str(), e.path, consumed.namespace, op.name);
-    let _ = rest;
+    let route = match &e.action {
+        Action::Call { consumes, operation, .. } => {
+            let consumed = cap.consumes.get(*consumes);
+            let op = consumed.and_then(|c| c.operations.get(*operation));
+            format!(" `{} {}` → `{}.{}`.", e.method.as_str(), e.path, consumed.map_or("", |c| c.namespace.as_str()), op.map_or("", |o| o.name.as_str()))
+        }
+        Action::Custom { .. } => format!(" `{} {}` →{}", e.method.as_str(), e.path, called.doc),
+    };
+    let summary_doc = crate::emit::summary_doc(&summary);
     quote! {
-        #[doc = #summary]
-        #[doc = ""]
+        #summary_doc
         #[doc = #route]
         async fn #name<H: Handlers>(
             State(handlers): State<Arc<H>>,
-            request: rt::RestRequest,
+            #request: rt::RestRequest,
         ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
-            let params = #path::#params_type {
+            let params = #params_type {
                 #(#fields)*
             };
             Ok(#reply)

@@ -54,6 +54,12 @@ pub fn camel(name: &str) -> String {
     finish(words(name).to_upper_camel_case(), "Value", "T")
 }
 
+/// `UpperCamelCase` type name made of `name` and a suffix (`ListsnapshotsParams`); the suffix keeps
+/// it clear of keywords, so `self` gives `SelfParams`, not `Self_Params`.
+pub fn camel_with_suffix(name: &str, suffix: &str) -> String {
+    finish(format!("{}{suffix}", words(name).to_upper_camel_case()), suffix, "T")
+}
+
 /// Cargo package name: lowercase ASCII letters, digits and `-`.
 pub fn crate_name(stem: &str) -> String {
     let s = snake(stem).trim_start_matches("r#").trim_start_matches('_').replace('_', "-");
@@ -94,8 +100,10 @@ impl Scope {
         }
         let other = self.taken[&ident].clone();
         let base = ident.trim_start_matches("r#").to_owned();
+        // `select_2` for values, `ListParams2` for types: each keeps its case convention.
+        let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) { "" } else { "_" };
         let renamed = (2..)
-            .map(|n| format!("{base}_{n}"))
+            .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| !self.taken.contains_key(candidate))
             .unwrap_or(base);
         self.taken.insert(renamed.clone(), original.to_owned());
@@ -122,6 +130,9 @@ mod tests {
         assert_eq!(camel("listsnapshots"), "Listsnapshots");
         assert_eq!(camel("2fa codes"), "T2faCodes");
         assert_eq!(camel("Self"), "Self_");
+        assert_eq!(camel_with_suffix("self", "Params"), "SelfParams");
+        assert_eq!(camel_with_suffix("2nd-list", "Params"), "T2ndListParams");
+        assert_eq!(camel_with_suffix("", "Input"), "Input");
         assert_eq!(crate_name("instance-snapshots"), "instance-snapshots");
         assert_eq!(crate_name("My Spec.v2"), "my-spec-v2");
     }
@@ -133,6 +144,9 @@ mod tests {
         let second = scope.name(snake("$select"), "$select");
         assert_eq!(second.ident, "select_2");
         assert_eq!(second.collided_with.as_deref(), Some("select"));
+        let mut types = Scope::default();
+        types.name(camel_with_suffix("list-models", "Params"), "list-models");
+        assert_eq!(types.name(camel_with_suffix("list_models", "Params"), "list_models").ident, "ListModelsParams2");
     }
 
     #[test]

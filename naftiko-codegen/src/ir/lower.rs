@@ -1,8 +1,10 @@
 //! Lowers a checked spec model into the IR: decides every Rust name, resolves every `with` into a
 //! binding, derives exposed inputs from the called operation when none are declared (DESIGN §3.5),
-//! merges same-shape REST routes, and compiles output mappings.
+//! merges same-shape REST routes, and compiles output mappings. Two real-world readings live here too:
+//! MCP tools without a `call` become custom operations (`Handlers` methods the user implements), and
+//! `with` keys of operations that declare no parameters become their query parameters.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -19,7 +21,12 @@ const RESERVED_TYPES: &[&str] = &[
     "Client", "Clients", "Handlers", "Proxy", "Secrets", "Error", "Reply", "Response", "Config", "ConfigError", "Mcp",
     "Auth", "Value", "Result", "Option", "String", "Vec", "Box", "Arc",
 ];
-const RESERVED_FNS: &[&str] = &["new", "clients", "client", "from_env", "with_http_client", "router", "serve", "main"];
+/// Method names of the generated `Client` (and `Handlers`) that operations must not take.
+const RESERVED_FNS: &[&str] = &[
+    "new", "clients", "client", "from_env", "with_http_client", "base_url", "request", "send", "router", "serve", "main",
+];
+/// Functions of the generated `rest` module that REST handlers must not be named after.
+const RESERVED_REST_FNS: &[&str] = &["router"];
 
 pub struct Lowering<'a> {
     cap: &'a spec::Capability,
@@ -32,8 +39,20 @@ pub struct Lowering<'a> {
     /// (namespace, operation) → (consumes index, operation index) in the IR.
     ops: HashMap<(String, String), (usize, usize)>,
     consumes: Vec<Consumed>,
+    /// Consumed operations that declare no parameter at any level (adapter, resource, operation).
+    undeclared_ops: HashSet<(usize, usize)>,
+    /// MCP tools with no `call`, and their index by tool name.
+    custom: Vec<CustomOp>,
+    custom_index: HashMap<String, usize>,
     /// Every expose namespace: `with: {x: <namespace>.p}` refers to input `p`.
     expose_namespaces: Vec<String>,
+}
+
+/// What an exposed operation calls, once resolved.
+#[derive(Clone, Copy)]
+enum Target {
+    Operation { consumes: usize, operation: usize },
+    Custom(usize),
 }
 
 /// Lowers `doc`; returns `None` when it has errors (reported in `diags`).
@@ -55,14 +74,39 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         type_names,
         ops: HashMap::new(),
         consumes: Vec::new(),
+        undeclared_ops: HashSet::new(),
+        custom: Vec::new(),
+        custom_index: HashMap::new(),
         expose_namespaces,
     };
     l.lower_consumes();
+    l.imply_query_params();
+    l.lower_custom_tools();
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
+    let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
     for e in &cap.exposes {
+        // One REST and one MCP adapter per capability: the crate has one `rest` and one `mcp` module.
+        let (kind, span) = match e {
+            spec::Expose::Rest(r) => ("rest", r.span),
+            spec::Expose::Mcp(m) => ("mcp", m.span),
+            _ => continue,
+        };
+        if let Some(first) = first_of_kind.get(kind) {
+            l.error(
+                Diagnostic::new(Code::Unsupported, span, format!("a second `{kind}` expose is not supported by this compiler yet"))
+                    .label("not compiled")
+                    .related(*first, "the first one")
+                    .hint(format!("merge its {} into the first `{kind}` expose", if kind == "rest" { "resources" } else { "tools" })),
+            );
+            continue;
+        }
+        first_of_kind.insert(kind, span);
         // Each surface is its own module: REST handlers and MCP tools may share names.
         let mut fn_names = Scope::default();
+        if kind == "rest" {
+            fn_names.reserve(RESERVED_REST_FNS);
+        }
         match e {
             spec::Expose::Rest(r) => rest.extend(l.lower_rest(r, &mut fn_names)),
             spec::Expose::Mcp(m) => mcp.extend(l.lower_mcp(m, &mut fn_names)),
@@ -79,6 +123,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         tags: info.map(|i| i.tags.iter().map(|t| t.value.clone()).collect()).unwrap_or_default(),
         secrets: l.secrets,
         consumes: l.consumes,
+        custom: l.custom,
         rest,
         mcp,
     })
@@ -175,6 +220,9 @@ impl Lowering<'_> {
                         continue; // duplicate, reported by check
                     }
                     if let Some(lowered) = self.consumed_op(resource, op, name, &shared) {
+                        if shared.is_empty() && resource.input_parameters.is_empty() && op.input_parameters.is_empty() && op.body.is_none() {
+                            self.undeclared_ops.insert((ci, operations.len()));
+                        }
                         self.ops.insert(key, (ci, operations.len()));
                         operations.push(lowered);
                     }
@@ -277,6 +325,22 @@ impl Lowering<'_> {
                 let password = self.auth_field(auth, "password", &kind.value);
                 let (username, password) = (username?, password?);
                 Some(if kind.value == "basic" { ClientAuth::Basic { username, password } } else { ClientAuth::Digest { username, password } })
+            }
+            "hmac" => {
+                // alpha2 defines no `hmac` type, and the block names no algorithm, no header and no
+                // string to sign: the fields alone cannot say how a request is signed.
+                let fields: Vec<String> = auth.fields.iter().map(|(k, _)| format!("`{}`", k.value)).collect();
+                let scheme = if auth.field("apiId").is_some() && auth.field("apiKey").is_some() {
+                    "`apiId`/`apiKey` are the credentials of Veracode's VERACODE-HMAC-SHA-256 request signing, which is not compiled"
+                } else {
+                    "the block does not say which signature scheme to compute (algorithm, signed fields, header)"
+                };
+                self.error(
+                    Diagnostic::new(Code::Unsupported, kind.span, "`hmac` request signing is not supported by this compiler yet")
+                        .label(format!("not compiled ({})", if fields.is_empty() { "no fields".to_owned() } else { fields.join(", ") }))
+                        .hint(format!("{scheme}; alpha2 consumes authenticate with `apikey`, `bearer`, `basic` or `digest` (sign in your own `Handlers` implementation instead)")),
+                );
+                None
             }
             other => {
                 self.error(
@@ -502,7 +566,7 @@ impl Lowering<'_> {
             Some(_) => ResponseFormat::Binary,
         };
         let method_name = self.named(ScopeKind::Ops, ident::snake(&name.value), name, "operation");
-        let params_type = self.named(ScopeKind::Types, format!("{}Params", ident::camel(&name.value).trim_start_matches("r#")), name, "type");
+        let params_type = self.named(ScopeKind::Types, ident::camel_with_suffix(&name.value, "Params"), name, "type");
         Some(ConsumedOp {
             name: name.value.clone(),
             method_name,
@@ -628,6 +692,60 @@ impl Lowering<'_> {
         }
     }
 
+    // ------------------------------------------------------------ custom operations
+
+    /// MCP tools with no `call` (DESIGN §3.12 leaves their behaviour to the user): each becomes a
+    /// `Handlers` method with typed arguments, callable by the tool and by REST operations that name
+    /// the tool (`call: tool-name`). Lowered before the exposes so that either may refer to them.
+    fn lower_custom_tools(&mut self) {
+        let tools = self.cap.exposes.iter().filter_map(|e| match e {
+            spec::Expose::Mcp(m) => Some(&m.tools),
+            _ => None,
+        });
+        for tool in tools.flatten().filter(|t| crate::check::is_custom_tool(t)) {
+            let Some(name) = &tool.name else { continue };
+            if self.custom_index.contains_key(&name.value) {
+                continue; // a duplicate tool, reported by check
+            }
+            let method_name = self.named(ScopeKind::Ops, ident::snake(&name.value), name, "operation");
+            let input_type = self.named(ScopeKind::Types, ident::camel_with_suffix(&name.value, "Input"), name, "type");
+            let mut fields = Scope::default();
+            let mut params: Vec<Param> = Vec::new();
+            let mut add = |l: &mut Self, pname: &Spanned<String>, ty: ParamType, required: bool, description: Option<String>| {
+                if params.iter().any(|p| p.name == pname.value) {
+                    return;
+                }
+                let field = report_rename(fields.name(ident::snake(&pname.value), &pname.value), pname, "field", l.diags);
+                params.push(Param { name: pname.value.clone(), field, location: ParamLocation::BodyField, ty, required, description, fixed: None });
+            };
+            for d in &tool.input_parameters {
+                let Some(pname) = &d.name else { continue };
+                let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
+                add(self, pname, ty, d.required.as_ref().is_none_or(|r| r.value), text(&d.description));
+            }
+            if let Some(schema) = &tool.input_schema {
+                let required: Vec<&str> = schema.value.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+                for (pname, prop) in schema.value.get("properties").and_then(Value::as_object).into_iter().flatten() {
+                    let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
+                    add(self, &Spanned::new(pname.clone(), schema.span), schema_param_type(prop), required.contains(&pname.as_str()), description);
+                }
+            }
+            self.diags.push(
+                Diagnostic::new(Code::CustomTool, name.span, format!("tool `{}` has no `call`: it is generated as `Handlers::{}`, for you to implement", name.value, method_name.trim_start_matches("r#")))
+                    .label("implemented in Rust, not in the spec")
+                    .hint("until a `Handlers` implementation overrides it, the tool (and any REST operation calling it) answers 501; add `call: namespace.operation` to forward it upstream instead"),
+            );
+            self.custom_index.insert(name.value.clone(), self.custom.len());
+            self.custom.push(CustomOp {
+                name: name.value.clone(),
+                method_name,
+                input_type,
+                summary: text(&tool.description).or_else(|| text(&tool.label)),
+                params,
+            });
+        }
+    }
+
     // ------------------------------------------------------------ exposes
 
     fn lower_rest(&mut self, r: &spec::RestExpose, fn_names: &mut Scope) -> Option<RestSurface> {
@@ -683,8 +801,8 @@ impl Lowering<'_> {
                 let name = op.name.clone().unwrap_or_else(|| Spanned::new(format!("{} {}", method.as_str().to_lowercase(), path.value), m.span));
                 let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), &name, "handler", self.diags);
                 let declared: Vec<&spec::ExposedParameter> = res.input_parameters.iter().chain(&op.input_parameters).collect();
-                let surface = Surface::Rest { vars: &vars };
-                let Some((inputs, action)) = self.action(&op.invocation, &declared, None, surface, op.span) else { continue };
+                let surface = Surface::Rest { vars: &vars, method };
+                let Some((inputs, action)) = self.action(&op.invocation, &declared, None, surface, op.span, None) else { continue };
                 endpoints.push(Endpoint {
                     name: name.value.clone(),
                     fn_name,
@@ -761,7 +879,8 @@ impl Lowering<'_> {
             seen.push(&name.value);
             let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), name, "handler", self.diags);
             let declared: Vec<&spec::ExposedParameter> = t.input_parameters.iter().collect();
-            let Some((inputs, action)) = self.action(&t.invocation, &declared, t.input_schema.as_ref(), Surface::Mcp, t.span) else { continue };
+            let custom_self = crate::check::is_custom_tool(t).then(|| self.custom_index.get(&name.value).copied()).flatten();
+            let Some((inputs, action)) = self.action(&t.invocation, &declared, t.input_schema.as_ref(), Surface::Mcp, t.span, custom_self) else { continue };
             let input_schema = match &t.input_schema {
                 Some(schema) => {
                     let mut schema = schema.value.clone();
@@ -801,27 +920,69 @@ impl Lowering<'_> {
         input_schema: Option<&Spanned<Value>>,
         surface: Surface<'_>,
         owner: Span,
+        custom_self: Option<usize>,
     ) -> Option<(Vec<Input>, Action)> {
-        let Some(call) = &inv.call else {
-            // steps/ref/mock are reported as unsupported by `check`; a bare operation is reported here.
-            if inv.steps.is_empty() && inv.reference.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some()) {
-                self.error(
-                    Diagnostic::new(Code::MissingKey, owner, "this operation has no `call`")
-                        .label("nothing to do")
-                        .hint("add `call: namespace.operation` naming a consumed operation"),
-                );
+        // A custom tool "calls" itself: its arguments bind to its own inputs of the same name.
+        let self_call;
+        let call = match (&inv.call, custom_self) {
+            (Some(call), _) => call,
+            (None, Some(index)) => {
+                self_call = Spanned::new(self.custom[index].name.clone(), owner);
+                &self_call
             }
-            return None;
+            (None, None) => {
+                // steps/ref/mock are reported as unsupported by `check`; a bare operation is reported here.
+                if inv.steps.is_empty() && inv.reference.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some()) {
+                    self.error(
+                        Diagnostic::new(Code::MissingKey, owner, "this operation has no `call`")
+                            .label("nothing to do")
+                            .hint("add `call: namespace.operation` naming a consumed operation, or `call: <tool name>` naming an MCP tool that has none"),
+                    );
+                }
+                return None;
+            }
         };
-        let (ns, opname) = call.value.split_once('.')?;
-        let &(ci, oi) = self.ops.get(&(ns.to_owned(), opname.to_owned()))?;
-        let op = self.consumes[ci].operations[oi].clone();
+        let target = match custom_self {
+            Some(index) => Target::Custom(index),
+            // Unresolvable calls were reported by `check`.
+            None => match crate::check::resolve_call(self.cap, call).ok()? {
+                crate::check::CallTarget::Operation { http, op, .. } => {
+                    let ns = http.namespace.as_ref()?.value.clone();
+                    let opname = op.name.as_ref()?.value.clone();
+                    let &(consumes, operation) = self.ops.get(&(ns, opname))?;
+                    Target::Operation { consumes, operation }
+                }
+                crate::check::CallTarget::Tool(tool) => Target::Custom(*self.custom_index.get(&tool.name.as_ref()?.value)?),
+            },
+        };
+        let (params, path_template) = match target {
+            Target::Operation { consumes, operation } => {
+                let op = &self.consumes[consumes].operations[operation];
+                (op.params.clone(), op.path_template.clone())
+            }
+            Target::Custom(index) => {
+                // Arguments are JSON members; a REST caller sends them in the query when its method has no body.
+                let mut params = self.custom[index].params.clone();
+                if let Surface::Rest { method, .. } = surface
+                    && method.ignores_body()
+                {
+                    params.iter_mut().for_each(|p| p.location = ParamLocation::Query);
+                }
+                (params, String::new())
+            }
+        };
 
-        let mut b = InputBuilder { inputs: Vec::new(), fields: Scope::default(), declared_mode: !declared.is_empty() || input_schema.is_some(), used: Vec::new() };
-        if let Surface::Rest { vars } = surface {
+        let mut b = InputBuilder {
+            inputs: Vec::new(),
+            fields: Scope::default(),
+            declared_mode: !declared.is_empty() || input_schema.is_some(),
+            used: Vec::new(),
+            whole_body_name: matches!(target, Target::Custom(_)),
+        };
+        if let Surface::Rest { vars, .. } = surface {
             for (i, var) in vars.iter().enumerate() {
                 let decl = declared.iter().find(|d| d.name.as_ref().is_some_and(|n| same_name(&n.value, var)));
-                let consumed = op.params.iter().find(|p| same_name(&p.name, var));
+                let consumed = params.iter().find(|p| same_name(&p.name, var));
                 let description = decl.and_then(|d| text(&d.description)).or_else(|| consumed.and_then(|p| p.description.clone()));
                 b.push(var, InputLocation::Path(i), ParamType::String, true, description);
             }
@@ -844,9 +1005,11 @@ impl Lowering<'_> {
                 (Surface::Rest { .. }, Some((l, other))) => {
                     self.error(
                         Diagnostic::new(Code::InvalidValue, l.span, format!("input `{}` is `in: {other}` but the path has no variable of that name", name.value))
-                            .label("expected query, header, cookie or body"),
+                            .label("expected query, header, cookie or body")
+                            .hint(format!("add `{{{}}}` to the resource's `path`, or take it from the query (`in: query`)", name.value)),
                     );
-                    continue;
+                    // Still an input (of the query), so that what binds to it is not reported again.
+                    InputLocation::Query
                 }
             };
             let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
@@ -860,7 +1023,7 @@ impl Lowering<'_> {
                     if b.find(name).is_some() {
                         continue;
                     }
-                    let ty = prop.get("type").and_then(Value::as_str).and_then(ParamType::parse).unwrap_or(ParamType::Object);
+                    let ty = schema_param_type(prop);
                     let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
                     b.push(name, InputLocation::Argument, ty, required.contains(&name.as_str()), description);
                 }
@@ -870,7 +1033,7 @@ impl Lowering<'_> {
         // Bind every caller-supplied parameter of the called operation.
         let mut bindings = Vec::new();
         let mut with_used = vec![false; inv.with.len()];
-        for (pi, p) in op.params.iter().enumerate() {
+        for (pi, p) in params.iter().enumerate() {
             if p.fixed.is_some() {
                 continue;
             }
@@ -885,8 +1048,8 @@ impl Lowering<'_> {
             };
             if source == Source::Absent && p.location == ParamLocation::Path {
                 self.error(
-                    Diagnostic::new(Code::PathVariableUnbound, call.span, format!("path variable `{{{}}}` of `{}` gets no value", p.name, op.path_template))
-                        .label(format!("`{}` calls `{}`", call.value, op.path_template))
+                    Diagnostic::new(Code::PathVariableUnbound, call.span, format!("path variable `{{{}}}` of `{path_template}` gets no value", p.name))
+                        .label(format!("`{}` calls `{path_template}`", call.value))
                         .hint(format!("add `with: {{{}: <input or literal>}}` or declare an input named `{}`", p.name, p.name)),
                 );
             } else if source == Source::Absent && p.required {
@@ -900,7 +1063,7 @@ impl Lowering<'_> {
         }
         for ((key, _), used) in inv.with.iter().zip(&with_used) {
             if !used {
-                let names: Vec<String> = op.params.iter().filter(|p| p.fixed.is_none()).map(|p| format!("`{}`", p.name)).collect();
+                let names: Vec<String> = params.iter().filter(|p| p.fixed.is_none()).map(|p| format!("`{}`", p.name)).collect();
                 self.error(
                     Diagnostic::new(Code::WithUnknownParameter, key.span, format!("`{}` is not a parameter of `{}`", key.value, call.value))
                         .label("unknown parameter")
@@ -921,7 +1084,54 @@ impl Lowering<'_> {
             }
         }
         let output = self.output(&inv.output_parameters);
-        Some((b.inputs, Action::Call { consumes: ci, operation: oi, bindings, output }))
+        let action = match target {
+            Target::Operation { consumes, operation } => Action::Call { consumes, operation, bindings, output },
+            Target::Custom(operation) => Action::Custom { operation, bindings, output },
+        };
+        Some((b.inputs, action))
+    }
+
+    /// An operation that declares no parameters at all, called with `with` keys: the author names its
+    /// parameters there. On a method without a body they can only be query parameters, so they are
+    /// sent as such (with a warning) and become the operation's parameters for every caller. Runs
+    /// before the exposes are lowered, so that what they see does not depend on their order.
+    fn imply_query_params(&mut self) {
+        let invocations = self.cap.exposes.iter().flat_map(|e| -> Vec<&spec::Invocation> {
+            match e {
+                spec::Expose::Rest(r) => r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation).collect(),
+                spec::Expose::Mcp(m) => m.tools.iter().map(|t| &t.invocation).collect(),
+                _ => Vec::new(),
+            }
+        });
+        for inv in invocations {
+            let Some(call) = &inv.call else { continue };
+            let Ok(crate::check::CallTarget::Operation { http, op, .. }) = crate::check::resolve_call(self.cap, call) else { continue };
+            let (Some(ns), Some(name)) = (&http.namespace, &op.name) else { continue };
+            let Some(&(ci, oi)) = self.ops.get(&(ns.value.clone(), name.value.clone())) else { continue };
+            if !self.undeclared_ops.contains(&(ci, oi)) {
+                continue;
+            }
+            let op = &mut self.consumes[ci].operations[oi];
+            if !op.method.ignores_body() || !matches!(op.body, RequestBody::None) {
+                continue;
+            }
+            let mut fields = Scope::default();
+            for p in &op.params {
+                fields.name(p.field.clone(), &p.name);
+            }
+            for (key, _) in &inv.with {
+                if op.params.iter().any(|p| p.name == key.value || same_name(&p.name, &key.value)) {
+                    continue;
+                }
+                let field = report_rename(fields.name(ident::snake(&key.value), &key.value), key, "field", self.diags);
+                op.params.push(Param { name: key.value.clone(), field, location: ParamLocation::Query, ty: ParamType::String, required: false, description: None, fixed: None });
+                self.diags.push(
+                    Diagnostic::new(Code::ImpliedParameter, key.span, format!("`{}` declares no parameters; `{}` is sent as a query parameter", call.value, key.value))
+                        .label("implied query parameter")
+                        .hint(format!("declare it on the consumed operation (`inputParameters: [{{name: {}, in: query, type: string}}]`) to choose its place and type", key.value)),
+                );
+            }
+        }
     }
 
     fn with_source(&mut self, value: &Spanned<Value>, p: &Param, surface: &Surface<'_>, b: &mut InputBuilder) -> Source {
@@ -1055,7 +1265,7 @@ enum ScopeKind {
 
 #[derive(Clone, Copy)]
 enum Surface<'a> {
-    Rest { vars: &'a [String] },
+    Rest { vars: &'a [String], method: Method },
     Mcp,
 }
 
@@ -1066,6 +1276,9 @@ struct InputBuilder {
     /// Inputs were declared: references to other names are errors, not derivations.
     declared_mode: bool,
     used: Vec<usize>,
+    /// A derived REST input named `body` is the whole JSON body (custom operations' arguments have no
+    /// consumed location to say otherwise).
+    whole_body_name: bool,
 }
 
 impl InputBuilder {
@@ -1091,6 +1304,7 @@ impl InputBuilder {
                     ParamLocation::Path | ParamLocation::Query | ParamLocation::Template => InputLocation::Query,
                     ParamLocation::Header => InputLocation::Header,
                     ParamLocation::Cookie => InputLocation::Cookie,
+                    ParamLocation::BodyField if self.whole_body_name && name == "body" => InputLocation::Body,
                     ParamLocation::BodyField => InputLocation::BodyField,
                     ParamLocation::Body => InputLocation::Body,
                 },
@@ -1138,13 +1352,30 @@ fn data_span(_data: Value, fallback: Span, op: &spec::ConsumedOperation) -> Span
 
 fn report_rename(named: ident::Named, original: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> String {
     if let Some(other) = named.collided_with {
+        let message = match other.strip_prefix("(generated `").and_then(|o| o.strip_suffix("`)")) {
+            Some(item) => format!("{what} `{}` would take the name of the generated `{item}`; it is `{}`", original.value, named.ident),
+            None => format!("{what} `{}` and `{other}` map to the same Rust name; this one is `{}`", original.value, named.ident),
+        };
         diags.push(
-            Diagnostic::new(Code::IdentCollision, original.span, format!("{what} `{}` and `{other}` map to the same Rust name; this one is `{}`", original.value, named.ident))
+            Diagnostic::new(Code::IdentCollision, original.span, message)
                 .label(format!("generated as `{}`", named.ident))
                 .hint("the wire name stays as written; rename one in the spec to choose the Rust name yourself"),
         );
     }
     named.ident
+}
+
+/// The parameter type of a JSON Schema property: its `type`, except that an array of anything but
+/// strings (and a property without a type) is any JSON value.
+fn schema_param_type(prop: &Value) -> ParamType {
+    match prop.get("type").and_then(Value::as_str).and_then(ParamType::parse) {
+        Some(ParamType::Array) => match prop.pointer("/items/type").and_then(Value::as_str) {
+            None | Some("string") => ParamType::Array,
+            Some(_) => ParamType::Object,
+        },
+        Some(ty) => ty,
+        None => ParamType::Object,
+    }
 }
 
 /// The JSON Schema of a tool's arguments, decided at generation time.

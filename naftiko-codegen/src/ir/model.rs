@@ -17,8 +17,27 @@ pub struct Capability {
     /// Every secret any adapter uses, once.
     pub secrets: Vec<Secret>,
     pub consumes: Vec<Consumed>,
+    /// Operations the spec declares but does not implement (MCP tools with no `call`): `Handlers`
+    /// methods the user writes; by default they answer 501.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<CustomOp>,
     pub rest: Vec<RestSurface>,
     pub mcp: Vec<McpSurface>,
+}
+
+/// An MCP tool with no `call`: its interface (name, arguments) is the spec's, its behaviour the user's.
+#[derive(Clone, Debug, Serialize)]
+pub struct CustomOp {
+    /// The tool name as written.
+    pub name: String,
+    /// `Handlers` method name.
+    pub method_name: String,
+    /// The argument struct's name, e.g. `StripeAvalaraInput`.
+    pub input_type: String,
+    pub summary: Option<String>,
+    /// The arguments, as the tool declares them (`inputSchema` properties or `inputParameters`);
+    /// `location` is always `BodyField`: they arrive as members of one JSON object.
+    pub params: Vec<Param>,
 }
 
 /// A bind variable and where its value comes from at run time.
@@ -448,12 +467,28 @@ pub enum InputLocation {
 pub enum Action {
     /// Call a consumed operation with the given arguments, then shape the reply.
     Call { consumes: usize, operation: usize, bindings: Vec<Binding>, output: Output },
+    /// Run a custom operation (index into `Capability::custom`); `bindings` fill its arguments.
+    Custom { operation: usize, bindings: Vec<Binding>, output: Output },
 }
 
-/// Where one consumed parameter gets its value.
+impl Action {
+    pub fn bindings(&self) -> &[Binding] {
+        match self {
+            Action::Call { bindings, .. } | Action::Custom { bindings, .. } => bindings,
+        }
+    }
+
+    pub fn output(&self) -> &Output {
+        match self {
+            Action::Call { output, .. } | Action::Custom { output, .. } => output,
+        }
+    }
+}
+
+/// Where one consumed parameter (or custom operation argument) gets its value.
 #[derive(Clone, Debug, Serialize)]
 pub struct Binding {
-    /// Index into the consumed operation's `params`.
+    /// Index into the called operation's `params`.
     pub param: usize,
     pub source: Source,
 }
