@@ -210,10 +210,31 @@ fn readme(cap: &Capability) -> Result<String, String> {
             single_consumes => cap.consumes.len() == 1 && example.is_some(),
             example_method => handled.map(|(_, o)| o).or(example).map(|o| o.method_name.trim_start_matches("r#").to_owned()),
             example_params => handled.map(|(_, o)| o).or(example).map(|o| o.params_type.clone()),
+            example_fields => handled.map(|(_, o)| o).or(example).map(required_fields).unwrap_or_default(),
             secret_env => if secret_env.is_empty() { "no secrets".to_owned() } else { secret_env.join(", ") },
             runtime_base_url => first.is_some_and(|c| matches!(c.base_uri, BaseUri::Runtime)),
             consumes => consumes,
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
+}
+
+/// Placeholder values for an operation's required parameters, for README examples that must make sense.
+fn required_fields(op: &crate::ir::ConsumedOp) -> String {
+    use crate::ir::ParamType;
+    op.params
+        .iter()
+        .filter(|p| p.required && p.fixed.is_none())
+        .map(|p| {
+            let value = match p.ty {
+                ParamType::String => format!("\"<{}>\".into()", p.name),
+                ParamType::Integer => "0".to_owned(),
+                ParamType::Number => "0.0".to_owned(),
+                ParamType::Boolean => "false".to_owned(),
+                ParamType::Array => "vec![]".to_owned(),
+                ParamType::Object => "serde_json::json!({})".to_owned(),
+            };
+            format!("{}: {value}, ", p.field.trim_start_matches("r#"))
+        })
+        .collect()
 }
