@@ -2,9 +2,7 @@
 //!
 //! ```no_run
 //! // build.rs
-//! fn main() {
-//!     naftiko_codegen::Builder::new().spec("specs/instance-images.yaml").compile_or_exit();
-//! }
+//! naftiko_codegen::Builder::new().spec("specs/instance-images.yaml").compile_or_exit();
 //! // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/instance_images.rs"));
 //! ```
 

@@ -90,7 +90,7 @@ fn check(specs: &[PathBuf], format: Format) -> ExitCode {
 }
 
 /// Loads a spec, printing its diagnostics; the IR when it has no errors.
-fn load_reporting(spec: &PathBuf) -> Option<naftiko_codegen::ir::Capability> {
+fn load_reporting(spec: &std::path::Path) -> Option<naftiko_codegen::ir::Capability> {
     let loaded = naftiko_codegen::load(spec);
     let color = std::io::stderr().is_terminal();
     for d in &loaded.diagnostics {
@@ -112,7 +112,7 @@ fn print_json(value: &impl serde::Serialize) -> ExitCode {
     }
 }
 
-fn openapi(spec: &PathBuf) -> ExitCode {
+fn openapi(spec: &std::path::Path) -> ExitCode {
     let Some(cap) = load_reporting(spec) else { return ExitCode::from(1) };
     match naftiko_codegen::emit::openapi::document(&cap) {
         Some(doc) => print_json(&doc),
@@ -149,7 +149,7 @@ fn generate(specs: &[PathBuf], out: &std::path::Path, options: &naftiko_codegen:
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-fn ir(spec: &PathBuf) -> ExitCode {
+fn ir(spec: &std::path::Path) -> ExitCode {
     match load_reporting(spec) {
         Some(cap) => print_json(&cap),
         None => ExitCode::from(1),

@@ -142,6 +142,8 @@ fn consumes_namespaces(cap: &Capability) -> impl Iterator<Item = &str> {
 }
 
 /// Resolves a `call`: `namespace.operation`, or the bare name of an MCP tool that has no `call`.
+/// The error is a whole diagnostic, built only on the failure path.
+#[allow(clippy::result_large_err)]
 pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<CallTarget<'c>, Diagnostic> {
     let split = split_call(&call.value, consumes_namespaces(cap));
     let declared_ns = split.is_some_and(|(ns, _)| consumes_namespaces(cap).any(|n| n == ns));
@@ -351,10 +353,8 @@ fn invocation_features(inv: &Invocation, owner: Span, report: &mut impl FnMut(Sp
     if let Some(r) = &inv.reference {
         report(r.span, "`ref` to an aggregate function", "call the consumed operation directly with `call`");
     }
-    if inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() {
-        if inv.output_parameters.iter().any(|o| o.value.is_some()) {
-            report(owner, "a mock operation (outputs with `value` and no `call`)", "add `call: namespace.operation`");
-        }
+    if inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() && inv.output_parameters.iter().any(|o| o.value.is_some()) {
+        report(owner, "a mock operation (outputs with `value` and no `call`)", "add `call: namespace.operation`");
     }
 }
 

@@ -1073,8 +1073,12 @@ impl Lowering<'_> {
         }
         for (i, input) in b.inputs.iter().enumerate() {
             let from_path = matches!(input.location, InputLocation::Path(_));
-            if !from_path && !b.used.contains(&i) && input_schema.is_none() {
-                if let Some(name) = declared.iter().find_map(|d| d.name.as_ref().filter(|n| n.value == input.name)) {
+            if !from_path
+                && !b.used.contains(&i)
+                && input_schema.is_none()
+                && let Some(name) = declared.iter().find_map(|d| d.name.as_ref().filter(|n| n.value == input.name))
+            {
+                {
                     self.diags.push(
                         Diagnostic::new(Code::UnusedInput, name.span, format!("input `{}` is never sent upstream", input.name))
                             .label("unused")
