@@ -8,7 +8,7 @@ use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{
-    Action, Binding, Capability, Endpoint, Input, InputLocation, Method, Output, Param, ParamType, Placement, RestSurface,
+    Action, Binding, Capability, Endpoint, Input, InputLocation, Output, Param, ParamType, Placement, RestSurface,
     RouteSegment, ServerAuth, Source,
 };
 
@@ -137,7 +137,7 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
     let fields = bindings.iter().filter_map(|b| {
         let param = called.params.get(b.param)?;
         let field = ident(&param.field);
-        let value = binding_value(b, param, &e.inputs, e.method);
+        let value = binding_value(b, param, &e.inputs);
         Some(quote! { #field: #value, })
     });
     // A handler whose bindings are all literals never reads the request.
@@ -177,7 +177,7 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
 }
 
 /// Reads one input as `Option<T>` of the parameter's type (errors become 400 through `?`).
-fn read_input(input: &Input, ty: ParamType, method: Method) -> TokenStream {
+fn read_input(input: &Input, ty: ParamType) -> TokenStream {
     let name = &input.name;
     let t = rust_type(ty);
     match input.location {
@@ -190,22 +190,19 @@ fn read_input(input: &Input, ty: ParamType, method: Method) -> TokenStream {
         InputLocation::Header => quote! { request.header::<#t>(#name)? },
         InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
         InputLocation::Body if ty == ParamType::Object => quote! { request.body()? },
-        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => {
-            let _ = method;
-            quote! { request.body_field::<#t>(#name)? }
-        }
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => quote! { request.body_field::<#t>(#name)? },
     }
 }
 
-fn binding_value(b: &Binding, param: &Param, inputs: &[Input], method: Method) -> TokenStream {
+fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
     let optional = match &b.source {
         Source::Input(i) => match inputs.get(*i) {
-            Some(input) => read_input(input, param.ty, method),
+            Some(input) => read_input(input, param.ty),
             None => quote! { None },
         },
         Source::Literal(v) => values::literal(v, param.ty),
         Source::Template(t) => {
-            let text = values::input_template(t, |i| inputs.get(i).map(|input| read_input(input, ParamType::String, method)));
+            let text = values::input_template(t, |i| inputs.get(i).map(|input| read_input(input, ParamType::String)));
             values::convert_text(text, param.ty, &param.name)
         }
         Source::Absent => quote! { None },

@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use crate::check::diagnostic::{Code, Diagnostic};
-use crate::check::{MAX_TOOL_NAME, expose_namespace};
+use crate::check::expose_namespace;
 use crate::ir::ident::{self, Scope, same_name};
 use crate::ir::model::*;
 use crate::ir::template::{self, Piece, Segment};
@@ -650,7 +650,7 @@ impl Lowering<'_> {
                     }
                 };
                 let data = data.as_ref().map_or(Value::Null, |d| d.value.clone());
-                let span = data_span(data.clone(), kind.span, op);
+                let span = data_span(kind.span, op);
                 let template = self.body_template(&data, span, params, fields);
                 self.demote_body_params(params);
                 RequestBody::Template { content_type: content_type.to_owned(), template }
@@ -897,7 +897,6 @@ impl Lowering<'_> {
                 idempotent: h.idempotent.as_ref().map(|b| b.value),
                 open_world: h.open_world.as_ref().map(|b| b.value),
             });
-            let _ = MAX_TOOL_NAME;
             tools.push(ToolDef {
                 name: name.value.clone(),
                 fn_name,
@@ -1347,7 +1346,8 @@ fn template_param(name: &str, span: Span, params: &mut Vec<Param>, fields: &mut 
     params.len() - 1
 }
 
-fn data_span(_data: Value, fallback: Span, op: &spec::ConsumedOperation) -> Span {
+/// Where a body template's `data` was written (the `type` when there is none).
+fn data_span(fallback: Span, op: &spec::ConsumedOperation) -> Span {
     match &op.body {
         Some(spec::Body::Typed { data: Some(d), .. }) => d.span,
         _ => fallback,
@@ -1412,8 +1412,7 @@ pub fn parse_json_path(path: &str) -> Option<Vec<PathStep>> {
     let mut rest = path.trim().strip_prefix('$')?;
     let mut steps = Vec::new();
     while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix("..") {
-            let _ = r;
+        if rest.starts_with("..") {
             return None;
         } else if let Some(r) = rest.strip_prefix('.') {
             if r.is_empty() {

@@ -203,8 +203,7 @@ impl Builder<'_> {
                 // The copy keeps the anchor's location: diagnostics inside it point at the original.
                 self.finish(node, 0)
             }
-            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if self.stack.len() >= MAX_DEPTH => {
-                let _ = anchor;
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
                 self.diagnostics.push(
                     Diagnostic::new(Code::YamlTooLarge, span, format!("YAML nesting is deeper than {MAX_DEPTH} levels")),
                 );
