@@ -191,14 +191,15 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
         tracing::info!(name = app.name, "serving MCP on stdio");
         return stdio().await;
     }
+    let shutdown = shutdown_signal();
     let mut servers = tokio::task::JoinSet::new();
     let rest = surfaces.rest.take().filter(|_| !args.no_rest);
     let mcp = surfaces.mcp.take().filter(|_| !args.no_mcp);
     if let Some(router) = rest {
-        servers.spawn(serve_http("rest", config.rest_addr.clone(), router, config.body_limit));
+        servers.spawn(serve_http("rest", config.rest_addr.clone(), router, config.body_limit, shutdown.clone()));
     }
     if let Some(router) = mcp {
-        servers.spawn(serve_http("mcp", config.mcp_addr.clone(), router, config.body_limit));
+        servers.spawn(serve_http("mcp", config.mcp_addr.clone(), router, config.body_limit, shutdown.clone()));
     }
     if servers.is_empty() {
         return Err("nothing to serve: no REST or MCP adapter is enabled".into());
@@ -209,7 +210,7 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
     Ok(())
 }
 
-async fn serve_http(surface: &'static str, addr: String, router: Router, body_limit: usize) -> Result<(), BoxError> {
+async fn serve_http(surface: &'static str, addr: String, router: Router, body_limit: usize, mut shutdown: tokio::sync::watch::Receiver<bool>) -> Result<(), BoxError> {
     let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr} ({surface}): {e}"))?;
     let local: SocketAddr = listener.local_addr()?;
     // Tests and scripts wait for this line to learn the port (useful with port 0).
@@ -219,7 +220,11 @@ async fn serve_http(surface: &'static str, addr: String, router: Router, body_li
         .merge(router)
         .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
         .layer(axum::middleware::from_fn(move |request: Request, next: Next| log_request(surface, request, next)));
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        })
+        .await?;
     tracing::info!(surface, "stopped");
     Ok(())
 }
@@ -234,24 +239,32 @@ async fn log_request(surface: &'static str, request: Request, next: Next) -> imp
     response
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers the SIGINT/SIGTERM handlers now — before any listener announces itself, so a signal sent
+/// as soon as the server is up is a graceful shutdown, not the default kill — and returns a receiver
+/// that turns `true` when one arrives.
+fn shutdown_signal() -> tokio::sync::watch::Receiver<bool> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::spawn(async move {
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            Err(_) => std::future::pending::<()>().await,
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            _ = ctrl_c => {},
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
-    tracing::info!("shutting down");
+        tracing::info!("shutting down");
+        let _ = tx.send(true);
+    });
+    rx
 }
