@@ -7,7 +7,14 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-pub fn bench(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
+/// The parts of `cargo xtask bench`, each runnable alone with `--only`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Part {
+    Compiler,
+    Servers,
+}
+
+pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>) -> ExitCode {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the same task from a release build.
         let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,11 +28,16 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
             _ => ExitCode::FAILURE,
         };
     }
-    let code = compiler(corpus, runs);
-    if code != ExitCode::SUCCESS {
-        return code;
+    if only.is_none_or(|p| p == Part::Compiler) {
+        let code = compiler(corpus, runs);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
     }
-    servers()
+    if only.is_none_or(|p| p == Part::Servers) {
+        return servers();
+    }
+    ExitCode::SUCCESS
 }
 
 fn compiler(corpus: Option<PathBuf>, runs: usize) -> ExitCode {

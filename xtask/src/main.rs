@@ -29,6 +29,9 @@ enum Task {
         /// Repetitions; the best run is reported.
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Run one part only.
+        #[arg(long)]
+        only: Option<bench::Part>,
     },
     /// Generate every spec under DIR (default: the dev corpus) and type-check the output; print a report.
     Corpus {
@@ -50,7 +53,7 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Gen { check } => gen_task(check),
-        Task::Bench { corpus, runs } => bench(corpus, runs),
+        Task::Bench { corpus, runs, only } => bench(corpus, runs, only),
         Task::Corpus { dir, sample } => corpus::corpus(dir, sample),
         #[cfg(feature = "demo")]
         Task::Demo(args) => demo::run(args),

@@ -27,6 +27,10 @@ pub fn main_rs(cap: &Capability) -> TokenStream {
     quote! {
         #![doc = #doc]
 
+        /// mimalloc: the adapters allocate per request (see `naftiko_runtime::serve::Allocator`).
+        #[global_allocator]
+        static ALLOCATOR: ::naftiko_runtime::serve::Allocator = ::naftiko_runtime::serve::Allocator;
+
         fn main() -> ::std::process::ExitCode {
             #krate::server::main()
         }
