@@ -7,8 +7,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::HeaderMap;
 use http::header::WWW_AUTHENTICATE;
-use md5::Md5;
-use sha2::{Digest, Sha256};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Algorithm {
@@ -111,8 +109,8 @@ fn hex(algorithm: Algorithm, data: &[u8]) -> String {
         })
     };
     match algorithm {
-        Algorithm::Md5 => push(Md5::digest(data).as_slice()),
-        Algorithm::Sha256 => push(Sha256::digest(data).as_slice()),
+        Algorithm::Md5 => push(&md5::compute(data).0),
+        Algorithm::Sha256 => push(ring::digest::digest(&ring::digest::SHA256, data).as_ref()),
     }
     out
 }

@@ -224,8 +224,6 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     use tokio::net::TcpListener;
 
-    use md5::Digest as _;
-
     use super::*;
     use crate::{Placement, Secret};
 
@@ -342,7 +340,7 @@ mod tests {
             answer[start..].split('"').next().unwrap().to_owned()
         };
         assert_eq!(param("uri"), "/dir/x?q=1");
-        let hex = |s: String| md5::Md5::digest(s.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let hex = |s: String| md5::compute(s.as_bytes()).0.iter().map(|b| format!("{b:02x}")).collect::<String>();
         let expected =
             hex(format!("{}:abc123:00000001:{}:auth:{}", hex("user:api:pass".to_owned()), param("cnonce"), hex("GET:/dir/x?q=1".to_owned())));
         assert_eq!(param("response"), expected);
