@@ -12,9 +12,13 @@ use std::time::{Duration, Instant};
 pub enum Part {
     Compiler,
     Servers,
+    /// What a generated crate costs its users to build; the client-only dependency tree.
+    Build,
+    /// 60 s through REST and MCP at once against the emulator (not part of a plain `bench`).
+    Soak,
 }
 
-pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>) -> ExitCode {
+pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seconds: u64) -> ExitCode {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the same task from a release build.
         let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,9 +39,32 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>) -> ExitCo
         }
     }
     if only.is_none_or(|p| p == Part::Servers) {
-        return servers();
+        let code = servers();
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    if only.is_none_or(|p| p == Part::Build) {
+        let code = super::build_cost::build_cost(runs.min(3));
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    if only == Some(Part::Soak) {
+        return soak(soak_seconds);
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(feature = "demo")]
+fn soak(seconds: u64) -> ExitCode {
+    super::soak::soak(seconds, 64)
+}
+
+#[cfg(not(feature = "demo"))]
+fn soak(_seconds: u64) -> ExitCode {
+    eprintln!("error: the soak runs against the emulator: build xtask with its default `demo` feature");
+    ExitCode::FAILURE
 }
 
 fn compiler(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
@@ -145,16 +172,13 @@ fn servers() -> ExitCode {
     use super::load;
     const CONNECTIONS: usize = 16;
     const SECONDS: u64 = 5;
-    let root = super::root();
-    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["build", "--quiet", "--release", "--package", "instance-snapshots", "--bin", "instance-snapshots"])
-        .current_dir(&root)
-        .status();
-    if !built.is_ok_and(|s| s.success()) {
-        eprintln!("error: cannot build the instance-snapshots binary");
-        return ExitCode::FAILURE;
-    }
-    let binary = root.join("target/release/instance-snapshots");
+    let binary = match load::release_binary() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let upstream = match load::static_upstream() {
         Ok(a) => a,
         Err(e) => {

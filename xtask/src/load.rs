@@ -3,7 +3,7 @@
 //! next to the same load sent straight to the static upstream in the same run.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,13 +125,31 @@ impl Drop for Served {
     }
 }
 
-/// Starts `binary serve` against `upstream` on fixed loopback ports; returns once `/healthz` answers,
-/// with the time that took (start-up to first served request).
+/// Builds the generated `instance-snapshots` binary in release and returns its path.
+pub fn release_binary() -> Result<PathBuf, String> {
+    let root = super::root();
+    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "--release", "--package", "instance-snapshots", "--bin", "instance-snapshots"])
+        .current_dir(&root)
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        return Err("cannot build the instance-snapshots binary".into());
+    }
+    Ok(root.join("target/release/instance-snapshots"))
+}
+
+/// Starts `binary serve` against the static `upstream` on fixed loopback ports; returns once `/healthz`
+/// answers, with the time that took (start-up to first served request).
 pub fn serve(binary: &Path, upstream: SocketAddr, rest_port: u16, mcp_port: u16) -> Result<(Served, Duration), String> {
+    serve_against(binary, &format!("http://{upstream}"), "bench-key-not-a-secret", rest_port, mcp_port)
+}
+
+/// Starts `binary serve --upstream <upstream>` with `SCALEWAY_API_KEY=<key>`; see [`serve`].
+pub fn serve_against(binary: &Path, upstream: &str, key: &str, rest_port: u16, mcp_port: u16) -> Result<(Served, Duration), String> {
     let started = Instant::now();
     let child = Command::new(binary)
-        .args(["serve", "--upstream", &format!("http://{upstream}"), "--rest-addr", &format!("127.0.0.1:{rest_port}"), "--mcp-addr", &format!("127.0.0.1:{mcp_port}")])
-        .env("SCALEWAY_API_KEY", "bench-key-not-a-secret")
+        .args(["serve", "--upstream", upstream, "--rest-addr", &format!("127.0.0.1:{rest_port}"), "--mcp-addr", &format!("127.0.0.1:{mcp_port}")])
+        .env("SCALEWAY_API_KEY", key)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -164,6 +182,16 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
 
 /// Peak resident set size of a process, in KiB.
 pub fn peak_rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmHWM:")
+}
+
+/// Current resident set size of a process, in KiB; `None` once it has exited.
+pub fn rss_kib(pid: u32) -> Option<u64> {
+    status_kib(pid, "VmRSS:")
+}
+
+/// A `kB` field of `/proc/<pid>/status`.
+fn status_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")?.trim().strip_suffix("kB")?.trim().parse().ok())
+    status.lines().find_map(|l| l.strip_prefix(field)?.trim().strip_suffix("kB")?.trim().parse().ok())
 }

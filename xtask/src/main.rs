@@ -32,6 +32,9 @@ enum Task {
         /// Run one part only.
         #[arg(long)]
         only: Option<bench::Part>,
+        /// Length of the soak (`--only soak`).
+        #[arg(long, default_value_t = 60)]
+        soak_seconds: u64,
     },
     /// Generate every spec under DIR (default: the dev corpus) and type-check the output; print a report.
     Corpus {
@@ -53,7 +56,7 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Gen { check } => gen_task(check),
-        Task::Bench { corpus, runs, only } => bench(corpus, runs, only),
+        Task::Bench { corpus, runs, only, soak_seconds } => bench(corpus, runs, only, soak_seconds),
         Task::Corpus { dir, sample } => corpus::corpus(dir, sample),
         #[cfg(feature = "demo")]
         Task::Demo(args) => demo::run(args),
@@ -97,6 +100,10 @@ mod load;
 use bench::bench;
 
 mod corpus;
+
+mod build_cost;
+#[cfg(feature = "demo")]
+mod soak;
 
 #[cfg(feature = "demo")]
 mod demo;
