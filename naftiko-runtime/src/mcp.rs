@@ -15,15 +15,16 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::{IntoResponse as _, Response as HttpResponse};
 
 use rmcp::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, ErrorData, Implementation, JsonObject, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ClientJsonRpcMessage, ClientRequest, ContentBlock, ErrorData, GetMeta as _,
+    Implementation, JsonObject, JsonRpcRequest, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
+    ServerJsonRpcMessage, ServerResult, Tool, ToolAnnotations,
 };
 use rmcp::service::{MaybeSendFuture, RequestContext, RoleServer};
+use rmcp::transport::common::http_header::{EVENT_STREAM_MIME_TYPE, HEADER_MCP_PROTOCOL_VERSION, JSON_MIME_TYPE};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::{Map, Value};
@@ -524,6 +525,17 @@ impl<H: Send + Sync + 'static> McpServer<H> {
         self.inner.tools.iter().map(|e| e.tool.clone()).collect()
     }
 
+    /// The `tools/list` result (every tool, no pagination); shared by both transports.
+    fn list_tools_result(&self) -> ListToolsResult {
+        ListToolsResult::with_all_items(self.tools())
+    }
+
+    /// A `tools/call` request's result; shared by both transports.
+    async fn call_tool_params(&self, request: CallToolRequestParams) -> Result<CallToolResult, ErrorData> {
+        let arguments = request.arguments.unwrap_or_default();
+        self.call(&request.name, arguments).await
+    }
+
     /// Runs one tool call: unknown tool → protocol error (invalid params); arguments that do not fit
     /// the input schema → `isError` result, with nothing sent upstream; otherwise the tool's result.
     pub async fn call(&self, name: &str, arguments: Map<String, Value>) -> Result<CallToolResult, ErrorData> {
@@ -555,7 +567,7 @@ impl<H: Send + Sync + 'static> ServerHandler for McpServer<H> {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> impl Future<Output = Result<ListToolsResult, ErrorData>> + MaybeSendFuture + '_ {
-        std::future::ready(Ok(ListToolsResult::with_all_items(self.tools())))
+        std::future::ready(Ok(self.list_tools_result()))
     }
 
     fn get_tool(&self, name: &str) -> Option<Tool> {
@@ -563,8 +575,7 @@ impl<H: Send + Sync + 'static> ServerHandler for McpServer<H> {
     }
 
     async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
-        let arguments = request.arguments.unwrap_or_default();
-        self.call(&request.name, arguments).await.map(CallToolResponse::from)
+        self.call_tool_params(request).await.map(CallToolResponse::from)
     }
 }
 
@@ -639,32 +650,215 @@ fn host_of(address: &str) -> String {
 ///
 /// The body limit is the [`BodyLimit`] request extension when the binary sets one (`--body-limit`),
 /// else `options.body_limit`; a larger body is a JSON 413.
+///
+/// rmcp's stateless service builds and runs a whole service (channels, tasks, cancellation tokens)
+/// for every POST. The plain requests — `ping`, `tools/list`, `tools/call` and notifications on a
+/// protocol version with the `initialize` handshake, which is what clients send once initialized —
+/// are answered here directly, byte for byte as rmcp would (see [`Endpoint::answer`]); everything
+/// else (`initialize`, discovery, per-request protocol metadata, the 2026-07-28 headers, other
+/// methods, and every malformed or refused request) goes to rmcp's service, so its answers stay
+/// rmcp's own.
 pub fn router<H: Send + Sync + 'static>(server: McpServer<H>, options: McpOptions) -> axum::Router {
+    let hosts = options.allowed_hosts.iter().filter_map(|h| allowed_authority(h)).collect();
+    let check_origins = !options.allowed_origins.is_empty();
     let config = StreamableHttpServerConfig::default()
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .with_sse_keep_alive(None)
-        // Bounded below, before rmcp reads the body.
+        // Bounded in `Endpoint::handle`, before rmcp reads the body.
         .with_max_request_body_bytes(usize::MAX)
-        .with_allowed_hosts(options.allowed_hosts)
+        .with_allowed_hosts(options.allowed_hosts.clone())
         .with_allowed_origins(options.allowed_origins);
-    let service = StreamableHttpService::new(move || Ok(server.clone()), Arc::new(NeverSessionManager::default()), config);
-    let default_limit = options.body_limit;
-    let router = axum::Router::new()
-        .route_service(MCP_PATH, service)
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| bounded(request, next, default_limit)));
+    let rmcp_server = server.clone();
+    let rmcp = StreamableHttpService::new(move || Ok(rmcp_server.clone()), Arc::new(NeverSessionManager::default()), config);
+    let endpoint = Arc::new(Endpoint { server, rmcp, any_host: options.allowed_hosts.is_empty(), hosts, check_origins, body_limit: options.body_limit });
+    let router = axum::Router::new().route(
+        MCP_PATH,
+        axum::routing::any(move |request: Request| {
+            let endpoint = Arc::clone(&endpoint);
+            async move { endpoint.handle(request).await }
+        }),
+    );
     crate::rest::finish(router, RestOptions { auth: options.auth })
 }
 
-/// Buffers the body up to the limit (MCP messages are small JSON documents, and rmcp reads them
-/// whole anyway), answering 413 beyond it.
-async fn bounded(request: Request, next: Next, default_limit: usize) -> HttpResponse {
-    let limit = request.extensions().get::<BodyLimit>().map_or(default_limit, |l| l.0);
-    let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => next.run(Request::from_parts(parts, Body::from(bytes))).await,
-        Err(_) => AdapterError::too_large(limit).into_response(),
+/// The `/mcp` endpoint: the direct answers and rmcp's service for the rest.
+struct Endpoint<H> {
+    server: McpServer<H>,
+    rmcp: StreamableHttpService<McpServer<H>, NeverSessionManager>,
+    /// No `Host` allow-list (rmcp then accepts any well-formed `Host`).
+    any_host: bool,
+    /// The allow-list as rmcp reads it: lowercase host without brackets, optional port.
+    hosts: Vec<(String, Option<u16>)>,
+    /// An `Origin` allow-list is set: requests carrying `Origin` go to rmcp, which checks it.
+    check_origins: bool,
+    body_limit: usize,
+}
+
+impl<H: Send + Sync + 'static> Endpoint<H> {
+    async fn handle(&self, request: Request) -> HttpResponse {
+        // Buffered up to the limit (MCP messages are small JSON documents, and rmcp reads them whole
+        // anyway), answering 413 beyond it.
+        let limit = request.extensions().get::<BodyLimit>().map_or(self.body_limit, |l| l.0);
+        let (parts, body) = request.into_parts();
+        let body = match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => bytes,
+            Err(_) => return AdapterError::too_large(limit).into_response(),
+        };
+        if parts.method == http::Method::POST
+            && self.admits(&parts)
+            && let Some(response) = self.answer(&parts.headers, &body).await
+        {
+            return response;
+        }
+        self.rmcp.handle(Request::from_parts(parts, Body::from(body))).await.map(Body::new)
     }
+
+    /// Whether rmcp's stateless POST checks all pass before it reads the body: `Host` allowed,
+    /// `Origin` unchecked, both media types accepted, a JSON body. A request failing any of them is
+    /// left to rmcp, whose refusal (400, 403, 406, 415) is then the answer.
+    fn admits(&self, parts: &http::request::Parts) -> bool {
+        let headers = &parts.headers;
+        self.host_allowed(&parts.uri, headers)
+            && !(self.check_origins && headers.contains_key(http::header::ORIGIN))
+            && accepts_json_and_sse(headers)
+            && headers.get(http::header::CONTENT_TYPE).and_then(|h| h.to_str().ok()).is_some_and(|h| {
+                let essence = h.split_once(';').map_or(h, |(essence, _)| essence);
+                essence.trim().eq_ignore_ascii_case(JSON_MIME_TYPE)
+            })
+    }
+
+    /// rmcp's `Host` check: the `Host` header (else the URI's authority, as HTTP/2 sends it) must be
+    /// a well-formed authority whose host (case-insensitive, without IPv6 brackets) is on the list,
+    /// with the listed port when one is listed.
+    fn host_allowed(&self, uri: &http::Uri, headers: &http::HeaderMap) -> bool {
+        let check = |host: &str, port: Option<u16>| {
+            let host = host.trim_matches('[').trim_matches(']');
+            self.any_host || self.hosts.iter().any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
+        };
+        match headers.get(http::header::HOST) {
+            Some(host) => host
+                .to_str()
+                .ok()
+                .and_then(|h| http::uri::Authority::try_from(h).ok())
+                .is_some_and(|authority| check(authority.host(), authority.port_u16())),
+            None => uri.authority().is_some_and(|authority| check(authority.host(), authority.port_u16())),
+        }
+    }
+
+    /// The answer to a POST that passed [`Self::admits`], or `None` to leave it to rmcp.
+    ///
+    /// What rmcp's stateless JSON-response path does for these messages: a request on a protocol
+    /// version with the `initialize` handshake (the `MCP-Protocol-Version` header, else 2025-03-26)
+    /// that carries no protocol version in its `_meta` is served with the peer on that version — the
+    /// handler's result made legacy-shaped (no `resultType: "complete"`, no non-object structured
+    /// content) — and answered 200 with the JSON-RPC response or error; a notification is 202 with
+    /// an empty body.
+    async fn answer(&self, headers: &http::HeaderMap, body: &[u8]) -> Option<HttpResponse> {
+        if let Some(version) = headers.get(HEADER_MCP_PROTOCOL_VERSION) {
+            let version = version.to_str().ok()?;
+            // Unknown versions are refused by rmcp; 2026-07-28 and later bring header and `_meta` rules.
+            if !ProtocolVersion::KNOWN_VERSIONS.iter().any(|known| known.as_str() == version && known.has_initialize()) {
+                return None;
+            }
+        }
+        let message = serde_json::from_slice::<ClientJsonRpcMessage>(body).ok()?;
+        let (request, id) = match message {
+            ClientJsonRpcMessage::Notification(_) => return Some(http::StatusCode::ACCEPTED.into_response()),
+            ClientJsonRpcMessage::Request(JsonRpcRequest { id, request, .. }) => (request, id),
+            _ => return None,
+        };
+        if request.get_meta().protocol_version().is_some() {
+            return None; // per-request negotiation
+        }
+        let result = match request {
+            ClientRequest::PingRequest(_) => Ok(ServerResult::empty(())),
+            ClientRequest::ListToolsRequest(_) => Ok(ServerResult::ListToolsResult(self.server.list_tools_result())),
+            ClientRequest::CallToolRequest(call) => self.server.call_tool_params(call.params).await.map(ServerResult::CallToolResult),
+            _ => return None,
+        };
+        let message = match result {
+            Ok(mut result) => {
+                result.strip_result_type_for_legacy_peer();
+                result.strip_non_object_output_for_legacy_peer();
+                ServerJsonRpcMessage::response(result, id)
+            }
+            Err(error) => ServerJsonRpcMessage::error(error, Some(id)),
+        };
+        Some(match serde_json::to_vec(&message) {
+            Ok(body) => {
+                let mut response = HttpResponse::new(Body::from(body));
+                response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(JSON_MIME_TYPE));
+                response
+            }
+            Err(error) => {
+                tracing::error!("Internal server error when serialize json response: {error}");
+                let mut response = HttpResponse::new(Body::from(format!("Encounter an error when serialize json response: {error}")));
+                *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
+                response
+            }
+        })
+    }
+}
+
+/// An entry of the `Host` allow-list as rmcp reads it (`host`, `host:port`, `[v6]:port`).
+fn allowed_authority(allowed: &str) -> Option<(String, Option<u16>)> {
+    let allowed = allowed.trim();
+    if allowed.is_empty() {
+        return None;
+    }
+    let normalize = |host: &str| host.trim_matches('[').trim_matches(']').to_ascii_lowercase();
+    Some(match http::uri::Authority::try_from(allowed) {
+        Ok(authority) => (normalize(authority.host()), authority.port_u16()),
+        Err(_) => (normalize(allowed), None),
+    })
+}
+
+/// rmcp's `Accept` rule for POST: both `application/json` and `text/event-stream` among the media
+/// ranges not weighted `q=0` (delimiters inside quoted strings do not split).
+fn accepts_json_and_sse(headers: &http::HeaderMap) -> bool {
+    let (mut json, mut sse) = (false, false);
+    for value in headers.get_all(http::header::ACCEPT).iter().filter_map(|v| v.to_str().ok()) {
+        for entry in split_unquoted(value, ',') {
+            let mut parts = split_unquoted(entry, ';');
+            let Some(essence) = parts.next().map(str::trim) else { continue };
+            let weighted_zero = parts.any(|parameter| {
+                parameter.split_once('=').is_some_and(|(name, q)| name.trim().eq_ignore_ascii_case("q") && !quality_is_acceptable(q.trim()))
+            });
+            if !weighted_zero {
+                json |= essence.eq_ignore_ascii_case(JSON_MIME_TYPE);
+                sse |= essence.eq_ignore_ascii_case(EVENT_STREAM_MIME_TYPE);
+            }
+        }
+    }
+    json && sse
+}
+
+fn split_unquoted(value: &str, delimiter: char) -> impl Iterator<Item = &str> {
+    let mut quoted = false;
+    let mut escaped = false;
+    value.split(move |character| {
+        if escaped {
+            escaped = false;
+        } else if quoted && character == '\\' {
+            escaped = true;
+        } else if character == '"' {
+            quoted = !quoted;
+        } else if !quoted && character == delimiter {
+            return true;
+        }
+        false
+    })
+}
+
+/// Only an explicit zero weight excludes a media range; a malformed weight is ignored (RFC 9110
+/// §12.4.2 allows up to three fractional digits).
+fn quality_is_acceptable(quality: &str) -> bool {
+    let (whole, fraction) = quality.split_once('.').unwrap_or((quality, ""));
+    if fraction.len() > 3 || !fraction.bytes().all(|digit| digit.is_ascii_digit()) {
+        return true;
+    }
+    whole != "0" || fraction.bytes().any(|digit| digit != b'0')
 }
 
 /// Serves MCP on stdin/stdout until the client closes stdin. Logs must go to stderr (stdout is the
@@ -832,6 +1026,15 @@ mod tests {
             output_schema: None,
             hints: ToolHints { read_only: None, destructive: None, idempotent: None, open_world: None },
         },
+        // Non-object output (MCP 2026-07-28): stripped for peers on older versions.
+        ToolSpec {
+            name: "numbers",
+            title: None,
+            description: Some("Some numbers"),
+            input_schema: r#"{"type":"object","properties":{}}"#,
+            output_schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
+            hints: ToolHints { read_only: Some(true), destructive: None, idempotent: None, open_world: None },
+        },
     ];
 
     const SERVER: ServerSpec = ServerSpec { name: "snapshots-mcp", title: Some("Snapshots"), version: "0.1.0", instructions: Some("Use the tools.") };
@@ -858,6 +1061,7 @@ mod tests {
                 handlers.calls.fetch_add(1, Ordering::SeqCst);
                 Ok(result(Ok(reply(200, &json!({ "zone": zone }).to_string()))))
             })),
+            "numbers" => Some(boxed(async move { Ok(result(Ok(reply(200, "[1, 2, 3]")))) })),
             _ => None,
         }
     }
@@ -954,5 +1158,251 @@ mod tests {
         let small = McpOptions { body_limit: 16, ..McpOptions::default() };
         let (status, reply) = post(router(server, small), "localhost", &[], list_request()).await;
         assert_eq!((status, reply["type"].as_str()), (StatusCode::PAYLOAD_TOO_LARGE, Some("payload_too_large")));
+    }
+
+    // ------------------------------------------------------------ the `/mcp` endpoint vs rmcp's service
+
+    fn endpoint(options: McpOptions) -> Endpoint<Counting> {
+        endpoint_counting(options, Arc::default())
+    }
+
+    /// An endpoint whose rmcp service counts the requests it serves (it makes a server for each).
+    fn endpoint_counting(options: McpOptions, served_by_rmcp: Arc<AtomicUsize>) -> Endpoint<Counting> {
+        let (_, server) = server();
+        let rmcp_server = server.clone();
+        let config = StreamableHttpServerConfig::default()
+            .with_legacy_session_mode(false)
+            .with_json_response(true)
+            .with_sse_keep_alive(None)
+            .with_allowed_hosts(options.allowed_hosts.clone())
+            .with_allowed_origins(options.allowed_origins.clone());
+        let factory = move || {
+            served_by_rmcp.fetch_add(1, Ordering::SeqCst);
+            Ok(rmcp_server.clone())
+        };
+        let rmcp = StreamableHttpService::new(factory, Arc::new(NeverSessionManager::default()), config);
+        let hosts = options.allowed_hosts.iter().filter_map(|h| allowed_authority(h)).collect();
+        Endpoint {
+            server,
+            rmcp,
+            any_host: options.allowed_hosts.is_empty(),
+            hosts,
+            check_origins: !options.allowed_origins.is_empty(),
+            body_limit: options.body_limit,
+        }
+    }
+
+    fn http_request(method: &str, headers: &[(&str, &str)], body: &str) -> Request {
+        let mut request = axum::http::Request::builder().method(method).uri(MCP_PATH);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::from(body.to_owned())).unwrap()
+    }
+
+    /// Status, the headers that matter, and the body.
+    async fn parts_of(response: HttpResponse) -> (StatusCode, Vec<(String, String)>, String) {
+        let status = response.status();
+        let mut headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| *name != header::CONTENT_LENGTH)
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap_or("?").to_owned()))
+            .collect();
+        headers.sort();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    const STANDARD: [(&str, &str); 3] =
+        [("host", "localhost:9090"), ("content-type", "application/json"), ("accept", "application/json, text/event-stream")];
+
+    fn with(extra: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
+        let mut headers: Vec<_> = STANDARD.iter().filter(|(name, _)| !extra.iter().any(|(n, _)| n == name)).copied().collect();
+        headers.extend_from_slice(extra);
+        headers
+    }
+
+    /// Every request is answered exactly as rmcp's own stateless service answers it, and the plain ones
+    /// without it.
+    #[tokio::test]
+    async fn the_endpoint_answers_like_rmcp() {
+        let endpoint = endpoint(McpOptions { allowed_origins: vec!["https://app.example:*".into()], ..McpOptions::default() });
+        let call = |id: Value, name: &str, arguments: Value| {
+            json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": name, "arguments": arguments}}).to_string()
+        };
+        let direct: Vec<String> = vec![
+            json!({"jsonrpc": "2.0", "id": 1, "method": "ping"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": "a", "method": "ping", "params": {}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "tools/list"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "tools/list", "params": {"cursor": "x"}}).to_string(),
+            call(json!(4), "get-snapshot", json!({"zone": "fr-par-1"})),
+            call(json!("five"), "get-snapshot", json!({"zone": 1, "colour": "red"})),
+            call(json!(6), "numbers", json!({})),
+            call(json!(7), "nope", json!({})),
+            call(json!(8), "plain", json!({})),
+            json!({"jsonrpc": "2.0", "id": 9, "method": "tools/call", "params": {"name": "get-snapshot"}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 10, "method": "tools/call", "params": {"name": "get-snapshot", "arguments": {"zone": "z"}, "_meta": {"progressToken": 3}}}).to_string(),
+            json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string(),
+            json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": {"requestId": 1}}).to_string(),
+            json!({"jsonrpc": "2.0", "method": "whatever/custom"}).to_string(),
+        ];
+        let to_rmcp: Vec<String> = vec![
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2026-07-28", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 2, "method": "server/discover", "params": {}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 3, "method": "no/such"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 4, "method": "prompts/list"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2025-11-25"}}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 6, "result": {}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -1, "message": "x"}}).to_string(),
+            json!({"jsonrpc": "1.0", "id": 8, "method": "tools/list"}).to_string(),
+            json!([{"jsonrpc": "2.0", "id": 9, "method": "tools/list"}]).to_string(),
+            "{not json".to_owned(),
+            String::new(),
+        ];
+        let plain = with(&[]);
+        let versions = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
+        let mut header_sets: Vec<Vec<(&str, &str)>> = vec![plain.clone()];
+        header_sets.extend(versions.iter().map(|v| with(&[("mcp-protocol-version", v)])));
+        header_sets.push(with(&[("accept", "text/event-stream;q=0.5, application/json;profile=\"a,b\"")]));
+        header_sets.push(with(&[("content-type", "Application/JSON; charset=utf-8"), ("host", "[::1]")]));
+        header_sets.push(with(&[("origin", "https://app.example:8443")]));
+
+        for headers in &header_sets {
+            for body in &direct {
+                let ours = endpoint.answer(&headers_of(headers), body.as_bytes()).await;
+                assert!(ours.is_some(), "answered directly: {body} with {headers:?}");
+                compare(&endpoint, headers, body).await;
+            }
+            for body in &to_rmcp {
+                assert!(endpoint.answer(&headers_of(headers), body.as_bytes()).await.is_none(), "left to rmcp: {body}");
+                compare(&endpoint, headers, body).await;
+            }
+        }
+        // Refused before or by the body checks, and everything that is not a POST: rmcp's answers.
+        let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+        let refused = [
+            with(&[("accept", "application/json")]),
+            with(&[("accept", "application/json, text/event-stream;q=0")]),
+            with(&[("accept", "application/json;q=0.000, text/event-stream")]),
+            with(&[("content-type", "text/plain")]),
+            with(&[("host", "evil.example")]),
+            with(&[("host", "bad host")]),
+            with(&[("origin", "https://evil.example")]),
+            with(&[("origin", "not an origin")]),
+            with(&[("mcp-protocol-version", "1999-01-01")]),
+            with(&[("mcp-protocol-version", "2026-07-28")]),
+        ];
+        for headers in &refused {
+            assert!(!endpoint.admits(&http_request("POST", headers, "").into_parts().0) || endpoint.answer(&headers_of(headers), list.as_bytes()).await.is_none());
+            compare(&endpoint, headers, &list).await;
+        }
+        for method in ["GET", "DELETE", "PUT", "HEAD"] {
+            let ours = parts_of(endpoint.handle(http_request(method, &plain, "")).await).await;
+            let theirs = parts_of(endpoint.rmcp.handle(http_request(method, &plain, "")).await.map(Body::new)).await;
+            assert_eq!(ours, theirs, "{method}");
+        }
+    }
+
+    fn headers_of(headers: &[(&str, &str)]) -> http::HeaderMap {
+        http_request("POST", headers, "").into_parts().0.headers
+    }
+
+    async fn compare(endpoint: &Endpoint<Counting>, headers: &[(&str, &str)], body: &str) {
+        let ours = parts_of(endpoint.handle(http_request("POST", headers, body)).await).await;
+        let theirs = parts_of(endpoint.rmcp.handle(http_request("POST", headers, body)).await.map(Body::new)).await;
+        assert_eq!(ours, theirs, "{body} with {headers:?}");
+    }
+
+    async fn send(router: axum::Router, method: &str, headers: &[(&str, &str)], body: &str) -> (StatusCode, Vec<(String, String)>, String) {
+        use tower::Service as _;
+        parts_of(router.into_service().call(http_request(method, headers, body)).await.unwrap()).await
+    }
+
+    #[tokio::test]
+    async fn streamable_http_edge_cases() {
+        let (_, server) = server();
+        let router = || router(server.clone(), McpOptions::default());
+        let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
+
+        let (status, _, body) = send(router(), "POST", &with(&[("accept", "application/json")]), &list).await;
+        assert_eq!((status, body.as_str()), (StatusCode::NOT_ACCEPTABLE, "Not Acceptable: Client must accept both application/json and text/event-stream"));
+        let (status, _, _) = send(router(), "POST", &with(&[("content-type", "text/plain")]), &list).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        for method in ["GET", "DELETE"] {
+            let (status, headers, _) = send(router(), method, &STANDARD, "").await;
+            assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method}");
+            assert!(headers.contains(&("allow".to_owned(), "POST".to_owned())), "{headers:?}");
+        }
+        let initialized = json!({"jsonrpc": "2.0", "method": "notifications/initialized"}).to_string();
+        let (status, _, body) = send(router(), "POST", &STANDARD, &initialized).await;
+        assert_eq!((status, body.as_str()), (StatusCode::ACCEPTED, ""));
+
+        // Not a JSON-RPC message (malformed, a batch, a response): a 4xx before any handler runs.
+        for body in ["{not json", "[]", r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, r#"{"jsonrpc":"2.0","id":1,"result":{}}"#] {
+            let (status, _, reply) = send(router(), "POST", &STANDARD, body).await;
+            assert!(status.is_client_error(), "{body}: {status} {reply}");
+        }
+        let unknown = json!({"jsonrpc": "2.0", "id": 7, "method": "no/such"}).to_string();
+        let (status, _, reply) = send(router(), "POST", &STANDARD, &unknown).await;
+        let reply: Value = serde_json::from_str(&reply).unwrap();
+        assert_eq!((status, &reply["id"], &reply["error"]["code"]), (StatusCode::OK, &json!(7), &json!(-32601)));
+
+        let ping = json!({"jsonrpc": "2.0", "id": "p", "method": "ping"}).to_string();
+        let (status, headers, reply) = send(router(), "POST", &STANDARD, &ping).await;
+        assert_eq!((status, reply.as_str()), (StatusCode::OK, r#"{"jsonrpc":"2.0","id":"p","result":{}}"#));
+        assert!(headers.contains(&("content-type".to_owned(), "application/json".to_owned())));
+
+        // Non-object structured content is dropped for peers before 2026-07-28, and so is a
+        // non-object output schema.
+        let numbers = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "numbers", "arguments": {}}}).to_string();
+        let (_, _, reply) = send(router(), "POST", &with(&[("mcp-protocol-version", "2025-11-25")]), &numbers).await;
+        let reply: Value = serde_json::from_str(&reply).unwrap();
+        assert_eq!(reply["result"], json!({"content": [{"type": "text", "text": "[1, 2, 3]"}], "isError": false}));
+        let (_, _, reply) = send(router(), "POST", &STANDARD, &list).await;
+        let reply: Value = serde_json::from_str(&reply).unwrap();
+        assert!(reply["result"]["tools"][2].get("outputSchema").is_none(), "{reply}");
+
+        let (status, _, _) = send(router(), "POST", &with(&[("mcp-protocol-version", "1999-01-01")]), &list).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        let (status, _, _) = send(router(), "POST", &with(&[("host", "evil.example")]), &list).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    /// The real rmcp client: after `initialize` (rmcp's), everything it sends is answered directly.
+    #[tokio::test]
+    async fn the_rmcp_client_is_served_without_rmcp_after_initialize() {
+        use rmcp::ServiceExt as _;
+        crate::install_crypto_provider();
+        let served_by_rmcp = Arc::new(AtomicUsize::new(0));
+        let endpoint = Arc::new(endpoint_counting(McpOptions::default(), Arc::clone(&served_by_rmcp)));
+        let app = axum::Router::new().route(
+            MCP_PATH,
+            axum::routing::any(move |request: Request| {
+                let endpoint = Arc::clone(&endpoint);
+                async move { endpoint.handle(request).await }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+
+        let transport = rmcp::transport::StreamableHttpClientTransport::from_uri(format!("http://{address}{MCP_PATH}"));
+        let peer = ().serve(transport).await.expect("initialize");
+        assert_eq!(peer.peer_info().and_then(|i| i.server_info.clone()).map(|s| s.name), Some("snapshots-mcp".to_owned()));
+        assert_eq!(served_by_rmcp.load(Ordering::SeqCst), 1, "initialize is rmcp's");
+
+        let tools = peer.list_all_tools().await.expect("tools/list");
+        assert_eq!(tools.iter().map(|t| t.name.as_ref()).collect::<Vec<_>>(), ["get-snapshot", "plain", "numbers"]);
+        let call = |name: &str, arguments: Value| CallToolRequestParams::new(name.to_owned()).with_arguments(args(arguments));
+        let ok = peer.call_tool(call("get-snapshot", json!({"zone": "fr-par-1"}))).await.expect("tools/call");
+        assert_eq!(ok.structured_content, Some(json!({"zone": "fr-par-1"})));
+        let rejected = peer.call_tool(call("get-snapshot", json!({}))).await.expect("tools/call");
+        assert_eq!(rejected.is_error, Some(true));
+        let unknown = peer.call_tool(call("nope", json!({}))).await.expect_err("unknown tool");
+        assert!(unknown.to_string().contains("nope"), "{unknown}");
+        peer.cancel().await.expect("close");
+        assert_eq!(served_by_rmcp.load(Ordering::SeqCst), 1, "nothing else reached rmcp's service");
     }
 }
