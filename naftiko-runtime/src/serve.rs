@@ -10,7 +10,6 @@ use std::time::Instant;
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::Next;
-use axum::response::IntoResponse;
 use clap::{Parser, Subcommand};
 
 use crate::Upstreams;
@@ -234,7 +233,10 @@ async fn serve_http(surface: &'static str, addr: String, router: Router, body_li
 }
 
 /// One log line per request: method, path (never the query, which may carry credentials), status, time.
-async fn log_request(surface: &'static str, request: Request, next: Next) -> impl IntoResponse {
+async fn log_request(surface: &'static str, request: Request, next: Next) -> axum::response::Response {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return next.run(request).await;
+    }
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
     let start = Instant::now();
