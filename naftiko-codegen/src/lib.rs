@@ -10,6 +10,7 @@ pub mod check;
 pub mod emit;
 pub mod ir;
 pub mod output;
+pub mod parallel;
 pub mod source;
 pub mod spec;
 
@@ -37,6 +38,28 @@ impl Loaded {
     pub fn render(&self, color: bool) -> String {
         self.diagnostics.iter().map(|d| d.render(&self.sources, color)).collect::<Vec<_>>().join("\n")
     }
+}
+
+/// One spec's outcome in [`generate_all`].
+#[derive(Debug)]
+pub struct Generated {
+    pub loaded: Loaded,
+    /// The crate, when the spec lowered; an `Err` is a bug in an emitter (see [`generate`]).
+    pub generated: Option<Result<GeneratedCrate, String>>,
+}
+
+/// [`load_str`] then [`generate`] for each `(name, text)`, spread over the cores ([`parallel`]);
+/// results are in input order and identical to generating the specs one at a time.
+pub fn generate_all<N: AsRef<str> + Sync, T: AsRef<str> + Sync>(specs: &[(N, T)], options: &CrateOptions) -> Vec<Generated> {
+    parallel::map_largest_first(
+        specs,
+        |(_, text)| text.as_ref().len(),
+        |(name, text)| {
+            let loaded = load_str(name.as_ref(), text.as_ref());
+            let generated = loaded.capability.as_ref().map(|cap| generate(cap, options));
+            Generated { loaded, generated }
+        },
+    )
 }
 
 /// Loads, checks and lowers the spec at `path` (shown in diagnostics as given). Imported consumes are
