@@ -19,7 +19,7 @@ use axum::response::{IntoResponse as _, Response as HttpResponse};
 
 use rmcp::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ClientJsonRpcMessage, ClientRequest, ContentBlock, ErrorData, GetMeta as _,
+    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientJsonRpcMessage, ClientRequest, ContentBlock, ErrorData, GetMeta as _,
     Implementation, JsonObject, JsonRpcRequest, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
     ServerJsonRpcMessage, ServerResult, Tool, ToolAnnotations,
 };
@@ -762,7 +762,7 @@ impl<H: Send + Sync + 'static> Endpoint<H> {
                 return None;
             }
         }
-        let message = serde_json::from_slice::<ClientJsonRpcMessage>(body).ok()?;
+        let message = client_message(body)?;
         let (request, id) = match message {
             ClientJsonRpcMessage::Notification(_) => return Some(http::StatusCode::ACCEPTED.into_response()),
             ClientJsonRpcMessage::Request(JsonRpcRequest { id, request, .. }) => (request, id),
@@ -798,6 +798,64 @@ impl<H: Send + Sync + 'static> Endpoint<H> {
                 response
             }
         })
+    }
+}
+
+/// The body as rmcp reads it (`None` where rmcp refuses it).
+///
+/// `ClientJsonRpcMessage` is an untagged enum of untagged enums: rmcp buffers the message, then tries
+/// each of some twenty request types in turn (building an error for each miss) until `tools/call`
+/// matches. A plain `tools/call` — exactly the members `jsonrpc`, `id`, `method` and `params`, each
+/// once — is read as the request type that attempt ends at, `JsonRpcRequest<CallToolRequest>`, which
+/// is what rmcp's reading yields when it succeeds; anything else is read by rmcp's type.
+fn client_message(body: &[u8]) -> Option<ClientJsonRpcMessage> {
+    if serde_json::from_slice::<Envelope>(body).is_ok_and(|e| e.tools_call)
+        && let Ok(JsonRpcRequest { jsonrpc, id, request }) = serde_json::from_slice::<JsonRpcRequest<CallToolRequest>>(body)
+    {
+        return Some(ClientJsonRpcMessage::Request(JsonRpcRequest { jsonrpc, id, request: ClientRequest::CallToolRequest(request) }));
+    }
+    serde_json::from_slice(body).ok()
+}
+
+/// A scan of a JSON-RPC message's members: an error unless they are among `jsonrpc`, `id`, `method`
+/// (a string) and `params`, each at most once.
+struct Envelope {
+    tools_call: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for Envelope {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Members;
+        impl<'de> serde::de::Visitor<'de> for Members {
+            type Value = Envelope;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON-RPC message with plain members")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
+                use serde::de::{Error as _, IgnoredAny};
+                let mut seen = [false; 4];
+                let mut tools_call = false;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "jsonrpc" => 0,
+                        "id" => 1,
+                        "method" => 2,
+                        "params" => 3,
+                        _ => return Err(A::Error::custom("another member")),
+                    };
+                    if std::mem::replace(&mut seen[slot], true) {
+                        return Err(A::Error::custom("a repeated member"));
+                    }
+                    if slot == 2 {
+                        tools_call = map.next_value::<std::borrow::Cow<'de, str>>()? == "tools/call";
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(Envelope { tools_call })
+            }
+        }
+        deserializer.deserialize_map(Members)
     }
 }
 
@@ -1279,6 +1337,9 @@ mod tests {
                 assert!(endpoint.answer(&headers_of(headers), body.as_bytes()).await.is_none(), "left to rmcp: {body}");
                 compare(&endpoint, headers, body).await;
             }
+            for body in ODD_CALLS {
+                compare(&endpoint, headers, body).await;
+            }
         }
         // Refused before or by the body checks, and everything that is not a POST: rmcp's answers.
         let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
@@ -1303,6 +1364,60 @@ mod tests {
             let theirs = parts_of(endpoint.rmcp.handle(http_request(method, &plain, "")).await.map(Body::new)).await;
             assert_eq!(ours, theirs, "{method}");
         }
+    }
+
+    /// `tools/call` messages off the plain shape (member order, escapes, repeated or extra members,
+    /// odd params, ids and versions): some are served directly, some by rmcp, some refused.
+    const ODD_CALLS: &[&str] = &[
+        r#"{"params":{"arguments":{"zone":"z"},"name":"get-snapshot"},"method":"tools/call","id":1,"jsonrpc":"2.0"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"\u006dethod":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"extra":true}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a"}},"params":{"name":"get-snapshot","arguments":{"zone":"b"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","name":"plain","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a","zone":"b"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":"t"},"other":1}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":null}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"requestState":"s","inputResponses":{}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":null}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z","per_page":1e2,"tags":[1.5,-0]}}}"#,
+        r#"{"jsonrpc":"2.0","id":-9007199254740993,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"\ud83d\ude00"}}}"#,
+        r#"{"jsonrpc":"2.0","id":"x\"y","method":"tools/call","params":{"name":"numbers"}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":["z"]}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","requestState":5}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[]}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":null}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call"}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":null}"#,
+        r#"  {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}  "#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}} x"#,
+        r#"{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"error":{}}"#,
+        r#"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":{}}"#,
+        r#"{"jsonrpc":"2.0","id":1,"method":5,"params":{"name":"get-snapshot"}}"#,
+    ];
+
+    /// The quick reading of `tools/call` gives what rmcp's reading gives, and refuses what it refuses.
+    #[test]
+    fn messages_are_read_as_rmcp_reads_them() {
+        let plain = r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":1}}}"#;
+        let bodies = ODD_CALLS.iter().chain(std::iter::once(&plain));
+        for body in bodies {
+            let ours = client_message(body.as_bytes());
+            let theirs = serde_json::from_slice::<ClientJsonRpcMessage>(body.as_bytes()).ok();
+            assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{body}");
+            assert_eq!(ours.map(|m| serde_json::to_value(m).unwrap()), theirs.map(|m| serde_json::to_value(m).unwrap()), "{body}");
+        }
+        let Some(ClientJsonRpcMessage::Request(request)) = client_message(plain.as_bytes()) else { panic!("a request") };
+        assert!(matches!(request.request, ClientRequest::CallToolRequest(_)));
+        assert_eq!(request.request.get_meta().get_progress_token(), Some(rmcp::model::ProgressToken(rmcp::model::NumberOrString::Number(1))));
+        assert!(serde_json::from_slice::<Envelope>(plain.as_bytes()).is_ok_and(|e| e.tools_call), "read the quick way");
     }
 
     fn headers_of(headers: &[(&str, &str)]) -> http::HeaderMap {
@@ -1405,4 +1520,5 @@ mod tests {
         peer.cancel().await.expect("close");
         assert_eq!(served_by_rmcp.load(Ordering::SeqCst), 1, "nothing else reached rmcp's service");
     }
+
 }
