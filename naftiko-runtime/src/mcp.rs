@@ -465,7 +465,7 @@ fn failure(error: Error) -> CallToolResult {
 // ---------------------------------------------------------------- the server
 
 /// A generated capability's MCP server: the tool table, the dispatcher and the `Handlers` it calls.
-/// Cheap to clone (the Streamable HTTP service makes one per request).
+/// Cheap to clone (rmcp's Streamable HTTP service makes one for each request it serves).
 pub struct McpServer<H> {
     inner: Arc<Inner<H>>,
 }
@@ -777,16 +777,22 @@ impl<H: Send + Sync + 'static> Endpoint<H> {
             ClientRequest::CallToolRequest(call) => self.server.call_tool_params(call.params).await.map(ServerResult::CallToolResult),
             _ => return None,
         };
+        let mut size = 256;
         let message = match result {
             Ok(mut result) => {
                 result.strip_result_type_for_legacy_peer();
                 result.strip_non_object_output_for_legacy_peer();
+                if let ServerResult::CallToolResult(call) = &result {
+                    // The text is written escaped, and structured content usually repeats it.
+                    size += call.content.iter().filter_map(|c| c.as_text()).map(|t| t.text.len() * 2).sum::<usize>();
+                }
                 ServerJsonRpcMessage::response(result, id)
             }
             Err(error) => ServerJsonRpcMessage::error(error, Some(id)),
         };
-        Some(match serde_json::to_vec(&message) {
-            Ok(body) => {
+        let mut body = Vec::with_capacity(size);
+        Some(match serde_json::to_writer(&mut body, &message) {
+            Ok(()) => {
                 let mut response = HttpResponse::new(Body::from(body));
                 response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(JSON_MIME_TYPE));
                 response
@@ -1520,5 +1526,4 @@ mod tests {
         peer.cancel().await.expect("close");
         assert_eq!(served_by_rmcp.load(Ordering::SeqCst), 1, "nothing else reached rmcp's service");
     }
-
 }
