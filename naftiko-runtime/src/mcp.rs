@@ -654,24 +654,14 @@ fn host_of(address: &str) -> String {
 /// rmcp's stateless service builds and runs a whole service (channels, tasks, cancellation tokens)
 /// for every POST. The plain requests — `ping`, `tools/list`, `tools/call` and notifications on a
 /// protocol version with the `initialize` handshake, which is what clients send once initialized —
-/// are answered here directly, byte for byte as rmcp would (see [`Endpoint::answer`]); everything
+/// are answered here directly, byte for byte as rmcp would (see `Endpoint::answer`); everything
 /// else (`initialize`, discovery, per-request protocol metadata, the 2026-07-28 headers, other
 /// methods, and every malformed or refused request) goes to rmcp's service, so its answers stay
 /// rmcp's own.
 pub fn router<H: Send + Sync + 'static>(server: McpServer<H>, options: McpOptions) -> axum::Router {
-    let hosts = options.allowed_hosts.iter().filter_map(|h| allowed_authority(h)).collect();
-    let check_origins = !options.allowed_origins.is_empty();
-    let config = StreamableHttpServerConfig::default()
-        .with_legacy_session_mode(false)
-        .with_json_response(true)
-        .with_sse_keep_alive(None)
-        // Bounded in `Endpoint::handle`, before rmcp reads the body.
-        .with_max_request_body_bytes(usize::MAX)
-        .with_allowed_hosts(options.allowed_hosts.clone())
-        .with_allowed_origins(options.allowed_origins);
+    let auth = options.auth.clone();
     let rmcp_server = server.clone();
-    let rmcp = StreamableHttpService::new(move || Ok(rmcp_server.clone()), Arc::new(NeverSessionManager::default()), config);
-    let endpoint = Arc::new(Endpoint { server, rmcp, any_host: options.allowed_hosts.is_empty(), hosts, check_origins, body_limit: options.body_limit });
+    let endpoint = Arc::new(Endpoint::new(server, &options, move || Ok(rmcp_server.clone())));
     let router = axum::Router::new().route(
         MCP_PATH,
         axum::routing::any(move |request: Request| {
@@ -679,7 +669,7 @@ pub fn router<H: Send + Sync + 'static>(server: McpServer<H>, options: McpOption
             async move { endpoint.handle(request).await }
         }),
     );
-    crate::rest::finish(router, RestOptions { auth: options.auth })
+    crate::rest::finish(router, RestOptions { auth })
 }
 
 /// The `/mcp` endpoint: the direct answers and rmcp's service for the rest.
@@ -696,6 +686,30 @@ struct Endpoint<H> {
 }
 
 impl<H: Send + Sync + 'static> Endpoint<H> {
+    /// `make_server` is what rmcp's service calls for each request it serves.
+    fn new(
+        server: McpServer<H>,
+        options: &McpOptions,
+        make_server: impl Fn() -> Result<McpServer<H>, std::io::Error> + Send + Sync + 'static,
+    ) -> Self {
+        let config = StreamableHttpServerConfig::default()
+            .with_legacy_session_mode(false)
+            .with_json_response(true)
+            .with_sse_keep_alive(None)
+            // Bounded in `handle`, before rmcp reads the body.
+            .with_max_request_body_bytes(usize::MAX)
+            .with_allowed_hosts(options.allowed_hosts.clone())
+            .with_allowed_origins(options.allowed_origins.clone());
+        Endpoint {
+            server,
+            rmcp: StreamableHttpService::new(make_server, Arc::new(NeverSessionManager::default()), config),
+            any_host: options.allowed_hosts.is_empty(),
+            hosts: options.allowed_hosts.iter().filter_map(|h| allowed_authority(h)).collect(),
+            check_origins: !options.allowed_origins.is_empty(),
+            body_limit: options.body_limit,
+        }
+    }
+
     async fn handle(&self, request: Request) -> HttpResponse {
         // Buffered up to the limit (MCP messages are small JSON documents, and rmcp reads them whole
         // anyway), answering 413 beyond it.
@@ -1234,26 +1248,10 @@ mod tests {
     fn endpoint_counting(options: McpOptions, served_by_rmcp: Arc<AtomicUsize>) -> Endpoint<Counting> {
         let (_, server) = server();
         let rmcp_server = server.clone();
-        let config = StreamableHttpServerConfig::default()
-            .with_legacy_session_mode(false)
-            .with_json_response(true)
-            .with_sse_keep_alive(None)
-            .with_allowed_hosts(options.allowed_hosts.clone())
-            .with_allowed_origins(options.allowed_origins.clone());
-        let factory = move || {
+        Endpoint::new(server, &options, move || {
             served_by_rmcp.fetch_add(1, Ordering::SeqCst);
             Ok(rmcp_server.clone())
-        };
-        let rmcp = StreamableHttpService::new(factory, Arc::new(NeverSessionManager::default()), config);
-        let hosts = options.allowed_hosts.iter().filter_map(|h| allowed_authority(h)).collect();
-        Endpoint {
-            server,
-            rmcp,
-            any_host: options.allowed_hosts.is_empty(),
-            hosts,
-            check_origins: !options.allowed_origins.is_empty(),
-            body_limit: options.body_limit,
-        }
+        })
     }
 
     fn http_request(method: &str, headers: &[(&str, &str)], body: &str) -> Request {
