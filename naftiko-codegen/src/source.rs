@@ -46,6 +46,8 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Whether every character is one byte (then a column is a byte offset).
+    ascii: bool,
 }
 
 /// A 1-based line and column (column counted in characters, as editors do).
@@ -61,7 +63,8 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { name: name.into(), text, line_starts }
+        let ascii = text.is_ascii();
+        SourceFile { name: name.into(), text, line_starts, ascii }
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -75,16 +78,17 @@ impl SourceFile {
 
     /// Byte offset of a 1-based line and 0-based character column (what the YAML parser reports).
     pub fn offset_of(&self, line: usize, char_col: usize) -> usize {
-        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+        let index = line.saturating_sub(1);
+        let Some(&start) = self.line_starts.get(index) else {
             return self.text.len();
         };
-        let rest = &self.text[start..];
-        let line_text = rest.split('\n').next().unwrap_or("");
-        start
-            + line_text
-                .char_indices()
-                .nth(char_col)
-                .map_or(line_text.len(), |(i, _)| i)
+        // The line without its `\n`, which ends one byte before the next line starts.
+        let end = self.line_starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
+        let line_text = &self.text[start..end];
+        if self.ascii {
+            return start + char_col.min(line_text.len());
+        }
+        start + line_text.char_indices().nth(char_col).map_or(line_text.len(), |(i, _)| i)
     }
 }
 
