@@ -23,9 +23,9 @@ fn listener(port: Option<u16>, address: Option<&str>) -> TokenStream {
 /// `src/main.rs` of a generated crate.
 pub fn main_rs(cap: &Capability) -> TokenStream {
     let krate = ident(&cap.module);
-    let doc = format!(" `{} serve`: the adapters of `{}` over REST and MCP (see `{}::server`).", cap.crate_name, cap.source, cap.module);
+    let doc = crate::emit::inner_docs(&[format!(" `{} serve`: the adapters of `{}` over REST and MCP (see `{}::server`).", cap.crate_name, cap.source, cap.module)]);
     quote! {
-        #![doc = #doc]
+        #doc
 
         /// mimalloc: the adapters allocate per request (see `naftiko_runtime::serve::Allocator`).
         #[global_allocator]
@@ -74,9 +74,9 @@ pub fn emit(cap: &Capability) -> TokenStream {
         }
         None => (quote! { None }, quote! { None }),
     };
-    let doc = format!(" `{name} serve`: the adapters of `{}` over REST and MCP, with the default [`Proxy`](super::Proxy) handlers.", cap.source);
+    let doc = crate::emit::inner_docs(&[format!(" `{name} serve`: the adapters of `{}` over REST and MCP, with the default [`Proxy`](super::Proxy) handlers.", cap.source)]);
     quote! {
-        #![doc = #doc]
+        #doc
 
         /// Runs the binary: parses `serve` flags (`--help` lists them; `--upstream URL` points every
         /// consumed API elsewhere, e.g. at a local emulator), reads secrets, serves until SIGINT/SIGTERM.

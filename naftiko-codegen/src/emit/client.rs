@@ -72,7 +72,7 @@ fn module_docs(cap: &Capability) -> TokenStream {
         .lines()
         .map(|l| if l.is_empty() { String::new() } else { format!(" {l}") })
         .collect();
-    quote! { #( #![doc = #lines] )* }
+    crate::emit::inner_docs(&lines)
 }
 
 /// Our own prose, wrapped at `width` columns (spec text keeps its own line breaks).
@@ -95,8 +95,7 @@ fn wrap(text: &str, width: usize) -> String {
 
 /// `#[doc]` attributes, one per line (rustdoc joins them; a line per attribute keeps the output readable).
 fn doc_lines(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) });
-    quote! { #( #[doc = #lines] )* }
+    text.lines().map(|l| if l.trim().is_empty() { crate::emit::doc("") } else { crate::emit::doc(&format!(" {}", l.trim_end())) }).collect()
 }
 
 fn secret_doc(secret: &crate::ir::Secret) -> String {

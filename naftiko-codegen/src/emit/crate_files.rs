@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use minijinja::{Environment, context};
-use proc_macro2::{Ident, Span};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::{Emitted, Layout, binary, emit, format_file};
+use crate::emit::{DocPlaceholders, Emitted, Layout, binary, emit, format_file};
 use crate::ir::{BaseUri, Capability, SecretSource};
 
 /// How the generated crate depends on `naftiko-runtime`.
@@ -46,11 +46,48 @@ pub struct GeneratedCrate {
 
 /// Generates the whole crate for `cap`. An `Err` is a bug in an emitter (its tokens did not parse).
 pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<GeneratedCrate, String> {
-    let Emitted { docs, modules, openapi } = emit(cap, Layout::Files);
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(cap, options)? },
         GeneratedFile { path: "README.md".into(), contents: readme(cap)? },
     ];
+    // Doc lines go through the formatter as placeholders (see `DocPlaceholders`); should they not come
+    // back as expected, the real tokens are emitted and formatted instead.
+    let sources = match DocPlaceholders::collect(|| rust_files(cap)) {
+        Some(((rust, openapi), mut docs)) => {
+            let mut formatted = Vec::new();
+            let mut complete = true;
+            for (path, tokens) in rust {
+                match docs.format(tokens)? {
+                    Some(text) => formatted.push((path, text)),
+                    None => {
+                        complete = false;
+                        break;
+                    }
+                }
+            }
+            (complete && docs.all_filled()).then_some((formatted, openapi))
+        }
+        None => None,
+    };
+    let (sources, openapi) = match sources {
+        Some(sources) => sources,
+        None => {
+            let (rust, openapi) = rust_files(cap);
+            (rust.into_iter().map(|(path, tokens)| Ok((path, format_file(tokens)?))).collect::<Result<_, String>>()?, openapi)
+        }
+    };
+    files.extend(sources.into_iter().map(|(path, contents)| GeneratedFile { path: path.into(), contents }));
+    if let Some(doc) = openapi {
+        files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
+}
+
+/// The tokens of every Rust file of the crate (`src/lib.rs`, one per module, `src/main.rs`), and the
+/// OpenAPI document.
+fn rust_files(cap: &Capability) -> (Vec<(String, TokenStream)>, Option<String>) {
+    let Emitted { docs, modules, openapi } = emit(cap, Layout::Files);
     let module_items = modules.iter().map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let feature = m.feature;
@@ -66,16 +103,10 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
         #![forbid(unsafe_code)]
         #(#module_items)*
     };
-    files.push(GeneratedFile { path: "src/lib.rs".into(), contents: format_file(lib)? });
-    for m in modules {
-        files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents: format_file(m.tokens)? });
-    }
-    if let Some(doc) = openapi {
-        files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
-    }
-    files.push(GeneratedFile { path: "src/main.rs".into(), contents: format_file(binary::main_rs(cap))? });
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
+    let mut files = vec![("src/lib.rs".to_owned(), lib)];
+    files.extend(modules.into_iter().map(|m| (format!("src/{}.rs", m.name), m.tokens)));
+    files.push(("src/main.rs".to_owned(), binary::main_rs(cap)));
+    (files, openapi)
 }
 
 fn templates() -> Result<Environment<'static>, String> {

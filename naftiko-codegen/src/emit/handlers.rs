@@ -91,15 +91,16 @@ fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
             Some(d) => format!(" {d} (argument `{}`)", p.name),
             None => format!(" Argument `{}`.", p.name),
         };
-        quote! { #[doc = #doc] pub #field: #ty, }
+        let doc = crate::emit::doc(&doc);
+        quote! { #doc pub #field: #ty, }
     });
-    let struct_doc = format!(" Arguments of tool `{}`.", custom.name);
+    let struct_doc = crate::emit::doc(&format!(" Arguments of tool `{}`.", custom.name));
     let summary = custom.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
-    let default_doc = format!(" Tool `{}` has no `call` in the spec: implement this method. Default: 501 `not_implemented`.", custom.name);
+    let default_doc = crate::emit::doc(&format!(" Tool `{}` has no `call` in the spec: implement this method. Default: 501 `not_implemented`.", custom.name));
     let message = format!("`{}` is declared by the spec without a `call`; implement `Handlers::{}`", custom.name, custom.method_name.trim_start_matches("r#"));
     let body = serde_json::json!({ "type": "not_implemented", "message": message }).to_string();
     let item = quote! {
-        #[doc = #struct_doc]
+        #struct_doc
         #[derive(Debug, Clone, Default, PartialEq)]
         pub struct #input {
             #(#fields)*
@@ -108,7 +109,7 @@ fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
     let summary_doc = crate::emit::summary_doc(&summary);
     let method = quote! {
         #summary_doc
-        #[doc = #default_doc]
+        #default_doc
         fn #method(
             &self,
             input: #input,
@@ -127,8 +128,8 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let fields = cap.consumes.iter().map(|c| {
         let field = ident(&c.module);
         let path = client_path(cap, c);
-        let doc = format!(" Client of `{}`.", c.namespace);
-        quote! { #[doc = #doc] pub #field: #path::Client, }
+        let doc = crate::emit::doc(&format!(" Client of `{}`.", c.namespace));
+        quote! { #doc pub #field: #path::Client, }
     });
     let inits = cap.consumes.iter().map(|c| {
         let field = ident(&c.module);
@@ -154,12 +155,12 @@ pub fn emit(cap: &Capability) -> TokenStream {
         let params = ident(&op.params_type);
         let field = ident(&consumed.module);
         let summary = op.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
-        let calls = calls_doc(consumed, op);
+        let calls = crate::emit::doc(&calls_doc(consumed, op));
         let summary_doc = crate::emit::summary_doc(&summary);
         Some(quote! {
             #summary_doc
             #[doc = " Default: forwards to"]
-            #[doc = #calls]
+            #calls
             fn #name(
                 &self,
                 params: #path::#params,
@@ -169,11 +170,11 @@ pub fn emit(cap: &Capability) -> TokenStream {
         })
     });
     let (custom_structs, custom_methods): (Vec<TokenStream>, Vec<TokenStream>) = cap.custom.iter().map(custom_items).unzip();
-    let trait_doc = if cap.custom.is_empty() {
+    let trait_doc = crate::emit::doc(if cap.custom.is_empty() {
         " What the exposed operations do. Each method's default calls the consumed API."
     } else {
         " What the exposed operations do. Each method's default calls the consumed API; those of tools the spec declares without a `call` answer 501 until you implement them."
-    };
+    });
     quote! {
         #![doc = " The capability's operations, shared by every exposed surface (REST and MCP)."]
         #![doc = ""]
@@ -198,7 +199,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
             }
         }
 
-        #[doc = #trait_doc]
+        #trait_doc
         pub trait Handlers: Send + Sync + 'static {
             /// The clients the default methods call.
             fn clients(&self) -> &Clients;

@@ -16,14 +16,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let Some(mcp) = cap.mcp.first() else {
         return quote! { #![doc = " This capability exposes no MCP adapter."] };
     };
-    let doc = module_doc(cap, mcp);
+    let doc = crate::emit::inner_docs(&module_doc(cap, mcp));
     let server = server_spec(cap, mcp);
     let tools = mcp.tools.iter().map(tool_spec);
     let (options_param, options_arg, options_fn) = options(cap, mcp);
     let dispatch = dispatch(mcp);
     let calls = calls_module(cap, mcp);
     quote! {
-        #(#![doc = #doc])*
+        #doc
 
         use ::std::sync::Arc;
         use ::naftiko_runtime::mcp;
@@ -167,6 +167,7 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
         Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (all, for `0.0.0.0`), against DNS rebinding."),
         None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).".to_owned(),
     };
+    let address_doc = crate::emit::doc(&address_doc);
     match &mcp.auth {
         Some(auth) => {
             let build = server_auth(auth, &cap.secrets);
@@ -174,7 +175,7 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
                 /// Options of [`router`]: callers must present the credentials the spec's
                 /// `authentication` declares (read from `secrets`).
                 ///
-                #[doc = #address_doc]
+                #address_doc
                 pub fn options(secrets: &super::client::Secrets) -> mcp::McpOptions {
                     mcp::McpOptions {
                         auth: Some(#build),
@@ -188,7 +189,7 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
             let options_fn = quote! {
                 /// Options of [`router`]. The spec declares no authentication for this adapter.
                 ///
-                #[doc = #address_doc]
+                #address_doc
                 pub fn options() -> mcp::McpOptions {
                     mcp::McpOptions::for_address(#address)
                 }
@@ -312,11 +313,11 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
         })
         .map(|s| format!(" {}", s.lines().next().unwrap_or_default()))
         .unwrap_or_default();
-    let calls = format!(" Tool `{}` →{}", tool.name, called.doc);
+    let calls = crate::emit::doc(&format!(" Tool `{}` →{}", tool.name, called.doc));
     let summary_doc = crate::emit::summary_doc(&summary);
     quote! {
         #summary_doc
-        #[doc = #calls]
+        #calls
         pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, #args: mcp::Arguments) -> mcp::ToolOutcome {
             let params = super::#params_type {
                 #(#fields)*

@@ -22,7 +22,7 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
     let Some(rest) = cap.rest.first() else {
         return quote! { #![doc = " This capability exposes no REST adapter."] };
     };
-    let doc = module_doc(rest);
+    let doc = crate::emit::inner_docs(&module_doc(rest));
     let routes = rest.routes.iter().map(|route| {
         let path = axum_path(&route.segments);
         let mut methods = route.endpoints.iter().map(|&e| {
@@ -47,9 +47,10 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         }
         None => (quote! {}, quote! { None }, " The spec declares no authentication for this adapter."),
     };
-    let port_doc = rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default();
+    let auth_doc = crate::emit::doc(auth_doc);
+    let port_doc = crate::emit::doc(&rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default());
     quote! {
-        #(#![doc = #doc])*
+        #doc
 
         use ::std::sync::Arc;
         use ::naftiko_runtime::rest::{self as rt, axum};
@@ -61,8 +62,8 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
 
         /// The REST router: every exposed operation, plus `GET /openapi.json`.
         ///
-        #[doc = #auth_doc]
-        #[doc = #port_doc]
+        #auth_doc
+        #port_doc
         pub fn router<H: Handlers>(handlers: Arc<H> #auth_param) -> axum::Router {
             let router = axum::Router::new()
                 #(#routes)*
@@ -161,9 +162,10 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
         Action::Custom { .. } => format!(" `{} {}` →{}", e.method.as_str(), e.path, called.doc),
     };
     let summary_doc = crate::emit::summary_doc(&summary);
+    let route = crate::emit::doc(&route);
     quote! {
         #summary_doc
-        #[doc = #route]
+        #route
         async fn #name<H: Handlers>(
             State(handlers): State<Arc<H>>,
             #request: rt::RestRequest,
