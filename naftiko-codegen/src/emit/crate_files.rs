@@ -2,6 +2,7 @@
 //! Rust file per emitted module.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use minijinja::{Environment, context};
 use proc_macro2::{Ident, Span, TokenStream};
@@ -109,11 +110,18 @@ fn rust_files(cap: &Capability) -> (Vec<(String, TokenStream)>, Option<String>) 
     (files, openapi)
 }
 
-fn templates() -> Result<Environment<'static>, String> {
-    let mut env = Environment::new();
-    env.add_template("Cargo.toml", include_str!("../../templates/Cargo.toml.j2")).map_err(|e| e.to_string())?;
-    env.add_template("README.md", include_str!("../../templates/README.md.j2")).map_err(|e| e.to_string())?;
-    Ok(env)
+/// The templates, parsed once per process.
+fn templates() -> Result<&'static Environment<'static>, String> {
+    static TEMPLATES: OnceLock<Result<Environment<'static>, String>> = OnceLock::new();
+    TEMPLATES
+        .get_or_init(|| {
+            let mut env = Environment::new();
+            env.add_template("Cargo.toml", include_str!("../../templates/Cargo.toml.j2")).map_err(|e| e.to_string())?;
+            env.add_template("README.md", include_str!("../../templates/README.md.j2")).map_err(|e| e.to_string())?;
+            Ok(env)
+        })
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 fn render(name: &str, ctx: minijinja::Value) -> Result<String, String> {

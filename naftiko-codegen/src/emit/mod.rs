@@ -134,22 +134,37 @@ pub fn format_file(tokens: TokenStream) -> Result<String, String> {
 /// item's closing line (at the indentation the next item starts at) makes the files read like
 /// hand-written code.
 fn separate_items(source: &str) -> String {
-    let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else { break };
-        let indent = |l: &str| l.len() - l.trim_start().len();
-        let ends_item = matches!(line.trim(), "}" | "};") || (line.trim_end().ends_with(';') && (indent(line) == 0 || line.trim_start().starts_with("use ")));
-        let next_starts_item = !next.trim().is_empty() && !matches!(next.trim_start().chars().next(), Some('}' | ')' | ']' | ',' | '.'));
-        let after_docs = line.starts_with("//!") && !next.starts_with("//!");
-        let between_uses = line.trim_start().starts_with("use ") && next.trim_start().starts_with("use ");
-        if after_docs || (ends_item && next_starts_item && indent(line) == indent(next) && !between_uses && !next.trim_start().starts_with("else")) {
+        let Some(&next) = lines.peek() else { break };
+        if blank_line_between(line, next) {
             out.push('\n');
         }
     }
     out
+}
+
+/// Whether [`separate_items`] puts a blank line between `line` and `next`.
+fn blank_line_between(line: &str, next: &str) -> bool {
+    let after_docs = line.starts_with("//!") && !next.starts_with("//!");
+    if after_docs {
+        return true;
+    }
+    // Most lines end with neither `}` nor `;`: they end no item.
+    let line_end = line.trim_end();
+    if !(line_end.ends_with('}') || line_end.ends_with(';')) {
+        return false;
+    }
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let line_start = line.trim_start();
+    let ends_item = matches!(line.trim(), "}" | "};") || (line_end.ends_with(';') && (indent(line) == 0 || line_start.starts_with("use ")));
+    let next_start = next.trim_start();
+    let next_starts_item = !next.trim().is_empty() && !matches!(next_start.chars().next(), Some('}' | ')' | ']' | ',' | '.'));
+    let between_uses = line_start.starts_with("use ") && next_start.starts_with("use ");
+    ends_item && next_starts_item && indent(line) == indent(next) && !between_uses && !next_start.starts_with("else")
 }
 
 /// A summary paragraph of doc comments (` text` lines, then a blank line), or nothing when `summary`
