@@ -46,8 +46,6 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
-    /// Whether every character is one byte (then a column is a byte offset).
-    ascii: bool,
 }
 
 /// A 1-based line and column (column counted in characters, as editors do).
@@ -63,8 +61,7 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        let ascii = text.is_ascii();
-        SourceFile { name: name.into(), text, line_starts, ascii }
+        SourceFile { name: name.into(), text, line_starts }
     }
 
     /// Line and column of a byte offset (clamped to the text).
@@ -85,8 +82,10 @@ impl SourceFile {
         // The line without its `\n`, which ends one byte before the next line starts.
         let end = self.line_starts.get(index + 1).map_or(self.text.len(), |&next| next - 1);
         let line_text = &self.text[start..end];
-        if self.ascii {
-            return start + char_col.min(line_text.len());
+        // Up to the column in ASCII (the usual case): one byte per character.
+        let prefix = &line_text.as_bytes()[..char_col.min(line_text.len())];
+        if prefix.is_ascii() {
+            return start + prefix.len();
         }
         start + line_text.char_indices().nth(char_col).map_or(line_text.len(), |(i, _)| i)
     }
