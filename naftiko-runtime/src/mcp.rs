@@ -838,7 +838,7 @@ fn client_message(body: &[u8]) -> Option<ClientJsonRpcMessage> {
 }
 
 /// A scan of a JSON-RPC message's members: an error unless they are among `jsonrpc`, `id`, `method`
-/// (a string) and `params`, each at most once.
+/// (a string) and `params`, each at most once. Reads no member into memory.
 struct Envelope {
     tools_call: bool,
 }
@@ -853,21 +853,16 @@ impl<'de> serde::Deserialize<'de> for Envelope {
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Envelope, A::Error> {
                 use serde::de::{Error as _, IgnoredAny};
+                const MEMBERS: [&str; 4] = ["jsonrpc", "id", "method", "params"];
                 let mut seen = [false; 4];
                 let mut tools_call = false;
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    let slot = match key.as_ref() {
-                        "jsonrpc" => 0,
-                        "id" => 1,
-                        "method" => 2,
-                        "params" => 3,
-                        _ => return Err(A::Error::custom("another member")),
-                    };
+                while let Some(slot) = map.next_key_seed(OneOf(&MEMBERS))? {
+                    let Some(slot) = slot else { return Err(A::Error::custom("another member")) };
                     if std::mem::replace(&mut seen[slot], true) {
                         return Err(A::Error::custom("a repeated member"));
                     }
                     if slot == 2 {
-                        tools_call = map.next_value::<std::borrow::Cow<'de, str>>()? == "tools/call";
+                        tools_call = map.next_value_seed(OneOf(&["tools/call"]))?.is_some();
                     } else {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -876,6 +871,26 @@ impl<'de> serde::Deserialize<'de> for Envelope {
             }
         }
         deserializer.deserialize_map(Members)
+    }
+}
+
+/// Which of these strings a JSON string is (`None`: another); an error for anything but a string.
+struct OneOf<'a>(&'a [&'a str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for OneOf<'_> {
+    type Value = Option<usize>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Option<usize>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl serde::de::Visitor<'_> for OneOf<'_> {
+    type Value = Option<usize>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|candidate| *candidate == text))
     }
 }
 
