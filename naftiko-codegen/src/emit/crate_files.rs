@@ -52,13 +52,14 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
         GeneratedFile { path: "README.md".into(), contents: readme(cap)? },
     ];
     // Doc lines go through the formatter as placeholders (see `DocPlaceholders`); should they not come
-    // back as expected, the real tokens are emitted and formatted instead.
+    // back as expected, or the tokens not parse, the real tokens are emitted and formatted instead (and
+    // a parse error shows them).
     let sources = match DocPlaceholders::collect(|| rust_files(cap)) {
         Some(((rust, openapi), mut docs)) => {
             let mut formatted = Vec::new();
             let mut complete = true;
             for (path, tokens) in rust {
-                match docs.format(tokens)? {
+                match docs.format(tokens) {
                     Some(text) => formatted.push((path, text)),
                     None => {
                         complete = false;

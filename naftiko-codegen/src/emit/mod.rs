@@ -254,11 +254,11 @@ impl DocPlaceholders {
         Some((emitted, DocPlaceholders { filled: vec![false; texts.len()], texts }))
     }
 
-    /// `tokens` formatted ([`format_file`]) with the doc lines put back; `Ok(None)` when the
-    /// placeholders did not come out as expected.
-    pub(crate) fn format(&mut self, tokens: TokenStream) -> Result<Option<String>, String> {
-        let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}\n{tokens}"))?;
-        Ok(self.fill(&prettyplease::unparse(&file)).map(|text| separate_items(&text)))
+    /// `tokens` formatted as [`format_file`] does, with the doc lines put back; `None` when they do not
+    /// parse or the placeholders did not come out as expected.
+    pub(crate) fn format(&mut self, tokens: TokenStream) -> Option<String> {
+        let file: syn::File = syn::parse2(tokens).ok()?;
+        self.fill(&prettyplease::unparse(&file)).map(|text| separate_items(&text))
     }
 
     /// Whether every placeholder was put back exactly once.
