@@ -278,3 +278,24 @@ fn required_fields(op: &crate::ir::ConsumedOp) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    #[test]
+    fn doc_placeholders_format_as_the_real_doc_lines() {
+        for spec in ["instance-snapshots.yaml", "instance-images.yaml", "block-snapshots.yaml"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(spec);
+            let cap = crate::load(&path).capability.unwrap_or_else(|| panic!("{spec} does not load"));
+            let ((fast, _), mut docs) = DocPlaceholders::collect(|| rust_files(&cap)).expect("every doc line has a placeholder");
+            let (real, _) = rust_files(&cap);
+            for ((path, fast), (_, real)) in fast.into_iter().zip(real) {
+                assert_eq!(docs.format(fast), Some(format_file(real).unwrap_or_else(|e| panic!("{e}"))), "{spec} {path}");
+            }
+            assert!(!docs.texts.is_empty() && docs.all_filled(), "{spec}");
+        }
+    }
+}

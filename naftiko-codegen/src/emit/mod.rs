@@ -316,3 +316,44 @@ pub fn ident(name: &str) -> Ident {
         None => Ident::new(name, Span::call_site()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn str_lit_is_the_literal_quote_makes() {
+        for text in ["", "plain", "it's", "say \"hi\"", "back\\slash", "tab\there", "line\nbreak", "nul\0", "nul\u{0}7", "café — ok", "e\u{301}", "\u{200b}zero width", "\u{1}", "emoji 🦀", "{braces}"] {
+            assert_eq!(str_lit(text).to_string(), Literal::string(text).to_string(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn placeholders_outside_a_collection_are_real_docs() {
+        assert_eq!(doc(" text").to_string(), quote!(#[doc = " text"]).to_string());
+        let ((), placeholders) = DocPlaceholders::collect(|| {
+            assert_eq!(doc(" text").to_string(), quote!(#[doc = "\u{1}0"]).to_string());
+            // Not one line, or an outer doc starting with `/`: prettyplease prints these otherwise.
+            assert_eq!(doc(" a\n b").to_string(), quote!(#[doc = " a\n b"]).to_string());
+            assert_eq!(doc("/ path").to_string(), quote!(#[doc = "/ path"]).to_string());
+        })
+        .expect("collected");
+        assert_eq!(placeholders.texts, vec![" text".to_owned()]);
+        assert_eq!(doc(" text").to_string(), quote!(#[doc = " text"]).to_string());
+        // A doc line holding the marker cannot be stood in for: the collection gives up.
+        assert!(DocPlaceholders::collect(|| doc("\u{1}0")).is_none());
+    }
+
+    #[test]
+    fn a_placeholder_comes_back_once_as_printed() {
+        let mut docs = DocPlaceholders { texts: vec![" first  ".to_owned(), " second".to_owned()], filled: vec![false; 2] };
+        assert_eq!(docs.fill("///\u{1}0\nfn f() {}\n    //!\u{1}1\n").as_deref(), Some("/// first\nfn f() {}\n    //! second\n"));
+        assert!(docs.all_filled());
+        let mut twice = DocPlaceholders { texts: vec![" x".to_owned()], filled: vec![false] };
+        assert_eq!(twice.fill("///\u{1}0\n///\u{1}0\n"), None);
+        let mut elsewhere = DocPlaceholders { texts: vec![" x".to_owned()], filled: vec![false] };
+        assert_eq!(elsewhere.fill("#[doc = \"\u{1}0\"]\n"), None);
+        let mut unknown = DocPlaceholders { texts: vec![], filled: vec![] };
+        assert_eq!(unknown.fill("///\u{1}3\n"), None);
+    }
+}
