@@ -8,7 +8,8 @@ use minijinja::{Environment, context};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::emit::{DocPlaceholders, Emitted, Layout, binary, emit, format_file};
+use crate::emit::rest::OpenApi;
+use crate::emit::{DocPlaceholders, MODULES, binary, crate_docs, format_file, openapi_json};
 use crate::ir::{BaseUri, Capability, SecretSource};
 
 /// How the generated crate depends on `naftiko-runtime`.
@@ -50,47 +51,38 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
     let mut files = vec![
         GeneratedFile { path: "Cargo.toml".into(), contents: cargo_toml(cap, options)? },
         GeneratedFile { path: "README.md".into(), contents: readme(cap)? },
+        GeneratedFile { path: "src/lib.rs".into(), contents: emit_and_format(|| lib_rs(cap))? },
     ];
-    // Doc lines go through the formatter as placeholders (see `DocPlaceholders`); should they not come
-    // back as expected, or the tokens not parse, the real tokens are emitted and formatted instead (and
-    // a parse error shows them).
-    let sources = match DocPlaceholders::collect(|| rust_files(cap)) {
-        Some(((rust, openapi), mut docs)) => {
-            let mut formatted = Vec::new();
-            let mut complete = true;
-            for (path, tokens) in rust {
-                match docs.format(tokens) {
-                    Some(text) => formatted.push((path, text)),
-                    None => {
-                        complete = false;
-                        break;
-                    }
-                }
-            }
-            (complete && docs.all_filled()).then_some((formatted, openapi))
-        }
-        None => None,
-    };
-    let (sources, openapi) = match sources {
-        Some(sources) => sources,
-        None => {
-            let (rust, openapi) = rust_files(cap);
-            (rust.into_iter().map(|(path, tokens)| Ok((path, format_file(tokens)?))).collect::<Result<_, String>>()?, openapi)
-        }
-    };
-    files.extend(sources.into_iter().map(|(path, contents)| GeneratedFile { path: path.into(), contents }));
-    if let Some(doc) = openapi {
+    // One module at a time, formatted while its tokens are fresh.
+    for m in &MODULES {
+        let contents = emit_and_format(|| m.emit(cap, OpenApi::File("../openapi.json")))?;
+        files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents });
+    }
+    if let Some(doc) = openapi_json(cap) {
         files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
     }
+    files.push(GeneratedFile { path: "src/main.rs".into(), contents: emit_and_format(|| binary::main_rs(cap))? });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
 }
 
-/// The tokens of every Rust file of the crate (`src/lib.rs`, one per module, `src/main.rs`), and the
-/// OpenAPI document.
-fn rust_files(cap: &Capability) -> (Vec<(String, TokenStream)>, Option<String>) {
-    let Emitted { docs, modules, openapi } = emit(cap, Layout::Files);
-    let module_items = modules.iter().map(|m| {
+/// `emit`'s tokens formatted as [`format_file`] does. Doc lines go through the formatter as
+/// placeholders (see `DocPlaceholders`); should they not come back as expected, or the tokens not
+/// parse, the real tokens are emitted and formatted instead (and a parse error shows them).
+fn emit_and_format(emit: impl Fn() -> TokenStream) -> Result<String, String> {
+    if let Some((tokens, mut docs)) = DocPlaceholders::collect(&emit)
+        && let Some(text) = docs.format(tokens)
+        && docs.all_filled()
+    {
+        return Ok(text);
+    }
+    format_file(emit())
+}
+
+/// `src/lib.rs`: the crate docs and every module behind its feature.
+fn lib_rs(cap: &Capability) -> TokenStream {
+    let docs = crate_docs(cap);
+    let module_items = MODULES.iter().map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let feature = m.feature;
         let export = m.glob_export.then(|| quote! { #[cfg(feature = #feature)] pub use #name::*; });
@@ -100,15 +92,11 @@ fn rust_files(cap: &Capability) -> (Vec<(String, TokenStream)>, Option<String>) 
             #export
         }
     });
-    let lib = quote! {
+    quote! {
         #docs
         #![forbid(unsafe_code)]
         #(#module_items)*
-    };
-    let mut files = vec![("src/lib.rs".to_owned(), lib)];
-    files.extend(modules.into_iter().map(|m| (format!("src/{}.rs", m.name), m.tokens)));
-    files.push(("src/main.rs".to_owned(), binary::main_rs(cap)));
-    (files, openapi)
+    }
 }
 
 /// The templates, parsed once per process.
@@ -290,12 +278,15 @@ mod tests {
         for spec in ["instance-snapshots.yaml", "instance-images.yaml", "block-snapshots.yaml"] {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(spec);
             let cap = crate::load(&path).capability.unwrap_or_else(|| panic!("{spec} does not load"));
-            let ((fast, _), mut docs) = DocPlaceholders::collect(|| rust_files(&cap)).expect("every doc line has a placeholder");
-            let (real, _) = rust_files(&cap);
-            for ((path, fast), (_, real)) in fast.into_iter().zip(real) {
-                assert_eq!(docs.format(fast), Some(format_file(real).unwrap_or_else(|e| panic!("{e}"))), "{spec} {path}");
+            let mut files: Vec<(&str, Box<dyn Fn() -> TokenStream>)> = vec![("lib", Box::new(|| lib_rs(&cap))), ("main", Box::new(|| binary::main_rs(&cap)))];
+            for m in &MODULES {
+                files.push((m.name, Box::new(|| m.emit(&cap, OpenApi::File("../openapi.json")))));
             }
-            assert!(!docs.texts.is_empty() && docs.all_filled(), "{spec}");
+            for (name, emit) in files {
+                let (fast, mut docs) = DocPlaceholders::collect(&emit).expect("every doc line has a placeholder");
+                assert_eq!(docs.format(fast), Some(format_file(emit()).unwrap_or_else(|e| panic!("{e}"))), "{spec} {name}");
+                assert!(docs.all_filled(), "{spec} {name}");
+            }
         }
     }
 }

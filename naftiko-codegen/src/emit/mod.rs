@@ -51,26 +51,55 @@ pub enum Layout {
     Inline,
 }
 
+/// A module of the generated code, before it is emitted.
+pub struct Module {
+    /// File stem and module name, e.g. `client`.
+    pub name: &'static str,
+    /// Cargo feature of the generated crate that enables it.
+    pub feature: &'static str,
+    /// Re-exported at the crate root (`pub use client::*`); surfaces stay qualified (`rest::router`).
+    pub glob_export: bool,
+    emit: fn(&Capability, rest::OpenApi<'_>) -> TokenStream,
+}
+
+impl Module {
+    /// The module's items, starting with its `#![doc]`; `openapi` is where `rest` finds its document.
+    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> TokenStream {
+        (self.emit)(cap, openapi)
+    }
+}
+
+/// Every module, in the order of the crate root.
+pub const MODULES: [Module; 5] = [
+    Module { name: "client", feature: "client", glob_export: true, emit: |cap, _| client::emit(cap) },
+    Module { name: "handlers", feature: "rest", glob_export: true, emit: |cap, _| handlers::emit(cap) },
+    Module { name: "rest", feature: "rest", glob_export: false, emit: rest::emit },
+    Module { name: "mcp", feature: "mcp", glob_export: false, emit: |cap, _| mcp::emit(cap) },
+    Module { name: "server", feature: "server", glob_export: false, emit: |cap, _| binary::emit(cap) },
+];
+
+/// The OpenAPI document as the crate's `openapi.json` holds it, when the capability exposes REST.
+pub fn openapi_json(cap: &Capability) -> Option<String> {
+    openapi::document(cap).map(|d| serde_json::to_string_pretty(&d).unwrap_or_default() + "\n")
+}
+
 /// Emits every surface of `cap`.
 pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
-    let openapi_text = openapi::document(cap).map(|d| serde_json::to_string_pretty(&d).unwrap_or_default() + "\n");
+    let openapi_text = openapi_json(cap);
     let openapi = match (layout, &openapi_text) {
         (Layout::Files, _) => rest::OpenApi::File("../openapi.json"),
         (Layout::Inline, Some(text)) => rest::OpenApi::Inline(text),
         (Layout::Inline, None) => rest::OpenApi::Inline("{}"),
     };
-    let modules = vec![
-        EmittedModule { name: "client", feature: "client", tokens: client::emit(cap), glob_export: true },
-        EmittedModule { name: "handlers", feature: "rest", tokens: handlers::emit(cap), glob_export: true },
-        EmittedModule { name: "rest", feature: "rest", tokens: rest::emit(cap, openapi), glob_export: false },
-        EmittedModule { name: "mcp", feature: "mcp", tokens: mcp::emit(cap), glob_export: false },
-        EmittedModule { name: "server", feature: "server", tokens: binary::emit(cap), glob_export: false },
-    ];
+    let modules = MODULES
+        .iter()
+        .map(|m| EmittedModule { name: m.name, feature: m.feature, tokens: m.emit(cap, openapi), glob_export: m.glob_export })
+        .collect();
     Emitted { docs: crate_docs(cap), modules, openapi: openapi_text }
 }
 
 /// The crate's `//!` header: what it is and where it came from.
-fn crate_docs(cap: &Capability) -> TokenStream {
+pub(crate) fn crate_docs(cap: &Capability) -> TokenStream {
     let mut lines = vec![format!(" {}", cap.title)];
     if let Some(d) = &cap.description {
         lines.push(String::new());

@@ -13,6 +13,7 @@ use crate::ir::{
 };
 
 /// Where the OpenAPI document comes from: the checked-in crate's `openapi.json`, or inline text.
+#[derive(Clone, Copy)]
 pub enum OpenApi<'a> {
     File(&'a str),
     Inline(&'a str),
