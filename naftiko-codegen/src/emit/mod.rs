@@ -207,7 +207,8 @@ pub fn summary_doc(summary: &str) -> TokenStream {
     quote! { #summary #blank }
 }
 
-/// `#[doc = text]`: one line of an item's documentation.
+/// `#[doc = text]`: one line of the documentation of an item or a field (never of a parameter or an
+/// expression: see [`DocPlaceholders`]).
 pub fn doc(text: &str) -> TokenStream {
     let text = doc_literal(text, false);
     quote! { #[doc = #text] }
@@ -256,9 +257,10 @@ fn doc_literal(text: &str, inner: bool) -> Literal {
 /// Doc lines are a quarter of the generated source, and each costs `syn` an unescaping copy twice and
 /// prettyplease once more. A placeholder is a few bytes; the formatted file gets the line back as
 /// prettyplease prints it (`///` or `//!`, then the text without trailing spaces). The layout cannot
-/// change: prettyplease ends every doc line with a forced line break, so no other break depends on
-/// its width. Anything unexpected (a placeholder that was not printed, or printed twice) makes
-/// [`DocPlaceholders::fill`] return `None`, and the caller formats the real tokens instead.
+/// change as long as doc lines document items, fields and modules, as [`doc`] and [`inner_docs`] are
+/// used: prettyplease starts such a line after a forced line break and ends it with one, so no other
+/// break depends on its width. Anything unexpected (a placeholder that was not printed, or printed
+/// twice) makes [`DocPlaceholders::fill`] return `None`, and the caller formats the real tokens instead.
 pub(crate) struct DocPlaceholders {
     texts: Vec<String>,
     filled: Vec<bool>,
