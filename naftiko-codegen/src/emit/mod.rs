@@ -208,7 +208,7 @@ pub fn summary_doc(summary: &str) -> TokenStream {
 }
 
 /// `#[doc = text]`: one line of the documentation of an item or a field (never of a parameter or an
-/// expression: see [`DocPlaceholders`]).
+/// expression: see `DocPlaceholders`).
 pub fn doc(text: &str) -> TokenStream {
     let text = doc_literal(text, false);
     quote! { #[doc = #text] }
