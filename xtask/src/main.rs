@@ -7,6 +7,10 @@ use clap::{Parser, Subcommand};
 use naftiko_codegen::CrateOptions;
 use naftiko_codegen::output;
 
+/// What the `naftiko-codegen` command line uses, so the compiler benchmarks measure what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "xtask")]
 struct Cli {
