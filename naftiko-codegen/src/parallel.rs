@@ -17,12 +17,7 @@ pub fn threads() -> usize {
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, NonZeroUsize::get))
 }
 
-/// `items.iter().map(f).collect()`, on [`threads`] threads.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    map_largest_first(items, |_| 0, f)
-}
-
-/// [`map`], handing out the largest items (by `size`) first, so that a big one does not start last
+/// `items.iter().map(f).collect()` on [`threads`] threads, handing out the largest items (by `size`) first, so that a big one does not start last
 /// and finish alone. The calling thread works too; a panic in `f` is resumed on the calling thread.
 pub fn map_largest_first<T: Sync, R: Send>(items: &[T], size: impl Fn(&T) -> usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads().min(items.len());

@@ -4,7 +4,7 @@
 //! must pay. Figures: best of N runs, in release mode (the task re-runs itself with `--release`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// The parts of `cargo xtask bench`, each runnable alone with `--only`.
@@ -23,7 +23,7 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seco
         // Timings of a debug build mean nothing: run the same task from a release build.
         let mut args: Vec<String> = std::env::args().skip(1).collect();
         args.insert(0, "--".into());
-        let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        let status = super::cargo()
             .args(["run", "--quiet", "--release", "--package", "xtask"])
             .args(&args)
             .status();

@@ -4,7 +4,9 @@
 //! (cargo's own fixed cost, measured in the same run). Also the client-only dependency tree.
 
 use std::collections::BTreeSet;
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
+
+use super::cargo;
 use std::time::{Duration, Instant, SystemTime};
 
 const SEEDS: [&str; 2] = ["instance-snapshots", "instance-images"];
@@ -87,10 +89,4 @@ fn client_tree(seed: &str) -> Result<BTreeSet<String>, String> {
             Some(format!("{} {}", words.next()?, words.next()?))
         })
         .collect())
-}
-
-fn cargo() -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(super::root());
-    command
 }

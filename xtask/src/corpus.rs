@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::io::{BufRead, BufReader};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode, Stdio};
+use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -429,8 +429,7 @@ struct Checked {
 }
 
 fn cargo_check(crate_dir: &Path, target: &Path, progress: bool, phase: &'static str) -> Result<Checked, String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut child = Command::new(cargo)
+    let mut child = super::cargo()
         .args(["check", "--workspace", "--quiet", "--message-format=json", "--manifest-path"])
         .arg(crate_dir.join("Cargo.toml"))
         .env("CARGO_TARGET_DIR", target)

@@ -15,7 +15,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::process::{Command, ExitCode};
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use block_snapshots as block;
@@ -247,12 +247,7 @@ pub fn run(args: DemoArgs) -> ExitCode {
 /// The same command from a fresh build, so the demo runs the crates just generated.
 fn rerun_without_gen() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args(["run", "--quiet", "--package", "xtask", "--"])
-        .args(&args)
-        .arg("--no-gen")
-        .current_dir(super::root())
-        .status();
+    let status = super::cargo().args(["run", "--quiet", "--package", "xtask", "--"]).args(&args).arg("--no-gen").status();
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => ExitCode::from(u8::try_from(s.code().unwrap_or(1)).unwrap_or(1)),

@@ -127,15 +127,13 @@ impl Drop for Served {
 
 /// Builds the generated `instance-snapshots` binary in release and returns its path.
 pub fn release_binary() -> Result<PathBuf, String> {
-    let root = super::root();
-    let built = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let built = super::cargo()
         .args(["build", "--quiet", "--release", "--package", "instance-snapshots", "--bin", "instance-snapshots"])
-        .current_dir(&root)
         .status();
     if !built.is_ok_and(|s| s.success()) {
         return Err("cannot build the instance-snapshots binary".into());
     }
-    Ok(root.join("target/release/instance-snapshots"))
+    Ok(super::root().join("target/release/instance-snapshots"))
 }
 
 /// Starts `binary serve` against the static `upstream` on fixed loopback ports; returns once `/healthz`
@@ -185,7 +183,8 @@ pub fn peak_rss_kib(pid: u32) -> Option<u64> {
     status_kib(pid, "VmHWM:")
 }
 
-/// Current resident set size of a process, in KiB; `None` once it has exited.
+/// Current resident set size of a process, in KiB; `None` once it has exited (for the soak).
+#[cfg(feature = "demo")]
 pub fn rss_kib(pid: u32) -> Option<u64> {
     status_kib(pid, "VmRSS:")
 }
