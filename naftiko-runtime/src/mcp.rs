@@ -466,16 +466,21 @@ fn failure(error: Error) -> CallToolResult {
 
 /// A generated capability's MCP server: the tool table, the dispatcher and the `Handlers` it calls.
 /// Cheap to clone (rmcp's Streamable HTTP service makes one for each request it serves).
-pub struct McpServer<H> {
-    inner: Arc<Inner<H>>,
+///
+/// Not generic over the handlers: they are captured with the dispatcher, so rmcp's service, the
+/// transports and the `/mcp` endpoint are compiled once, here, instead of in every generated crate.
+pub struct McpServer {
+    inner: Arc<Inner>,
 }
 
-struct Inner<H> {
-    handlers: Arc<H>,
+/// The dispatcher with its handlers captured: `None` for a tool name it does not know.
+type ErasedDispatch = Box<dyn Fn(&str, Arguments) -> Option<ToolFuture> + Send + Sync>;
+
+struct Inner {
     info: ServerConfig,
     tools: Vec<Entry>,
     by_name: HashMap<&'static str, usize>,
-    dispatch: Dispatch<H>,
+    dispatch: ErasedDispatch,
 }
 
 struct Entry {
@@ -483,13 +488,13 @@ struct Entry {
     schema: Value,
 }
 
-impl<H> Clone for McpServer<H> {
+impl Clone for McpServer {
     fn clone(&self) -> Self {
         McpServer { inner: Arc::clone(&self.inner) }
     }
 }
 
-impl<H> fmt::Debug for McpServer<H> {
+impl fmt::Debug for McpServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("McpServer")
             .field("name", &self.inner.info.server_info.name)
@@ -498,8 +503,14 @@ impl<H> fmt::Debug for McpServer<H> {
     }
 }
 
-impl<H: Send + Sync + 'static> McpServer<H> {
-    pub fn new(handlers: Arc<H>, server: &ServerSpec, tools: &'static [ToolSpec], dispatch: Dispatch<H>) -> Self {
+impl McpServer {
+    /// The server of `tools`, each call going to `dispatch` with `handlers`.
+    pub fn new<H: Send + Sync + 'static>(
+        handlers: Arc<H>,
+        server: &ServerSpec,
+        tools: &'static [ToolSpec],
+        dispatch: Dispatch<H>,
+    ) -> Self {
         let mut implementation = Implementation::new(server.name, server.version);
         if let Some(title) = server.title {
             implementation = implementation.with_title(title);
@@ -517,7 +528,8 @@ impl<H: Send + Sync + 'static> McpServer<H> {
             })
             .collect();
         let by_name = tools.iter().enumerate().map(|(i, spec)| (spec.name, i)).collect();
-        McpServer { inner: Arc::new(Inner { handlers, info, tools: entries, by_name, dispatch }) }
+        let dispatch: ErasedDispatch = Box::new(move |tool, arguments| dispatch(Arc::clone(&handlers), tool, arguments));
+        McpServer { inner: Arc::new(Inner { info, tools: entries, by_name, dispatch }) }
     }
 
     /// The tools as `tools/list` advertises them.
@@ -547,7 +559,7 @@ impl<H: Send + Sync + 'static> McpServer<H> {
             tracing::info!(tool = name, "tool call rejected: the arguments do not match the input schema");
             return Ok(ToolError::new(format!("invalid arguments for `{name}`: {problems}")).into_result());
         }
-        let Some(future) = (self.inner.dispatch)(Arc::clone(&self.inner.handlers), name, Arguments::new(arguments)) else {
+        let Some(future) = (self.inner.dispatch)(name, Arguments::new(arguments)) else {
             return Err(ErrorData::internal_error(format!("tool `{name}` is listed but has no implementation"), None));
         };
         let result = future.await.unwrap_or_else(ToolError::into_result);
@@ -557,7 +569,7 @@ impl<H: Send + Sync + 'static> McpServer<H> {
     }
 }
 
-impl<H: Send + Sync + 'static> ServerHandler for McpServer<H> {
+impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         self.inner.info.clone()
     }
@@ -658,7 +670,7 @@ fn host_of(address: &str) -> String {
 /// else (`initialize`, discovery, per-request protocol metadata, the 2026-07-28 headers, other
 /// methods, and every malformed or refused request) goes to rmcp's service, so its answers stay
 /// rmcp's own.
-pub fn router<H: Send + Sync + 'static>(server: McpServer<H>, options: McpOptions) -> axum::Router {
+pub fn router(server: McpServer, options: McpOptions) -> axum::Router {
     let auth = options.auth.clone();
     let rmcp_server = server.clone();
     let endpoint = Arc::new(Endpoint::new(server, &options, move || Ok(rmcp_server.clone())));
@@ -673,9 +685,9 @@ pub fn router<H: Send + Sync + 'static>(server: McpServer<H>, options: McpOption
 }
 
 /// The `/mcp` endpoint: the direct answers and rmcp's service for the rest.
-struct Endpoint<H> {
-    server: McpServer<H>,
-    rmcp: StreamableHttpService<McpServer<H>, NeverSessionManager>,
+struct Endpoint {
+    server: McpServer,
+    rmcp: StreamableHttpService<McpServer, NeverSessionManager>,
     /// No `Host` allow-list (rmcp then accepts any well-formed `Host`).
     any_host: bool,
     /// The allow-list as rmcp reads it: lowercase host without brackets, optional port.
@@ -685,12 +697,12 @@ struct Endpoint<H> {
     body_limit: usize,
 }
 
-impl<H: Send + Sync + 'static> Endpoint<H> {
+impl Endpoint {
     /// `make_server` is what rmcp's service calls for each request it serves.
     fn new(
-        server: McpServer<H>,
+        server: McpServer,
         options: &McpOptions,
-        make_server: impl Fn() -> Result<McpServer<H>, std::io::Error> + Send + Sync + 'static,
+        make_server: impl Fn() -> Result<McpServer, std::io::Error> + Send + Sync + 'static,
     ) -> Self {
         let config = StreamableHttpServerConfig::default()
             .with_legacy_session_mode(false)
@@ -956,7 +968,7 @@ fn quality_is_acceptable(quality: &str) -> bool {
 
 /// Serves MCP on stdin/stdout until the client closes stdin. Logs must go to stderr (stdout is the
 /// protocol stream).
-pub async fn serve_stdio<H: Send + Sync + 'static>(server: McpServer<H>) -> Result<(), BoxError> {
+pub async fn serve_stdio(server: McpServer) -> Result<(), BoxError> {
     use rmcp::ServiceExt as _;
     let running = server.serve(rmcp::transport::stdio_pipes()).await?;
     running.waiting().await?;
@@ -1159,7 +1171,7 @@ mod tests {
         }
     }
 
-    fn server() -> (Arc<Counting>, McpServer<Counting>) {
+    fn server() -> (Arc<Counting>, McpServer) {
         let handlers = Arc::new(Counting::default());
         (Arc::clone(&handlers), McpServer::new(handlers, &SERVER, TOOLS, dispatch))
     }
@@ -1255,12 +1267,12 @@ mod tests {
 
     // ------------------------------------------------------------ the `/mcp` endpoint vs rmcp's service
 
-    fn endpoint(options: McpOptions) -> Endpoint<Counting> {
+    fn endpoint(options: McpOptions) -> Endpoint {
         endpoint_counting(options, Arc::default())
     }
 
     /// An endpoint whose rmcp service counts the requests it serves (it makes a server for each).
-    fn endpoint_counting(options: McpOptions, served_by_rmcp: Arc<AtomicUsize>) -> Endpoint<Counting> {
+    fn endpoint_counting(options: McpOptions, served_by_rmcp: Arc<AtomicUsize>) -> Endpoint {
         let (_, server) = server();
         let rmcp_server = server.clone();
         Endpoint::new(server, &options, move || {
@@ -1443,7 +1455,7 @@ mod tests {
         http_request("POST", headers, "").into_parts().0.headers
     }
 
-    async fn compare(endpoint: &Endpoint<Counting>, headers: &[(&str, &str)], body: &str) {
+    async fn compare(endpoint: &Endpoint, headers: &[(&str, &str)], body: &str) {
         let ours = parts_of(endpoint.handle(http_request("POST", headers, body)).await).await;
         let theirs = parts_of(endpoint.rmcp.handle(http_request("POST", headers, body)).await.map(Body::new)).await;
         assert_eq!(ours, theirs, "{body} with {headers:?}");

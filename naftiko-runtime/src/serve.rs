@@ -129,6 +129,14 @@ enum LogFormat {
 
 /// Runs the binary: parses arguments, builds the surfaces with `build`, serves until SIGINT/SIGTERM.
 pub fn main(app: App, build: impl FnOnce(&Config) -> Result<Surfaces, BoxError>) -> ExitCode {
+    // The body is not generic, so it (CLI, runtime, hyper's server) is compiled here once rather than
+    // in every generated binary.
+    main_dyn(app, Box::new(build))
+}
+
+type Build<'a> = Box<dyn FnOnce(&Config) -> Result<Surfaces, BoxError> + 'a>;
+
+fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

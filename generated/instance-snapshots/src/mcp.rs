@@ -126,7 +126,7 @@ pub const TOOLS: &[mcp::ToolSpec] = &[
 
 /// The MCP server calling `handlers`: arguments are checked against each tool's input schema
 /// before anything is sent upstream.
-pub fn server<H: Handlers>(handlers: Arc<H>) -> mcp::McpServer<H> {
+pub fn server<H: Handlers>(handlers: Arc<H>) -> mcp::McpServer {
     mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>)
 }
 
