@@ -2,7 +2,6 @@
 //!
 //! Each API's `Client` is here. `Client::from_env()` reads the API's secrets from the environment (or
 //! the files the spec's binds name) and its base URL from `BASE_URL_ENV` or the spec;
-
 //! `Client::new(base_url, auth)` takes both.
 //!
 //! Every operation is an async method taking its `…Params` struct. It returns the upstream `Response`

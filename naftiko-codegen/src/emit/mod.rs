@@ -182,13 +182,14 @@ fn blank_line_between(line: &str, next: &str) -> bool {
     if after_docs {
         return true;
     }
-    // Most lines end with neither `}` nor `;`: they end no item.
+    // Most lines end with neither `}` nor `;`: they end no item. Nor does a comment (a doc line may
+    // end with either).
     let line_end = line.trim_end();
-    if !(line_end.ends_with('}') || line_end.ends_with(';')) {
+    let line_start = line.trim_start();
+    if !(line_end.ends_with('}') || line_end.ends_with(';')) || line_start.starts_with("//") {
         return false;
     }
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let line_start = line.trim_start();
     let ends_item = matches!(line.trim(), "}" | "};") || (line_end.ends_with(';') && (indent(line) == 0 || line_start.starts_with("use ")));
     let next_start = next.trim_start();
     let next_starts_item = !next.trim().is_empty() && !matches!(next_start.chars().next(), Some('}' | ')' | ']' | ',' | '.'));
@@ -357,6 +358,15 @@ mod tests {
         for text in ["", "plain", "it's", "say \"hi\"", "back\\slash", "tab\there", "line\nbreak", "nul\0", "nul\u{0}7", "café — ok", "e\u{301}", "\u{200b}zero width", "\u{1}", "emoji 🦀", "{braces}"] {
             assert_eq!(str_lit(text).to_string(), Literal::string(text).to_string(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn blank_lines_separate_items_not_doc_lines() {
+        let printed = "//! first;\n//! second}\nuse a::b;\nuse c::d;\n/// ends with a brace {x}\n/// and a semicolon;\npub struct S;\nfn f() {\n    g();\n}\nconst C: u8 = 1;\n";
+        assert_eq!(
+            separate_items(printed),
+            "//! first;\n//! second}\n\nuse a::b;\nuse c::d;\n\n/// ends with a brace {x}\n/// and a semicolon;\npub struct S;\n\nfn f() {\n    g();\n}\n\nconst C: u8 = 1;\n"
+        );
     }
 
     #[test]
