@@ -174,14 +174,12 @@ fn dispatch<H: Handlers>(
         "import-snapshot-from-object-storage" => {
             Some(mcp::boxed(calls::import_snapshot_from_object_storage(handlers, args)))
         }
-
         "get-snapshot" => Some(mcp::boxed(calls::get_snapshot(handlers, args))),
         "update-snapshot" => Some(mcp::boxed(calls::update_snapshot(handlers, args))),
         "delete-snapshot" => Some(mcp::boxed(calls::delete_snapshot(handlers, args))),
         "export-snapshot-to-object-storage" => {
             Some(mcp::boxed(calls::export_snapshot_to_object_storage(handlers, args)))
         }
-
         _ => None,
     }
 }

@@ -27,7 +27,6 @@ impl Clients {
                 Some(url) => {
                     super::client::Client::new(url, super::client::Auth::from_env()?)
                 }
-
                 None => super::client::Client::from_env()?,
             },
         })
@@ -38,6 +37,7 @@ impl Clients {
 pub trait Handlers: Send + Sync + 'static {
     /// The clients the default methods call.
     fn clients(&self) -> &Clients;
+
     /// List Instance images
     ///
     /// Default: forwards to

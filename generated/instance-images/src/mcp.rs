@@ -148,21 +148,17 @@ fn dispatch<H: Handlers>(
         "list-instance-images" => {
             Some(mcp::boxed(calls::list_instance_images(handlers, args)))
         }
-
         "create-instance-image" => {
             Some(mcp::boxed(calls::create_instance_image(handlers, args)))
         }
-
         "update-image" => Some(mcp::boxed(calls::update_image(handlers, args))),
         "get-instance-image" => {
             Some(mcp::boxed(calls::get_instance_image(handlers, args)))
         }
-
         "update-image-2" => Some(mcp::boxed(calls::update_image_2(handlers, args))),
         "delete-instance-image" => {
             Some(mcp::boxed(calls::delete_instance_image(handlers, args)))
         }
-
         _ => None,
     }
 }

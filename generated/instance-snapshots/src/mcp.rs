@@ -167,7 +167,6 @@ fn dispatch<H: Handlers>(
                 mcp::boxed(calls::create_snapshot_specified_volume_qcow2(handlers, args)),
             )
         }
-
         "get-snapshot" => Some(mcp::boxed(calls::get_snapshot(handlers, args))),
         "set-snapshot" => Some(mcp::boxed(calls::set_snapshot(handlers, args))),
         "update-snapshot" => Some(mcp::boxed(calls::update_snapshot(handlers, args))),

@@ -190,9 +190,12 @@ fn blank_line_between(line: &str, next: &str) -> bool {
         return false;
     }
     let indent = |l: &str| l.len() - l.trim_start().len();
-    let ends_item = matches!(line.trim(), "}" | "};") || (line_end.ends_with(';') && (indent(line) == 0 || line_start.starts_with("use ")));
+    // A one-line item: at the top level, a `use`, or a trait's method declaration.
+    let one_line_item = indent(line) == 0 || ["use ", "fn ", "async fn "].iter().any(|k| line_start.starts_with(k));
+    let ends_item = matches!(line.trim(), "}" | "};") || (line_end.ends_with(';') && one_line_item);
     let next_start = next.trim_start();
-    let next_starts_item = !next.trim().is_empty() && !matches!(next_start.chars().next(), Some('}' | ')' | ']' | ',' | '.'));
+    // Not a closing delimiter, a method chain, or the next arm of a `match`.
+    let next_starts_item = !next.trim().is_empty() && !matches!(next_start.chars().next(), Some('}' | ')' | ']' | ',' | '.')) && !next_start.contains("=>");
     let between_uses = line_start.starts_with("use ") && next_start.starts_with("use ");
     ends_item && next_starts_item && indent(line) == indent(next) && !between_uses && !next_start.starts_with("else")
 }
@@ -366,6 +369,12 @@ mod tests {
         assert_eq!(
             separate_items(printed),
             "//! first;\n//! second}\n\nuse a::b;\nuse c::d;\n\n/// ends with a brace {x}\n/// and a semicolon;\npub struct S;\n\nfn f() {\n    g();\n}\n\nconst C: u8 = 1;\n"
+        );
+        // A trait's method declaration is an item; the arms of a `match` are not.
+        let printed = "trait T {\n    fn a(&self);\n    /// b\n    fn b(&self) {}\n}\nfn f() {\n    match x {\n        A => {\n            a()\n        }\n        B => b(),\n    }\n}\n";
+        assert_eq!(
+            separate_items(printed),
+            "trait T {\n    fn a(&self);\n\n    /// b\n    fn b(&self) {}\n}\n\nfn f() {\n    match x {\n        A => {\n            a()\n        }\n        B => b(),\n    }\n}\n"
         );
     }
 
