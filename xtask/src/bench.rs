@@ -39,7 +39,7 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seco
         }
     }
     if only.is_none_or(|p| p == Part::Servers) {
-        let code = servers();
+        let code = servers(runs);
         if code != ExitCode::SUCCESS {
             return code;
         }
@@ -177,10 +177,15 @@ fn read_all(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
 
 /// The generated `instance-snapshots` binary (release) in front of a static upstream, against the same
 /// load sent straight to that upstream; MCP `tools/call`; CPU per request; peak RSS; start-up.
-fn servers() -> ExitCode {
+///
+/// The machine is shared and noisy, so the three loads are interleaved: `rounds` rounds of direct,
+/// REST, MCP. Each row pools its rounds; the ratio to direct is the pooled one, with the range of
+/// the per-round ratios beside it.
+fn servers(rounds: usize) -> ExitCode {
     use super::load;
     const CONNECTIONS: usize = 16;
-    const SECONDS: u64 = 5;
+    const SECONDS: u64 = 3;
+    let rounds = rounds.max(1);
     let binary = match load::release_binary() {
         Ok(b) => b,
         Err(e) => {
@@ -195,7 +200,7 @@ fn servers() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("servers: instance-snapshots (release) → static upstream, {CONNECTIONS} connections, {SECONDS} s each, loopback");
+    println!("servers: instance-snapshots (release) → static upstream, {CONNECTIONS} connections, {rounds} interleaved rounds of {SECONDS} s each, loopback");
 
     let mut startups = Vec::new();
     for i in 0..5u16 {
@@ -209,7 +214,6 @@ fn servers() -> ExitCode {
     }
     startups.sort_unstable();
 
-    let direct = load::run(&load::Target { url: format!("http://{upstream}/instance/v1/zones/fr-par-1/snapshots"), body: None }, CONNECTIONS, Duration::from_secs(SECONDS));
     let (served, _) = match load::serve(&binary, upstream, 18280, 19290) {
         Ok(s) => s,
         Err(e) => {
@@ -218,29 +222,55 @@ fn servers() -> ExitCode {
         }
     };
     let pid = served.child.id();
-    let cpu_before = load::cpu_time(pid).unwrap_or_default();
-    let rest = load::run(&load::Target { url: format!("{}/v1/instance/v1/zones/fr-par-1/snapshots", served.rest), body: None }, CONNECTIONS, Duration::from_secs(SECONDS));
-    let cpu_rest = load::cpu_time(pid).unwrap_or_default().saturating_sub(cpu_before);
     let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list-snapshots","arguments":{"zone":"fr-par-1"}}}"#;
-    let cpu_before = load::cpu_time(pid).unwrap_or_default();
-    let mcp = load::run(&load::Target { url: served.mcp.clone(), body: Some(call.to_owned()) }, CONNECTIONS, Duration::from_secs(SECONDS));
-    let cpu_mcp = load::cpu_time(pid).unwrap_or_default().saturating_sub(cpu_before);
+    let targets = [
+        load::Target { url: format!("http://{upstream}/instance/v1/zones/fr-par-1/snapshots"), body: None },
+        load::Target { url: format!("{}/v1/instance/v1/zones/fr-par-1/snapshots", served.rest), body: None },
+        load::Target { url: served.mcp.clone(), body: Some(call.to_owned()) },
+    ];
+    // direct, REST, MCP: pooled loads, the server's CPU time, and each round's ratio to direct.
+    let mut pooled: [load::Load; 3] = Default::default();
+    let mut cpu = [Duration::ZERO; 3];
+    let mut ratios: [Vec<f64>; 3] = Default::default();
+    for _ in 0..rounds {
+        let mut direct_rate = 0.0;
+        for (i, target) in targets.iter().enumerate() {
+            let before = load::cpu_time(pid).unwrap_or_default();
+            let l = load::run(target, CONNECTIONS, Duration::from_secs(SECONDS));
+            cpu[i] += load::cpu_time(pid).unwrap_or_default().saturating_sub(before);
+            if i == 0 {
+                direct_rate = l.per_second();
+            }
+            ratios[i].push(l.per_second() / direct_rate);
+            pooled[i].add(l);
+        }
+    }
     let rss = load::peak_rss_kib(pid).unwrap_or_default();
+    let [direct, rest, mcp] = pooled;
+    let [_, cpu_rest, cpu_mcp] = cpu;
+    let range = |r: &[f64]| {
+        if r.is_empty() {
+            return " ".repeat(20);
+        }
+        let (min, max) = r.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+        format!(" (rounds {min:.2}–{max:.2})")
+    };
 
-    let line = |what: &str, l: &load::Load, cpu: Option<Duration>| {
+    let line = |what: &str, l: &load::Load, cpu: Option<Duration>, ratios: &[f64]| {
         let cpu = cpu.map_or_else(String::new, |c| format!("   {:>6.1} µs CPU/req", c.as_secs_f64() * 1e6 / l.requests.max(1) as f64));
         println!(
-            "  {what:<28} {:>9.0} req/s  {:>5.2}x direct   p50 {:>7.1} µs  p99 {:>7.1} µs   errors {}{cpu}",
+            "  {what:<28} {:>9.0} req/s  {:>5.2}x direct{}   p50 {:>7.1} µs  p99 {:>7.1} µs   errors {}{cpu}",
             l.per_second(),
             l.per_second() / direct.per_second(),
+            range(ratios),
             l.percentile(0.50).as_secs_f64() * 1e6,
             l.percentile(0.99).as_secs_f64() * 1e6,
             l.errors,
         );
     };
-    line("direct to upstream (baseline)", &direct, None);
-    line("REST adapter", &rest, Some(cpu_rest));
-    line("MCP tools/call", &mcp, Some(cpu_mcp));
+    line("direct to upstream (baseline)", &direct, None, &[]);
+    line("REST adapter", &rest, Some(cpu_rest), &ratios[1]);
+    line("MCP tools/call", &mcp, Some(cpu_mcp), &ratios[2]);
     println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);
     println!("  start-up to first /healthz    {:>9.1} ms (median of 5; min {:.1}, max {:.1})", startups[2].as_secs_f64() * 1e3, startups[0].as_secs_f64() * 1e3, startups[4].as_secs_f64() * 1e3);
     ExitCode::SUCCESS

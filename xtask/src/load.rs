@@ -31,6 +31,7 @@ pub fn static_upstream() -> Result<SocketAddr, String> {
 }
 
 /// What a load run measured.
+#[derive(Default)]
 pub struct Load {
     pub requests: u64,
     pub errors: u64,
@@ -41,6 +42,14 @@ pub struct Load {
 impl Load {
     pub fn per_second(&self) -> f64 {
         self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Adds `other`'s requests, errors, time and latencies (runs pooled into one).
+    pub fn add(&mut self, other: Load) {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.elapsed += other.elapsed;
+        self.latencies.extend(other.latencies);
     }
 
     pub fn percentile(&self, p: f64) -> Duration {
