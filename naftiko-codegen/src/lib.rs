@@ -54,12 +54,23 @@ pub fn generate_all<N: AsRef<str> + Sync, T: AsRef<str> + Sync>(specs: &[(N, T)]
     parallel::map_largest_first(
         specs,
         |(_, text)| text.as_ref().len(),
-        |(name, text)| {
-            let loaded = load_str(name.as_ref(), text.as_ref());
-            let generated = loaded.capability.as_ref().map(|cap| generate(cap, options));
-            Generated { loaded, generated }
-        },
+        |(name, text)| generated(load_str(name.as_ref(), text.as_ref()), options),
     )
+}
+
+/// [`generate_all`] for spec files: [`load`] then [`generate`] for each path (a file that cannot be
+/// read is a diagnostic of its outcome).
+pub fn generate_files<P: AsRef<Path> + Sync>(paths: &[P], options: &CrateOptions) -> Vec<Generated> {
+    parallel::map_largest_first(
+        paths,
+        |path| std::fs::metadata(path).map_or(0, |m| usize::try_from(m.len()).unwrap_or(usize::MAX)),
+        |path| generated(load(path.as_ref()), options),
+    )
+}
+
+fn generated(loaded: Loaded, options: &CrateOptions) -> Generated {
+    let generated = loaded.capability.as_ref().map(|cap| generate(cap, options));
+    Generated { loaded, generated }
 }
 
 /// Loads, checks and lowers the spec at `path` (shown in diagnostics as given). Imported consumes are

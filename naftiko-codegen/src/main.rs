@@ -129,23 +129,14 @@ fn openapi(spec: &std::path::Path) -> ExitCode {
 
 fn generate(specs: &[PathBuf], out: &std::path::Path, options: &naftiko_codegen::CrateOptions) -> ExitCode {
     let color = std::io::stderr().is_terminal();
-    // Every spec on every core, largest first; reported and written in the order given.
-    let results = naftiko_codegen::parallel::map_largest_first(
-        specs,
-        |spec| std::fs::metadata(spec).map_or(0, |m| m.len() as usize),
-        |spec| {
-            let loaded = naftiko_codegen::load(spec);
-            let rendered: Vec<String> = loaded.diagnostics.iter().map(|d| d.render(&loaded.sources, color)).collect();
-            (rendered, loaded.capability.map(|cap| naftiko_codegen::generate(&cap, options)))
-        },
-    );
     let mut failed = false;
     let mut crates = Vec::new();
-    for (spec, (rendered, generated)) in specs.iter().zip(results) {
-        for d in rendered {
-            eprintln!("{d}\n");
+    // Every spec on every core; reported and written in the order given.
+    for (spec, outcome) in specs.iter().zip(naftiko_codegen::generate_files(specs, options)) {
+        for d in &outcome.loaded.diagnostics {
+            eprintln!("{}\n", d.render(&outcome.loaded.sources, color));
         }
-        match generated {
+        match outcome.generated {
             Some(Ok(c)) => crates.push(c),
             Some(Err(e)) => {
                 eprintln!("error: {}: {e}", spec.display());
