@@ -1,597 +1,20 @@
-//! MCP glue for generated tool servers: a generic rmcp [`ServerHandler`] over a static tool table,
-//! argument validation against each tool's input schema before anything is sent upstream, upstream
-//! replies shaped as tool results, and the Streamable HTTP (`/mcp`) and stdio transports.
-//!
-//! Generated code provides the data ([`ServerSpec`], one [`ToolSpec`] per tool) and one dispatch
-//! function that maps a tool name to the future calling the capability's `Handlers`; everything the
-//! protocol needs is here, so each generated tool is only its parameter bindings.
+//! The Streamable HTTP transport at `/mcp`: answered directly for the plain requests, by rmcp's service otherwise.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::Request;
 use axum::response::{IntoResponse as _, Response as HttpResponse};
-
-use rmcp::ServerHandler;
 use rmcp::model::{
-    CallToolRequest, CallToolRequestParams, CallToolResponse, CallToolResult, ClientJsonRpcMessage, ClientRequest, ContentBlock, ErrorData, GetMeta as _,
-    Implementation, JsonObject, JsonRpcRequest, ListToolsResult, PaginatedRequestParams, ProtocolVersion, ServerCapabilities, ServerConfig,
-    ServerJsonRpcMessage, ServerResult, Tool, ToolAnnotations,
+    CallToolRequest, ClientJsonRpcMessage, ClientRequest, GetMeta as _, JsonRpcRequest, ProtocolVersion, ServerJsonRpcMessage, ServerResult,
 };
-use rmcp::service::{MaybeSendFuture, RequestContext, RoleServer};
 use rmcp::transport::common::http_header::{EVENT_STREAM_MIME_TYPE, HEADER_MCP_PROTOCOL_VERSION, JSON_MIME_TYPE};
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use serde_json::{Map, Value};
 
-use crate::rest::{AdapterError, BodyLimit, DEFAULT_BODY_LIMIT, FromWire, RestOptions, ServerAuth};
-use crate::{Error, Response};
-
-pub use rmcp;
-
-/// Where the Streamable HTTP transport is served.
-pub const MCP_PATH: &str = "/mcp";
-
-/// An error that ends a transport (same type as `serve::BoxError`).
-pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
-
-// ---------------------------------------------------------------- the static tool table
-
-/// What a generated server says about itself in `initialize` / `server/discover`.
-#[derive(Clone, Copy, Debug)]
-pub struct ServerSpec {
-    /// The MCP expose's namespace (or the crate name).
-    pub name: &'static str,
-    /// The capability's label.
-    pub title: Option<&'static str>,
-    pub version: &'static str,
-    /// The MCP expose's description, sent as the server's `instructions`.
-    pub instructions: Option<&'static str>,
-}
-
-/// One tool as the spec declares it; the JSON schemas are JSON text decided at generation time.
-#[derive(Clone, Copy, Debug)]
-pub struct ToolSpec {
-    pub name: &'static str,
-    /// From the tool's `label`; also the annotations' `title`.
-    pub title: Option<&'static str>,
-    pub description: Option<&'static str>,
-    /// JSON Schema of the arguments (an object schema).
-    pub input_schema: &'static str,
-    /// JSON Schema of the structured result, when the spec declares one.
-    pub output_schema: Option<&'static str>,
-    pub hints: ToolHints,
-}
-
-/// The spec's `hints`; only those set are advertised.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ToolHints {
-    pub read_only: Option<bool>,
-    pub destructive: Option<bool>,
-    pub idempotent: Option<bool>,
-    pub open_world: Option<bool>,
-}
-
-impl ToolSpec {
-    /// The tool as advertised by `tools/list`. Schema text that is not a JSON object (a bug in the
-    /// generator) is advertised as the empty object schema rather than panicking.
-    pub fn to_tool(&self) -> Tool {
-        let input_schema = json_object(self.input_schema).unwrap_or_else(|| {
-            let mut any = JsonObject::new();
-            any.insert("type".into(), Value::from("object"));
-            any
-        });
-        let mut tool = Tool::new_with_raw(self.name, self.description.map(Into::into), Arc::new(input_schema));
-        if let Some(title) = self.title {
-            tool = tool.with_title(title);
-        }
-        if let Some(schema) = self.output_schema.and_then(json_object) {
-            tool = tool.with_raw_output_schema(Arc::new(schema));
-        }
-        let h = self.hints;
-        if self.title.is_some() || h != ToolHints::default() {
-            tool = tool.with_annotations(ToolAnnotations::from_raw(
-                self.title.map(str::to_owned),
-                h.read_only,
-                h.destructive,
-                h.idempotent,
-                h.open_world,
-            ));
-        }
-        tool
-    }
-}
-
-fn json_object(text: &str) -> Option<JsonObject> {
-    match serde_json::from_str(text) {
-        Ok(Value::Object(object)) => Some(object),
-        _ => None,
-    }
-}
-
-/// Every tool of a table as `tools/list` advertises it (for tests and documentation).
-pub fn tools(specs: &[ToolSpec]) -> Vec<Tool> {
-    specs.iter().map(ToolSpec::to_tool).collect()
-}
-
-// ---------------------------------------------------------------- arguments
-
-/// A tool call's arguments, read into parameter types by generated code.
-#[derive(Clone, Debug, Default)]
-pub struct Arguments(Map<String, Value>);
-
-impl Arguments {
-    pub fn new(arguments: Map<String, Value>) -> Self {
-        Arguments(arguments)
-    }
-
-    /// Argument `name` converted to `T`; `None` when absent or `null`, an error naming the argument
-    /// when it does not fit.
-    pub fn get<T: FromArgument>(&self, name: &str) -> Result<Option<T>, ToolError> {
-        match self.0.get(name) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_argument(value)
-                .map(Some)
-                .ok_or_else(|| ToolError::new(format!("argument `{name}` must be {}, got {}", T::EXPECTED, describe(value)))),
-        }
-    }
-
-    /// Argument `name` as text (numbers and booleans written out), for `with` templates.
-    pub fn text(&self, name: &str) -> Result<Option<String>, ToolError> {
-        self.get::<String>(name)
-    }
-
-    pub fn as_map(&self) -> &Map<String, Value> {
-        &self.0
-    }
-}
-
-/// A value a tool argument can be read as. Conversions are lenient where the meaning is plain
-/// (`5` for a string parameter is `"5"`, `"5"` for an integer is `5`): the schema check already
-/// rejected wrong JSON types for the schemas we generate, and spec-written schemas may differ from
-/// the consumed parameter's type.
-pub trait FromArgument: Sized {
-    /// What the value must look like, for error messages.
-    const EXPECTED: &'static str;
-    fn from_argument(value: &Value) -> Option<Self>;
-}
-
-impl FromArgument for String {
-    const EXPECTED: &'static str = "a string";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for i64 {
-    const EXPECTED: &'static str = "an integer";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for f64 {
-    const EXPECTED: &'static str = "a number";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for bool {
-    const EXPECTED: &'static str = "a boolean";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => match s.trim() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for Vec<String> {
-    const EXPECTED: &'static str = "an array of strings";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Array(items) => items.iter().map(String::from_argument).collect(),
-            // A lone value where a list is expected is a list of one.
-            scalar => String::from_argument(scalar).map(|s| vec![s]),
-        }
-    }
-}
-
-impl FromArgument for Value {
-    const EXPECTED: &'static str = "JSON";
-    fn from_argument(value: &Value) -> Option<Self> {
-        Some(value.clone())
-    }
-}
-
-/// A required parameter whose argument is absent is a tool error naming it.
-pub fn required<T>(argument: &str, value: Option<T>) -> Result<T, ToolError> {
-    value.ok_or_else(|| ToolError::new(format!("missing required argument `{argument}`")))
-}
-
-/// Text built from arguments (a `with` template) converted to a parameter's type.
-pub fn parse<T: FromWire>(parameter: &str, text: &str) -> Result<T, ToolError> {
-    T::from_wire(text).ok_or_else(|| ToolError::new(format!("`{parameter}` must be {}, got {text:?}", T::EXPECTED)))
-}
-
-// ---------------------------------------------------------------- schema validation
-
-/// Checks `arguments` against a tool's input schema before any upstream request.
-///
-/// Covers what our generated schemas use — `type` (a name or a list of names), `properties`,
-/// `required`, `additionalProperties`, `items`, `enum` — recursively. Keywords it does not know, and
-/// malformed parts of a spec-written schema, are ignored rather than rejected: a schema we cannot read
-/// never blocks a call. `null` for an optional property counts as absent (model clients send it for
-/// "not given"). Every problem is reported, each naming its argument.
-pub fn validate_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result<(), String> {
-    let mut problems = Vec::new();
-    check_object(schema, arguments, "", &mut problems);
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
-}
-
-fn check_value(schema: &Value, value: &Value, path: &str, problems: &mut Vec<String>) {
-    let Value::Object(schema_object) = schema else { return };
-    let types: Vec<&str> = match schema_object.get("type") {
-        Some(Value::String(t)) => vec![t.as_str()],
-        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
-        _ => Vec::new(),
-    };
-    let known: Vec<&str> = types.into_iter().filter(|t| KNOWN_TYPES.contains(t)).collect();
-    if !known.is_empty() && !known.iter().any(|t| has_type(value, t)) {
-        let expected: Vec<&str> = known.iter().map(|t| article(t)).collect();
-        problems.push(format!("argument `{path}` must be {}, got {}", expected.join(" or "), describe(value)));
-        return;
-    }
-    if let Some(Value::Array(allowed)) = schema_object.get("enum")
-        && !allowed.is_empty()
-        && !allowed.contains(value)
-    {
-        let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
-        problems.push(format!("argument `{path}` must be one of {}", allowed.join(", ")));
-        return;
-    }
-    match value {
-        Value::Object(object) => check_object(schema, object, path, problems),
-        Value::Array(items) => {
-            if let Some(item_schema) = schema_object.get("items") {
-                for (i, item) in items.iter().enumerate() {
-                    check_value(item_schema, item, &format!("{path}[{i}]"), problems);
-                }
-            }
-        }
-        _ => {}
-    }
-}
-
-const KNOWN_TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "array", "object", "null"];
-
-fn check_object(schema: &Value, object: &Map<String, Value>, path: &str, problems: &mut Vec<String>) {
-    let Value::Object(schema) = schema else { return };
-    let join = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
-    let required: Vec<&str> =
-        schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-    for name in &required {
-        if matches!(object.get(*name), None | Some(Value::Null)) {
-            problems.push(format!("missing required argument `{}`", join(name)));
-        }
-    }
-    let properties = schema.get("properties").and_then(Value::as_object);
-    for (name, value) in object {
-        match properties.and_then(|p| p.get(name)) {
-            Some(_) if value.is_null() && !required.contains(&name.as_str()) => {}
-            Some(_) if value.is_null() => {} // reported as missing above
-            Some(property) => check_value(property, value, &join(name), problems),
-            None => match schema.get("additionalProperties") {
-                Some(Value::Bool(false)) => {
-                    let mut known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
-                    known.sort_unstable();
-                    let hint = if known.is_empty() { " (this takes no arguments)".to_owned() } else { format!(" (expected: {})", known.join(", ")) };
-                    problems.push(format!("unknown argument `{}`{hint}", join(name)));
-                }
-                Some(extra @ Value::Object(_)) => check_value(extra, value, &join(name), problems),
-                _ => {}
-            },
-        }
-    }
-}
-
-fn has_type(value: &Value, ty: &str) -> bool {
-    match ty {
-        "string" => value.is_string(),
-        "integer" => value.as_i64().is_some() || value.as_u64().is_some() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        "array" => value.is_array(),
-        "object" => value.is_object(),
-        "null" => value.is_null(),
-        _ => true,
-    }
-}
-
-fn article(ty: &str) -> &'static str {
-    match ty {
-        "string" => "a string",
-        "integer" => "an integer",
-        "number" => "a number",
-        "boolean" => "a boolean",
-        "array" => "an array",
-        "object" => "an object",
-        _ => "null",
-    }
-}
-
-fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a number",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-// ---------------------------------------------------------------- results
-
-/// Why a tool could not run; the client sees the message in a result with `isError: true`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ToolError {
-    message: String,
-}
-
-impl ToolError {
-    pub fn new(message: impl Into<String>) -> Self {
-        ToolError { message: message.into() }
-    }
-
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    pub fn into_result(self) -> CallToolResult {
-        CallToolResult::error(vec![ContentBlock::text(self.message)])
-    }
-}
-
-impl fmt::Display for ToolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ToolError {}
-
-/// What a generated tool function returns.
-pub type ToolOutcome = Result<CallToolResult, ToolError>;
-
-/// A running tool call.
-pub type ToolFuture = Pin<Box<dyn Future<Output = ToolOutcome> + Send>>;
-
-/// Generated code's dispatcher: the future calling tool `name`, `None` for a name it does not know.
-pub type Dispatch<H> = fn(Arc<H>, &str, Arguments) -> Option<ToolFuture>;
-
-/// Boxes a generated tool function's future for [`Dispatch`].
-pub fn boxed(future: impl Future<Output = ToolOutcome> + Send + 'static) -> ToolFuture {
-    Box::pin(future)
-}
-
-/// The upstream reply as a tool result. Success: the JSON body as `structuredContent` (any JSON value,
-/// as MCP 2026-07-28 allows; rmcp drops non-objects for peers on older versions, keeping the text) and
-/// the body as text. An upstream status >= 400 and transport failures are results with `isError: true`.
-pub fn result(reply: Result<Response, Error>) -> CallToolResult {
-    match reply {
-        // A handler may answer an error status itself (an override refusing a call): same as upstream's.
-        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
-        Ok(response) => success(&response, None),
-        Err(error) => failure(error),
-    }
-}
-
-/// Like [`result`], with a successful JSON body reshaped by a compiled output mapping.
-pub fn result_mapped(reply: Result<Response, Error>, mapping: impl FnOnce(&Value) -> Value) -> CallToolResult {
-    match reply {
-        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
-        Ok(response) => match serde_json::from_slice::<Value>(&response.body) {
-            Ok(value) => success(&response, Some(mapping(&value))),
-            Err(_) => ToolError::new(format!("the upstream API answered {} with a body that is not JSON; it cannot be mapped", response.status))
-                .into_result(),
-        },
-        Err(error) => failure(error),
-    }
-}
-
-fn success(response: &Response, mapped: Option<Value>) -> CallToolResult {
-    if let Some(value) = mapped {
-        return structured(value.to_string(), value, false);
-    }
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return CallToolResult::success(vec![ContentBlock::text(format!("The upstream API answered {} with an empty body.", response.status))]);
-    }
-    match serde_json::from_slice::<Value>(&response.body) {
-        // The body as the upstream sent it: it is the JSON, without re-serializing.
-        Ok(value) => structured(response.text().into_owned(), value, false),
-        Err(_) => CallToolResult::success(vec![ContentBlock::text(response.text().into_owned())]),
-    }
-}
-
-fn structured(text: String, value: Value, is_error: bool) -> CallToolResult {
-    let mut result =
-        if is_error { CallToolResult::error(vec![ContentBlock::text(text)]) } else { CallToolResult::success(vec![ContentBlock::text(text)]) };
-    result.structured_content = Some(value);
-    result
-}
-
-fn failure(error: Error) -> CallToolResult {
-    match error {
-        Error::Status(response) => {
-            let body = serde_json::from_slice::<Value>(&response.body).unwrap_or_else(|_| Value::String(response.text().into_owned()));
-            let mut details = Map::new();
-            details.insert("status".into(), Value::from(response.status.as_u16()));
-            details.insert("body".into(), body);
-            let text = format!("The upstream API answered {}: {}", response.status, response.text());
-            structured(text, Value::Object(details), true)
-        }
-        Error::Timeout(_) => ToolError::new(format!("The upstream API did not answer in time ({error}).")).into_result(),
-        Error::InvalidInput { field, reason } => ToolError::new(format!("invalid argument `{field}`: {reason}")).into_result(),
-        other => ToolError::new(other.to_string()).into_result(),
-    }
-}
-
-// ---------------------------------------------------------------- the server
-
-/// A generated capability's MCP server: the tool table, the dispatcher and the `Handlers` it calls.
-/// Cheap to clone (rmcp's Streamable HTTP service makes one for each request it serves).
-///
-/// Not generic over the handlers: they are captured with the dispatcher, so rmcp's service, the
-/// transports and the `/mcp` endpoint are compiled once, here, instead of in every generated crate.
-pub struct McpServer {
-    inner: Arc<Inner>,
-}
-
-/// The dispatcher with its handlers captured: `None` for a tool name it does not know.
-type ErasedDispatch = Box<dyn Fn(&str, Arguments) -> Option<ToolFuture> + Send + Sync>;
-
-struct Inner {
-    info: ServerConfig,
-    tools: Vec<Entry>,
-    by_name: HashMap<&'static str, usize>,
-    dispatch: ErasedDispatch,
-}
-
-struct Entry {
-    tool: Tool,
-    schema: Value,
-}
-
-impl Clone for McpServer {
-    fn clone(&self) -> Self {
-        McpServer { inner: Arc::clone(&self.inner) }
-    }
-}
-
-impl fmt::Debug for McpServer {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("McpServer")
-            .field("name", &self.inner.info.server_info.name)
-            .field("tools", &self.inner.tools.iter().map(|e| e.tool.name.as_ref()).collect::<Vec<_>>())
-            .finish_non_exhaustive()
-    }
-}
-
-impl McpServer {
-    /// The server of `tools`, each call going to `dispatch` with `handlers`.
-    pub fn new<H: Send + Sync + 'static>(
-        handlers: Arc<H>,
-        server: &ServerSpec,
-        tools: &'static [ToolSpec],
-        dispatch: Dispatch<H>,
-    ) -> Self {
-        let mut implementation = Implementation::new(server.name, server.version);
-        if let Some(title) = server.title {
-            implementation = implementation.with_title(title);
-        }
-        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build()).with_server_info(implementation);
-        if let Some(instructions) = server.instructions {
-            info = info.with_instructions(instructions);
-        }
-        let entries: Vec<Entry> = tools
-            .iter()
-            .map(|spec| {
-                let tool = spec.to_tool();
-                let schema = Value::Object(tool.input_schema.as_ref().clone());
-                Entry { tool, schema }
-            })
-            .collect();
-        let by_name = tools.iter().enumerate().map(|(i, spec)| (spec.name, i)).collect();
-        let dispatch: ErasedDispatch = Box::new(move |tool, arguments| dispatch(Arc::clone(&handlers), tool, arguments));
-        McpServer { inner: Arc::new(Inner { info, tools: entries, by_name, dispatch }) }
-    }
-
-    /// The tools as `tools/list` advertises them.
-    pub fn tools(&self) -> Vec<Tool> {
-        self.inner.tools.iter().map(|e| e.tool.clone()).collect()
-    }
-
-    /// The `tools/list` result (every tool, no pagination); shared by both transports.
-    fn list_tools_result(&self) -> ListToolsResult {
-        ListToolsResult::with_all_items(self.tools())
-    }
-
-    /// A `tools/call` request's result; shared by both transports.
-    async fn call_tool_params(&self, request: CallToolRequestParams) -> Result<CallToolResult, ErrorData> {
-        let arguments = request.arguments.unwrap_or_default();
-        self.call(&request.name, arguments).await
-    }
-
-    /// Runs one tool call: unknown tool → protocol error (invalid params); arguments that do not fit
-    /// the input schema → `isError` result, with nothing sent upstream; otherwise the tool's result.
-    pub async fn call(&self, name: &str, arguments: Map<String, Value>) -> Result<CallToolResult, ErrorData> {
-        let Some(entry) = self.inner.by_name.get(name).and_then(|&i| self.inner.tools.get(i)) else {
-            return Err(ErrorData::invalid_params(format!("unknown tool `{name}`"), None));
-        };
-        let start = Instant::now();
-        if let Err(problems) = validate_arguments(&entry.schema, &arguments) {
-            tracing::info!(tool = name, "tool call rejected: the arguments do not match the input schema");
-            return Ok(ToolError::new(format!("invalid arguments for `{name}`: {problems}")).into_result());
-        }
-        let Some(future) = (self.inner.dispatch)(name, Arguments::new(arguments)) else {
-            return Err(ErrorData::internal_error(format!("tool `{name}` is listed but has no implementation"), None));
-        };
-        let result = future.await.unwrap_or_else(ToolError::into_result);
-        // Never the arguments or the result: either may carry data the operator must not log.
-        tracing::info!(tool = name, is_error = result.is_error == Some(true), micros = start.elapsed().as_micros() as u64, "tool call");
-        Ok(result)
-    }
-}
-
-impl ServerHandler for McpServer {
-    fn get_info(&self) -> ServerConfig {
-        self.inner.info.clone()
-    }
-
-    fn list_tools(
-        &self,
-        _request: Option<PaginatedRequestParams>,
-        _context: RequestContext<RoleServer>,
-    ) -> impl Future<Output = Result<ListToolsResult, ErrorData>> + MaybeSendFuture + '_ {
-        std::future::ready(Ok(self.list_tools_result()))
-    }
-
-    fn get_tool(&self, name: &str) -> Option<Tool> {
-        self.inner.by_name.get(name).and_then(|&i| self.inner.tools.get(i)).map(|e| e.tool.clone())
-    }
-
-    async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
-        self.call_tool_params(request).await.map(CallToolResponse::from)
-    }
-}
-
-// ---------------------------------------------------------------- transports
+use crate::mcp::{MCP_PATH, McpServer};
+use crate::rest::{AdapterError, BodyLimit, DEFAULT_BODY_LIMIT, RestOptions, ServerAuth};
 
 /// Options of the Streamable HTTP router.
 #[derive(Clone, Debug)]
@@ -699,11 +122,7 @@ struct Endpoint {
 
 impl Endpoint {
     /// `make_server` is what rmcp's service calls for each request it serves.
-    fn new(
-        server: McpServer,
-        options: &McpOptions,
-        make_server: impl Fn() -> Result<McpServer, std::io::Error> + Send + Sync + 'static,
-    ) -> Self {
+    fn new(server: McpServer, options: &McpOptions, make_server: impl Fn() -> Result<McpServer, std::io::Error> + Send + Sync + 'static) -> Self {
         let config = StreamableHttpServerConfig::default()
             .with_legacy_session_mode(false)
             .with_json_response(true)
@@ -790,7 +209,9 @@ impl Endpoint {
         }
         let message = client_message(body)?;
         let (request, id) = match message {
-            ClientJsonRpcMessage::Notification(_) => return Some(http::StatusCode::ACCEPTED.into_response()),
+            ClientJsonRpcMessage::Notification(_) => {
+                return Some(http::StatusCode::ACCEPTED.into_response());
+            }
             ClientJsonRpcMessage::Request(JsonRpcRequest { id, request, .. }) => (request, id),
             _ => return None,
         };
@@ -869,7 +290,9 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                 let mut seen = [false; 4];
                 let mut tools_call = false;
                 while let Some(slot) = map.next_key_seed(OneOf(&MEMBERS))? {
-                    let Some(slot) = slot else { return Err(A::Error::custom("another member")) };
+                    let Some(slot) = slot else {
+                        return Err(A::Error::custom("another member"));
+                    };
                     if std::mem::replace(&mut seen[slot], true) {
                         return Err(A::Error::custom("a repeated member"));
                     }
@@ -926,7 +349,9 @@ fn accepts_json_and_sse(headers: &http::HeaderMap) -> bool {
     for value in headers.get_all(http::header::ACCEPT).iter().filter_map(|v| v.to_str().ok()) {
         for entry in split_unquoted(value, ',') {
             let mut parts = split_unquoted(entry, ';');
-            let Some(essence) = parts.next().map(str::trim) else { continue };
+            let Some(essence) = parts.next().map(str::trim) else {
+                continue;
+            };
             let weighted_zero = parts.any(|parameter| {
                 parameter.split_once('=').is_some_and(|(name, q)| name.trim().eq_ignore_ascii_case("q") && !quality_is_acceptable(q.trim()))
             });
@@ -966,245 +391,16 @@ fn quality_is_acceptable(quality: &str) -> bool {
     whole != "0" || fraction.bytes().any(|digit| digit != b'0')
 }
 
-/// Serves MCP on stdin/stdout until the client closes stdin. Logs must go to stderr (stdout is the
-/// protocol stream).
-pub async fn serve_stdio(server: McpServer) -> Result<(), BoxError> {
-    use rmcp::ServiceExt as _;
-    let running = server.serve(rmcp::transport::stdio_pipes()).await?;
-    running.waiting().await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use axum::http::{HeaderValue, StatusCode, header};
-    use serde_json::json;
+    use axum::http::{StatusCode, header};
+    use rmcp::model::CallToolRequestParams;
+    use serde_json::{Value, json};
 
     use super::*;
-
-    const SCHEMA: &str = r#"{"type":"object","properties":{"zone":{"type":"string"},"per_page":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"}},"body":{"type":"object"}},"required":["zone"],"additionalProperties":false}"#;
-
-    fn schema() -> Value {
-        serde_json::from_str(SCHEMA).unwrap()
-    }
-
-    fn args(value: Value) -> Map<String, Value> {
-        match value {
-            Value::Object(map) => map,
-            _ => panic!("arguments must be an object"),
-        }
-    }
-
-    #[test]
-    fn valid_arguments_pass() {
-        let ok = json!({"zone": "fr-par-1", "per_page": 5, "tags": ["a", "b"], "body": {"x": 1}});
-        assert_eq!(validate_arguments(&schema(), &args(ok)), Ok(()));
-        // `null` for an optional argument means "not given"; 5.0 is an integer in JSON Schema.
-        assert_eq!(validate_arguments(&schema(), &args(json!({"zone": "z", "per_page": 5.0, "tags": null}))), Ok(()));
-    }
-
-    #[test]
-    fn every_problem_is_reported_by_argument_name() {
-        let bad = json!({"per_page": "five", "tags": ["a", 2], "colour": "red"});
-        let message = validate_arguments(&schema(), &args(bad)).unwrap_err();
-        assert_eq!(
-            message,
-            "missing required argument `zone`; argument `per_page` must be an integer, got a string; \
-             argument `tags[1]` must be a string, got an integer; unknown argument `colour` (expected: body, per_page, tags, zone)"
-        );
-        let null_required = validate_arguments(&schema(), &args(json!({"zone": null}))).unwrap_err();
-        assert_eq!(null_required, "missing required argument `zone`");
-    }
-
-    #[test]
-    fn nested_objects_and_enums_are_checked() {
-        let schema = json!({"type": "object", "properties": {"body": {"type": "object", "properties": {
-            "size": {"type": ["integer", "null"]}, "kind": {"enum": ["a", "b"]}}, "required": ["kind"], "additionalProperties": false}}});
-        assert_eq!(validate_arguments(&schema, &args(json!({"body": {"kind": "a", "size": null}}))), Ok(()));
-        let message = validate_arguments(&schema, &args(json!({"body": {"kind": "c", "size": 1.5, "extra": 1}}))).unwrap_err();
-        assert_eq!(
-            message,
-            "argument `body.kind` must be one of \"a\", \"b\"; argument `body.size` must be an integer or null, got a number; \
-             unknown argument `body.extra` (expected: kind, size)"
-        );
-    }
-
-    #[test]
-    fn spec_written_schemas_are_read_leniently() {
-        // Unknown keywords, unknown type names, a malformed `required`, no `additionalProperties`.
-        let schema = json!({"type": "object", "required": "zone", "properties": {
-            "zone": {"type": "uuid", "format": "uuid"}, "n": {"type": 5}, "any": true}});
-        assert_eq!(validate_arguments(&schema, &args(json!({"zone": 1, "n": "x", "any": [], "other": {}}))), Ok(()));
-        assert_eq!(validate_arguments(&json!("not a schema"), &args(json!({"a": 1}))), Ok(()));
-        let no_arguments = json!({"type": "object", "additionalProperties": false});
-        assert_eq!(validate_arguments(&no_arguments, &args(json!({"a": 1}))).unwrap_err(), "unknown argument `a` (this takes no arguments)");
-    }
-
-    #[test]
-    fn arguments_convert_to_parameter_types() {
-        let a = Arguments::new(args(json!({"s": "x", "n": 5, "f": 2.5, "b": true, "list": ["a", 1], "one": "a", "nil": null, "text_n": "7"})));
-        assert_eq!(a.get::<String>("s"), Ok(Some("x".to_owned())));
-        assert_eq!(a.get::<String>("n"), Ok(Some("5".to_owned())));
-        assert_eq!(a.get::<i64>("n"), Ok(Some(5)));
-        assert_eq!(a.get::<i64>("text_n"), Ok(Some(7)));
-        assert_eq!(a.get::<f64>("f"), Ok(Some(2.5)));
-        assert_eq!(a.get::<bool>("b"), Ok(Some(true)));
-        assert_eq!(a.get::<Vec<String>>("list"), Ok(Some(vec!["a".to_owned(), "1".to_owned()])));
-        assert_eq!(a.get::<Vec<String>>("one"), Ok(Some(vec!["a".to_owned()])));
-        assert_eq!(a.get::<Value>("b"), Ok(Some(json!(true))));
-        assert_eq!(a.get::<String>("nil"), Ok(None));
-        assert_eq!(a.get::<String>("absent"), Ok(None));
-        assert_eq!(a.get::<i64>("f").unwrap_err().message(), "argument `f` must be an integer, got a number");
-        assert_eq!(a.get::<bool>("s").unwrap_err().message(), "argument `s` must be a boolean, got a string");
-        assert_eq!(required("zone", a.get::<String>("absent").unwrap()).unwrap_err().message(), "missing required argument `zone`");
-        assert_eq!(parse::<i64>("per_page", "x").unwrap_err().message(), "`per_page` must be an integer, got \"x\"");
-    }
-
-    fn reply(status: u16, body: &str) -> Response {
-        let mut headers = http::HeaderMap::new();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        Response { status: StatusCode::from_u16(status).unwrap(), headers, body: bytes::Bytes::from(body.to_owned()) }
-    }
-
-    fn wire(result: &CallToolResult) -> Value {
-        serde_json::to_value(result).unwrap()
-    }
-
-    #[test]
-    fn success_carries_structured_content_and_the_body_as_text() {
-        let body = r#"{"snapshots": [], "total_count": 0}"#;
-        let w = wire(&result(Ok(reply(200, body))));
-        assert_eq!(w["structuredContent"], json!({"snapshots": [], "total_count": 0}));
-        assert_eq!(w["content"], json!([{"type": "text", "text": body}]));
-        assert_eq!(w["isError"], json!(false));
-        // Any JSON value is structured content (MCP 2026-07-28); rmcp strips non-objects for older peers.
-        assert_eq!(wire(&result(Ok(reply(200, "[1,2]"))))["structuredContent"], json!([1, 2]));
-    }
-
-    #[test]
-    fn bodies_without_json_are_text() {
-        let empty = wire(&result(Ok(reply(204, ""))));
-        assert_eq!(empty["content"][0]["text"], "The upstream API answered 204 No Content with an empty body.");
-        assert!(empty.get("structuredContent").is_none());
-        let text = wire(&result(Ok(reply(200, "plain words"))));
-        assert_eq!(text["content"][0]["text"], "plain words");
-        assert!(text.get("structuredContent").is_none());
-    }
-
-    #[test]
-    fn upstream_errors_are_tool_errors_with_status_and_body() {
-        let body = r#"{"message":"resource is not found","type":"not_found"}"#;
-        let w = wire(&result(Err(Error::Status(Box::new(reply(404, body))))));
-        assert_eq!(w["isError"], json!(true));
-        assert_eq!(w["structuredContent"], json!({"status": 404, "body": {"message": "resource is not found", "type": "not_found"}}));
-        assert_eq!(w["content"][0]["text"], format!("The upstream API answered 404 Not Found: {body}"));
-        let invalid = wire(&result(Err(Error::InvalidInput { field: "zone".into(), reason: "`..` is not a path segment".into() })));
-        assert_eq!(invalid["isError"], json!(true));
-        assert_eq!(invalid["content"][0]["text"], "invalid argument `zone`: `..` is not a path segment");
-    }
-
-    #[test]
-    fn mapped_results_are_reshaped() {
-        let w = wire(&result_mapped(Ok(reply(200, r#"{"a": {"b": 3}}"#)), |v| v["a"]["b"].clone()));
-        assert_eq!(w["structuredContent"], json!(3));
-        assert_eq!(w["content"][0]["text"], "3");
-        let not_json = wire(&result_mapped(Ok(reply(200, "<html>")), |v| v.clone()));
-        assert_eq!(not_json["isError"], json!(true));
-    }
-
-    const TOOLS: &[ToolSpec] = &[
-        ToolSpec {
-            name: "get-snapshot",
-            title: Some("Get a snapshot"),
-            description: Some("Get a snapshot"),
-            input_schema: SCHEMA,
-            output_schema: None,
-            hints: ToolHints { read_only: Some(true), destructive: None, idempotent: Some(true), open_world: None },
-        },
-        ToolSpec {
-            name: "plain",
-            title: None,
-            description: None,
-            input_schema: "not json",
-            output_schema: None,
-            hints: ToolHints { read_only: None, destructive: None, idempotent: None, open_world: None },
-        },
-        // Non-object output (MCP 2026-07-28): stripped for peers on older versions.
-        ToolSpec {
-            name: "numbers",
-            title: None,
-            description: Some("Some numbers"),
-            input_schema: r#"{"type":"object","properties":{}}"#,
-            output_schema: Some(r#"{"type":"array","items":{"type":"integer"}}"#),
-            hints: ToolHints { read_only: Some(true), destructive: None, idempotent: None, open_world: None },
-        },
-    ];
-
-    const SERVER: ServerSpec = ServerSpec { name: "snapshots-mcp", title: Some("Snapshots"), version: "0.1.0", instructions: Some("Use the tools.") };
-
-    #[test]
-    fn tools_advertise_only_the_hints_that_are_set() {
-        let tools = serde_json::to_value(tools(TOOLS)).unwrap();
-        assert_eq!(tools[0]["annotations"], json!({"title": "Get a snapshot", "readOnlyHint": true, "idempotentHint": true}));
-        assert_eq!(tools[0]["title"], "Get a snapshot");
-        assert_eq!(tools[0]["inputSchema"], schema());
-        assert_eq!(tools[1], json!({"name": "plain", "inputSchema": {"type": "object"}}));
-    }
-
-    /// Counts upstream calls: a rejected call must not reach the handlers.
-    #[derive(Default)]
-    struct Counting {
-        calls: AtomicUsize,
-    }
-
-    fn dispatch(handlers: Arc<Counting>, name: &str, args: Arguments) -> Option<ToolFuture> {
-        match name {
-            "get-snapshot" => Some(boxed(async move {
-                let zone = required("zone", args.get::<String>("zone")?)?;
-                handlers.calls.fetch_add(1, Ordering::SeqCst);
-                Ok(result(Ok(reply(200, &json!({ "zone": zone }).to_string()))))
-            })),
-            "numbers" => Some(boxed(async move { Ok(result(Ok(reply(200, "[1, 2, 3]")))) })),
-            _ => None,
-        }
-    }
-
-    fn server() -> (Arc<Counting>, McpServer) {
-        let handlers = Arc::new(Counting::default());
-        (Arc::clone(&handlers), McpServer::new(handlers, &SERVER, TOOLS, dispatch))
-    }
-
-    #[tokio::test]
-    async fn calls_are_validated_before_dispatch() {
-        let (handlers, server) = server();
-        let missing = server.call("get-snapshot", args(json!({"per_page": 2}))).await.unwrap();
-        assert_eq!(missing.is_error, Some(true));
-        assert_eq!(wire(&missing)["content"][0]["text"], "invalid arguments for `get-snapshot`: missing required argument `zone`");
-        assert_eq!(handlers.calls.load(Ordering::SeqCst), 0, "nothing may be sent upstream");
-
-        let ok = server.call("get-snapshot", args(json!({"zone": "fr-par-1"}))).await.unwrap();
-        assert_eq!(ok.structured_content, Some(json!({"zone": "fr-par-1"})));
-        assert_eq!(handlers.calls.load(Ordering::SeqCst), 1);
-
-        let unknown = server.call("nope", Map::new()).await.unwrap_err();
-        assert_eq!(unknown.code, rmcp::model::ErrorCode::INVALID_PARAMS);
-        let unimplemented = server.call("plain", Map::new()).await.unwrap_err();
-        assert_eq!(unimplemented.code, rmcp::model::ErrorCode::INTERNAL_ERROR);
-    }
-
-    #[test]
-    fn server_info_names_the_expose() {
-        let (_, server) = server();
-        let info = serde_json::to_value(server.get_info()).unwrap();
-        assert_eq!(info["serverInfo"]["name"], "snapshots-mcp");
-        assert_eq!(info["serverInfo"]["title"], "Snapshots");
-        assert_eq!(info["instructions"], "Use the tools.");
-        assert!(info["capabilities"]["tools"].is_object());
-        assert!(server.get_tool("get-snapshot").is_some());
-        assert!(server.get_tool("nope").is_none());
-    }
+    use crate::mcp::test_support::*;
 
     #[test]
     fn allowed_hosts_follow_the_listen_address() {
@@ -1387,7 +583,10 @@ mod tests {
             with(&[("mcp-protocol-version", "2026-07-28")]),
         ];
         for headers in &refused {
-            assert!(!endpoint.admits(&http_request("POST", headers, "").into_parts().0) || endpoint.answer(&headers_of(headers), list.as_bytes()).await.is_none());
+            assert!(
+                !endpoint.admits(&http_request("POST", headers, "").into_parts().0)
+                    || endpoint.answer(&headers_of(headers), list.as_bytes()).await.is_none()
+            );
             compare(&endpoint, headers, &list).await;
         }
         for method in ["GET", "DELETE", "PUT", "HEAD"] {
@@ -1437,7 +636,8 @@ mod tests {
     /// The quick reading of `tools/call` gives what rmcp's reading gives, and refuses what it refuses.
     #[test]
     fn messages_are_read_as_rmcp_reads_them() {
-        let plain = r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":1}}}"#;
+        let plain =
+            r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":1}}}"#;
         let bodies = ODD_CALLS.iter().chain(std::iter::once(&plain));
         for body in bodies {
             let ours = client_message(body.as_bytes());
@@ -1473,7 +673,10 @@ mod tests {
         let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
 
         let (status, _, body) = send(router(), "POST", &with(&[("accept", "application/json")]), &list).await;
-        assert_eq!((status, body.as_str()), (StatusCode::NOT_ACCEPTABLE, "Not Acceptable: Client must accept both application/json and text/event-stream"));
+        assert_eq!(
+            (status, body.as_str()),
+            (StatusCode::NOT_ACCEPTABLE, "Not Acceptable: Client must accept both application/json and text/event-stream")
+        );
         let (status, _, _) = send(router(), "POST", &with(&[("content-type", "text/plain")]), &list).await;
         assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
         for method in ["GET", "DELETE"] {

@@ -1,0 +1,152 @@
+//! A tool call's arguments read into parameter types by generated code.
+
+use serde_json::{Map, Value};
+
+use crate::mcp::ToolError;
+use crate::mcp::schema::describe;
+use crate::rest::FromWire;
+
+/// A tool call's arguments, read into parameter types by generated code.
+#[derive(Clone, Debug, Default)]
+pub struct Arguments(Map<String, Value>);
+
+impl Arguments {
+    pub fn new(arguments: Map<String, Value>) -> Self {
+        Arguments(arguments)
+    }
+
+    /// Argument `name` converted to `T`; `None` when absent or `null`, an error naming the argument
+    /// when it does not fit.
+    pub fn get<T: FromArgument>(&self, name: &str) -> Result<Option<T>, ToolError> {
+        match self.0.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::from_argument(value)
+                .map(Some)
+                .ok_or_else(|| ToolError::new(format!("argument `{name}` must be {}, got {}", T::EXPECTED, describe(value)))),
+        }
+    }
+
+    /// Argument `name` as text (numbers and booleans written out), for `with` templates.
+    pub fn text(&self, name: &str) -> Result<Option<String>, ToolError> {
+        self.get::<String>(name)
+    }
+
+    pub fn as_map(&self) -> &Map<String, Value> {
+        &self.0
+    }
+}
+
+/// A value a tool argument can be read as. Conversions are lenient where the meaning is plain
+/// (`5` for a string parameter is `"5"`, `"5"` for an integer is `5`): the schema check already
+/// rejected wrong JSON types for the schemas we generate, and spec-written schemas may differ from
+/// the consumed parameter's type.
+pub trait FromArgument: Sized {
+    /// What the value must look like, for error messages.
+    const EXPECTED: &'static str;
+    fn from_argument(value: &Value) -> Option<Self>;
+}
+
+impl FromArgument for String {
+    const EXPECTED: &'static str = "a string";
+    fn from_argument(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl FromArgument for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_argument(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl FromArgument for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_argument(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+            _ => None,
+        }
+    }
+}
+
+impl FromArgument for bool {
+    const EXPECTED: &'static str = "a boolean";
+    fn from_argument(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl FromArgument for Vec<String> {
+    const EXPECTED: &'static str = "an array of strings";
+    fn from_argument(value: &Value) -> Option<Self> {
+        match value {
+            Value::Array(items) => items.iter().map(String::from_argument).collect(),
+            // A lone value where a list is expected is a list of one.
+            scalar => String::from_argument(scalar).map(|s| vec![s]),
+        }
+    }
+}
+
+impl FromArgument for Value {
+    const EXPECTED: &'static str = "JSON";
+    fn from_argument(value: &Value) -> Option<Self> {
+        Some(value.clone())
+    }
+}
+
+/// A required parameter whose argument is absent is a tool error naming it.
+pub fn required<T>(argument: &str, value: Option<T>) -> Result<T, ToolError> {
+    value.ok_or_else(|| ToolError::new(format!("missing required argument `{argument}`")))
+}
+
+/// Text built from arguments (a `with` template) converted to a parameter's type.
+pub fn parse<T: FromWire>(parameter: &str, text: &str) -> Result<T, ToolError> {
+    T::from_wire(text).ok_or_else(|| ToolError::new(format!("`{parameter}` must be {}, got {text:?}", T::EXPECTED)))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::mcp::test_support::*;
+
+    #[test]
+    fn arguments_convert_to_parameter_types() {
+        let a = Arguments::new(args(json!({"s": "x", "n": 5, "f": 2.5, "b": true, "list": ["a", 1], "one": "a", "nil": null, "text_n": "7"})));
+        assert_eq!(a.get::<String>("s"), Ok(Some("x".to_owned())));
+        assert_eq!(a.get::<String>("n"), Ok(Some("5".to_owned())));
+        assert_eq!(a.get::<i64>("n"), Ok(Some(5)));
+        assert_eq!(a.get::<i64>("text_n"), Ok(Some(7)));
+        assert_eq!(a.get::<f64>("f"), Ok(Some(2.5)));
+        assert_eq!(a.get::<bool>("b"), Ok(Some(true)));
+        assert_eq!(a.get::<Vec<String>>("list"), Ok(Some(vec!["a".to_owned(), "1".to_owned()])));
+        assert_eq!(a.get::<Vec<String>>("one"), Ok(Some(vec!["a".to_owned()])));
+        assert_eq!(a.get::<Value>("b"), Ok(Some(json!(true))));
+        assert_eq!(a.get::<String>("nil"), Ok(None));
+        assert_eq!(a.get::<String>("absent"), Ok(None));
+        assert_eq!(a.get::<i64>("f").unwrap_err().message(), "argument `f` must be an integer, got a number");
+        assert_eq!(a.get::<bool>("s").unwrap_err().message(), "argument `s` must be a boolean, got a string");
+        assert_eq!(required("zone", a.get::<String>("absent").unwrap()).unwrap_err().message(), "missing required argument `zone`");
+        assert_eq!(parse::<i64>("per_page", "x").unwrap_err().message(), "`per_page` must be an integer, got \"x\"");
+    }
+}

@@ -1,0 +1,33 @@
+//! MCP glue for generated tool servers: a generic rmcp `ServerHandler` over a static tool table,
+//! argument validation against each tool's input schema before anything is sent upstream, upstream
+//! replies shaped as tool results, and the Streamable HTTP (`/mcp`) and stdio transports.
+//!
+//! Generated code provides the data ([`ServerSpec`], one [`ToolSpec`] per tool) and one dispatch
+//! function that maps a tool name to the future calling the capability's `Handlers`; everything the
+//! protocol needs is here, so each generated tool is only its parameter bindings.
+
+mod arguments;
+mod http;
+mod result;
+mod schema;
+mod server;
+mod stdio;
+#[cfg(test)]
+mod test_support;
+mod tools;
+
+pub use arguments::{Arguments, FromArgument, parse, required};
+pub use http::{McpOptions, allowed_hosts_for, router};
+pub use result::{Dispatch, ToolError, ToolFuture, ToolOutcome, boxed, result, result_mapped};
+pub use schema::validate_arguments;
+pub use server::McpServer;
+pub use stdio::serve_stdio;
+pub use tools::{ServerSpec, ToolHints, ToolSpec, tools};
+
+pub use rmcp;
+
+/// Where the Streamable HTTP transport is served.
+pub const MCP_PATH: &str = "/mcp";
+
+/// An error that ends a transport (same type as `serve::BoxError`).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
