@@ -178,7 +178,7 @@ fn a_tool_without_call_is_a_handlers_method_that_rest_can_call_by_name() {
             "fn sync_invoices(&self, input: SyncInvoicesInput)",
             "::naftiko_runtime::http::StatusCode::NOT_IMPLEMENTED",
             "pub struct SyncInvoicesInput {",
-            "pub trigger_event: ::naftiko_runtime::serde_json::Value,",
+            "pub trigger_event: ::naftiko_runtime::Json,",
             "pub dry_run: ::core::option::Option<bool>,",
         ],
     );
@@ -188,7 +188,7 @@ fn a_tool_without_call_is_a_handlers_method_that_rest_can_call_by_name() {
         &[
             "let params = super::handlers::SyncInvoicesInput {",
             "trigger_event: rt::required(\"body\", request.body()?)?,",
-            "Ok(rt::reply(handlers.sync_invoices(params).await))",
+            "Ok(rt::reply(\"trigger\", handlers.sync_invoices(params).await))",
             "_request: rt::RestRequest",
         ],
     );

@@ -24,6 +24,8 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod http_client;
 #[cfg(feature = "client")]
+pub mod json;
+#[cfg(feature = "client")]
 pub mod render;
 #[cfg(feature = "client")]
 pub mod request;
@@ -35,6 +37,8 @@ pub mod value;
 pub mod mapping;
 #[cfg(feature = "client")]
 pub mod upstreams;
+#[cfg(feature = "rest")]
+pub mod access;
 #[cfg(feature = "rest")]
 pub mod rest;
 #[cfg(feature = "server")]
@@ -68,5 +72,7 @@ pub use response::Response;
 pub use value::ParamValue;
 #[cfg(feature = "client")]
 pub use upstreams::Upstreams;
+#[cfg(feature = "client")]
+pub use json::Json;
 #[cfg(feature = "mcp")]
 pub mod mcp;

@@ -6,10 +6,10 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http::Method;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, HeaderValue};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::auth::{ClientAuth, Placement};
-use crate::{Error, ParamValue, encode};
+use crate::{Error, Json, ParamValue, encode};
 
 /// One request to an upstream API. Generated methods chain its parts in the spec's order; absent
 /// (`None`) values add nothing. Nothing is sent until [`crate::HttpClient::send`].
@@ -30,9 +30,10 @@ pub struct RequestBuilder {
 #[derive(Clone)]
 enum Body {
     None,
-    Json(Value),
-    /// `in: body` fields gathered into one object.
-    Fields(Map<String, Value>),
+    /// The whole body, as JSON text kept exactly.
+    Json(Json),
+    /// `in: body` fields gathered into one object, each kept exactly.
+    Fields(Vec<(String, Json)>),
     /// A rendered `body:` template, encoded according to its content type when sent.
     Template {
         content_type: String,
@@ -124,22 +125,23 @@ impl RequestBuilder {
         Ok(self)
     }
 
-    /// The whole body as JSON: nothing when absent.
+    /// The whole body as JSON: nothing when absent. A [`Json`] value is sent as it is, digit for digit.
     pub fn json_body<V: ParamValue + ?Sized>(mut self, value: &V) -> Self {
-        if let Some(json) = value.to_json() {
+        if let Some(json) = value.to_body_json() {
             self.body = Body::Json(json);
         }
         self
     }
 
-    /// One field of a JSON object body: nothing when absent.
+    /// One field of a JSON object body: nothing when absent. A field set twice keeps the last value.
     pub fn body_field<V: ParamValue + ?Sized>(mut self, name: &str, value: &V) -> Self {
-        let Some(json) = value.to_json() else { return self };
+        let Some(json) = value.to_body_json() else { return self };
         match &mut self.body {
-            Body::Fields(map) => {
-                map.insert(name.to_owned(), json);
-            }
-            _ => self.body = Body::Fields(Map::from_iter([(name.to_owned(), json)])),
+            Body::Fields(fields) => match fields.iter_mut().find(|(n, _)| n == name) {
+                Some((_, existing)) => *existing = json,
+                None => fields.push((name.to_owned(), json)),
+            },
+            _ => self.body = Body::Fields(vec![(name.to_owned(), json)]),
         }
         self
     }
@@ -199,8 +201,8 @@ impl RequestBuilder {
         }
         let body = match self.body {
             Body::None => None,
-            Body::Json(value) => Some(("application/json".to_owned(), json_bytes(&value))),
-            Body::Fields(map) => Some(("application/json".to_owned(), json_bytes(&Value::Object(map)))),
+            Body::Json(json) => Some(("application/json".to_owned(), Bytes::from(json.as_str().to_owned()))),
+            Body::Fields(fields) => Some(("application/json".to_owned(), object_bytes(&fields))),
             Body::Template { content_type, value } => {
                 let bytes = template_bytes(&content_type, value);
                 Some((content_type, bytes))
@@ -265,6 +267,21 @@ fn secret_header(text: &str) -> Result<HeaderValue, Error> {
 /// RFC 7230 `token`: what a cookie name may be.
 fn is_token(name: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b))
+}
+
+/// `{"name": value, …}` with each value's JSON text as it is.
+fn object_bytes(fields: &[(String, Json)]) -> Bytes {
+    let mut out = String::from("{");
+    for (i, (name, value)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&Value::String(name.clone()).to_string());
+        out.push(':');
+        out.push_str(value.as_str());
+    }
+    out.push('}');
+    Bytes::from(out)
 }
 
 fn json_bytes(value: &Value) -> Bytes {

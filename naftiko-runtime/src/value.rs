@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use crate::Json;
+
 /// A parameter value as generated code holds it: `String`, `i64`, `f64`, `bool`, `Vec<String>`,
 /// `serde_json::Value`, or an `Option` of one (absent when `None`).
 pub trait ParamValue {
@@ -16,6 +18,11 @@ pub trait ParamValue {
     /// The values of a query parameter: one per element for arrays (`tags=a&tags=b`), none when absent.
     fn to_query_values(&self) -> Vec<String> {
         self.to_text().into_iter().collect()
+    }
+
+    /// The value as JSON text for a request body, exactly as held (a [`Json`] keeps every digit).
+    fn to_body_json(&self) -> Option<Json> {
+        self.to_json().map(Json::from)
     }
 }
 
@@ -109,6 +116,29 @@ impl ParamValue for Value {
     }
 }
 
+impl ParamValue for Json {
+    /// `null` is absent; a string is itself; anything else is its JSON text.
+    fn to_text(&self) -> Option<String> {
+        match self.as_str().as_bytes().first() {
+            _ if self.is_null() => None,
+            Some(b'"') => self.get::<String>().ok(),
+            _ => Some(self.as_str().to_owned()),
+        }
+    }
+    fn to_json(&self) -> Option<Value> {
+        Some(self.to_value())
+    }
+    fn to_query_values(&self) -> Vec<String> {
+        match self.as_str().as_bytes().first() {
+            Some(b'[') => self.get::<Vec<Json>>().unwrap_or_default().iter().filter_map(ParamValue::to_text).collect(),
+            _ => self.to_text().into_iter().collect(),
+        }
+    }
+    fn to_body_json(&self) -> Option<Json> {
+        Some(self.clone())
+    }
+}
+
 impl<T: ParamValue> ParamValue for Option<T> {
     fn to_text(&self) -> Option<String> {
         self.as_ref().and_then(ParamValue::to_text)
@@ -118,6 +148,9 @@ impl<T: ParamValue> ParamValue for Option<T> {
     }
     fn to_query_values(&self) -> Vec<String> {
         self.as_ref().map(ParamValue::to_query_values).unwrap_or_default()
+    }
+    fn to_body_json(&self) -> Option<Json> {
+        self.as_ref().and_then(ParamValue::to_body_json)
     }
 }
 
@@ -130,6 +163,9 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
     fn to_query_values(&self) -> Vec<String> {
         (**self).to_query_values()
+    }
+    fn to_body_json(&self) -> Option<Json> {
+        (**self).to_body_json()
     }
 }
 
@@ -148,5 +184,10 @@ mod tests {
         assert_eq!(serde_json::json!({"a": 1}).to_text().as_deref(), Some(r#"{"a":1}"#));
         assert_eq!(Value::Null.to_text(), None);
         assert_eq!(serde_json::json!(["x", 2]).to_query_values(), ["x", "2"]);
+        let exact = Json::parse(r#"{"n": 123456789012345678901234567890}"#).unwrap();
+        assert_eq!(exact.to_body_json().unwrap().as_str(), r#"{"n": 123456789012345678901234567890}"#);
+        assert_eq!(Json::parse(r#""a b""#).unwrap().to_text().as_deref(), Some("a b"));
+        assert_eq!(Json::parse(r#"["a", 1]"#).unwrap().to_query_values(), ["a", "1"]);
+        assert_eq!(Json::null().to_text(), None);
     }
 }

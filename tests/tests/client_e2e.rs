@@ -32,7 +32,7 @@ async fn snapshot_lifecycle() {
         let created = client
             .createsnapshot(snapshots::CreatesnapshotParams {
                 zone: ZONE.into(),
-                body: json!({"name": name, "volume_id": volume, "tags": [tag]}),
+                body: json!({"name": name, "volume_id": volume, "tags": [tag]}).into(),
             })
             .await
             .expect("create");
@@ -64,19 +64,19 @@ async fn snapshot_lifecycle() {
     assert_eq!(json(&got)["snapshot"]["name"], "alpha");
 
     let updated = client
-        .updatesnapshot(snapshots::UpdatesnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"name": "alpha-2"}) })
+        .updatesnapshot(snapshots::UpdatesnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"name": "alpha-2"}).into() })
         .await
         .expect("patch");
     assert_eq!(json(&updated)["snapshot"]["name"], "alpha-2");
 
     let set = client
-        .setsnapshot(snapshots::SetsnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"name": "alpha-3", "tags": ["t"]}) })
+        .setsnapshot(snapshots::SetsnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"name": "alpha-3", "tags": ["t"]}).into() })
         .await
         .expect("put");
     assert_eq!(json(&set)["snapshot"]["tags"], json!(["t"]));
 
     let export = client
-        .exportsnapshot(snapshots::ExportsnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"bucket": "b", "key": "alpha.qcow2"}) })
+        .exportsnapshot(snapshots::ExportsnapshotParams { zone: ZONE.into(), snapshot_id: ids[0].clone(), body: json!({"bucket": "b", "key": "alpha.qcow2"}).into() })
         .await
         .expect("export");
     assert!(json(&export)["task"]["id"].is_string());
@@ -106,7 +106,7 @@ async fn images_lifecycle_on_the_merged_route() {
     let client = images_client(&emulator);
     let snapshot = emulator.seed_snapshot(ZONE);
     let created = client
-        .createimage(images::CreateimageParams { zone: ZONE.into(), body: json!({"name": "img", "arch": "x86_64", "root_volume": snapshot}) })
+        .createimage(images::CreateimageParams { zone: ZONE.into(), body: json!({"name": "img", "arch": "x86_64", "root_volume": snapshot}).into() })
         .await
         .expect("create");
     assert_eq!(created.status.as_u16(), 201);
@@ -115,9 +115,9 @@ async fn images_lifecycle_on_the_merged_route() {
 
     let mut image = json(&client.getimage(images::GetimageParams { zone: ZONE.into(), image_id: id.clone() }).await.expect("get"))["image"].clone();
     image["name"] = json!("img-set");
-    let set = client.setimage(images::SetimageParams { zone: ZONE.into(), id: id.clone(), body: image }).await.expect("set");
+    let set = client.setimage(images::SetimageParams { zone: ZONE.into(), id: id.clone(), body: image.into() }).await.expect("set");
     assert_eq!(json(&set)["image"]["name"], "img-set");
-    let patched = client.updateimage(images::UpdateimageParams { zone: ZONE.into(), image_id: id.clone(), body: json!({"name": "img-2"}) }).await.expect("patch");
+    let patched = client.updateimage(images::UpdateimageParams { zone: ZONE.into(), image_id: id.clone(), body: json!({"name": "img-2"}).into() }).await.expect("patch");
     assert_eq!(json(&patched)["image"]["name"], "img-2");
     let listed = client.listimages(images::ListimagesParams { zone: ZONE.into(), name: Some("img-2".into()), ..Default::default() }).await.expect("list");
     assert_eq!(listed.header("x-total-count"), Some("1"));

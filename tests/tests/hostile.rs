@@ -53,10 +53,10 @@ async fn hostile_rest_requests() {
     assert_eq!(emulator.requests()[0].query.as_deref(), Some("name=x"));
 
     // A JSON body that is not an object where fields are expected, and a body on GET (ignored).
-    let post = format!("POST {BASE} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 7\r\nConnection: close\r\n\r\n[1,2,3]");
+    let post = format!("POST {BASE} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 7\r\nConnection: close\r\n\r\n[1,2,3]");
     let (status, _) = raw(rest, post.as_bytes()).await;
     assert!(status < 500, "{status}");
-    let get_with_body = format!("GET {BASE} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
+    let get_with_body = format!("GET {BASE} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}");
     let (status, _) = raw(rest, get_with_body.as_bytes()).await;
     assert_eq!(status, 200, "a body sent with GET is ignored");
 

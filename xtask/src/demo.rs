@@ -372,7 +372,7 @@ pub async fn import_export(upstream: &Upstream, plan: &Plan) -> Result<Outcome, 
         body["project"] = json!(project);
     }
     let step = format!("importing {bucket}/{import_key} into {to}");
-    let imported = json_of(&step, instances.createsnapshot(instance::CreatesnapshotParams { zone: to.into(), body }).await)?;
+    let imported = json_of(&step, instances.createsnapshot(instance::CreatesnapshotParams { zone: to.into(), body: body.into() }).await)?;
     let target = text_field(&step, &imported, "/snapshot/id")?;
     println!("[5/6] importing into {to} as Instance snapshot {target} ({size} bytes): {}", imported["snapshot"]["state"].as_str().unwrap_or("?"));
 

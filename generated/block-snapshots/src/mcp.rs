@@ -145,7 +145,7 @@ pub fn tools() -> ::std::vec::Vec<mcp::rmcp::model::Tool> {
 
 /// Options of [`router`]. The spec declares no authentication for this adapter.
 ///
-/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
 pub fn options() -> mcp::McpOptions {
     mcp::McpOptions::for_address(None)
 }
@@ -210,7 +210,7 @@ mod calls {
             include_deleted: args.get::<bool>("include_deleted")?,
         };
 
-        Ok(mcp::result(handlers.list_snapshots(params).await))
+        Ok(mcp::result("list-snapshots", handlers.list_snapshots(params).await))
     }
 
     /// Create a snapshot of a volume. The volume must be in the in_use or the available status.
@@ -232,7 +232,7 @@ mod calls {
             public: args.get::<bool>("public")?,
         };
 
-        Ok(mcp::result(handlers.create_snapshot(params).await))
+        Ok(mcp::result("create-snapshot", handlers.create_snapshot(params).await))
     }
 
     /// Import a snapshot from a QCOW2 object in a Scaleway Object Storage bucket of the zone's region.
@@ -255,7 +255,12 @@ mod calls {
             size: args.get::<i64>("size")?,
         };
 
-        Ok(mcp::result(handlers.import_snapshot_from_object_storage(params).await))
+        Ok(
+            mcp::result(
+                "import-snapshot-from-object-storage",
+                handlers.import_snapshot_from_object_storage(params).await,
+            ),
+        )
     }
 
     /// Retrieve a snapshot, with its size, status and parent volume.
@@ -273,7 +278,7 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.get_snapshot(params).await))
+        Ok(mcp::result("get-snapshot", handlers.get_snapshot(params).await))
     }
 
     /// Update the name, tags or visibility of a snapshot.
@@ -294,7 +299,7 @@ mod calls {
             public: args.get::<bool>("public")?,
         };
 
-        Ok(mcp::result(handlers.update_snapshot(params).await))
+        Ok(mcp::result("update-snapshot", handlers.update_snapshot(params).await))
     }
 
     /// Delete a snapshot. The snapshot must not be in use.
@@ -312,7 +317,7 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.delete_snapshot(params).await))
+        Ok(mcp::result("delete-snapshot", handlers.delete_snapshot(params).await))
     }
 
     /// Export a snapshot as a QCOW2 object into a Scaleway Object Storage bucket; an existing object at that key is replaced. The snapshot must not be in a transient state.
@@ -335,6 +340,11 @@ mod calls {
             key: mcp::required("key", args.get::<::std::string::String>("key")?)?,
         };
 
-        Ok(mcp::result(handlers.export_snapshot_to_object_storage(params).await))
+        Ok(
+            mcp::result(
+                "export-snapshot-to-object-storage",
+                handlers.export_snapshot_to_object_storage(params).await,
+            ),
+        )
     }
 }

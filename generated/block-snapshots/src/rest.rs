@@ -20,11 +20,30 @@ use super::handlers::Handlers;
 /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
-/// The REST router: every exposed operation, plus `GET /openapi.json`.
+/// Options of [`router`].
 ///
 /// The spec declares no authentication for this adapter.
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
+pub fn options() -> rt::RestOptions {
+    rt::RestOptions {
+        auth: None,
+        ..rt::RestOptions::for_address(None)
+    }
+}
+
+/// The REST router with [`options`]: every exposed operation, plus `GET /openapi.json`.
+///
 /// The spec's default port is 8080.
 pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
+    router_with(handlers, options())
+}
+
+/// The REST router with options of your own (the binary passes the `Host` names and browser
+/// origins it is given).
+pub fn router_with<H: Handlers>(
+    handlers: Arc<H>,
+    options: rt::RestOptions,
+) -> axum::Router {
     let router = axum::Router::new()
         .route(
             "/v1/block/v1/zones/{zone}/snapshots",
@@ -49,7 +68,7 @@ pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
             axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }),
         )
         .with_state(handlers);
-    rt::finish(router, rt::RestOptions { auth: None })
+    rt::finish(router, options)
 }
 
 /// List all snapshots
@@ -72,7 +91,7 @@ async fn list_snapshots<H: Handlers>(
         include_deleted: request.query::<bool>("include_deleted")?,
     };
 
-    Ok(rt::reply(handlers.list_snapshots(params).await))
+    Ok(rt::reply("list-snapshots", handlers.list_snapshots(params).await))
 }
 
 /// Create a snapshot of a volume
@@ -94,7 +113,7 @@ async fn create_snapshot<H: Handlers>(
         public: request.body_field::<bool>("public")?,
     };
 
-    Ok(rt::reply(handlers.create_snapshot(params).await))
+    Ok(rt::reply("create-snapshot", handlers.create_snapshot(params).await))
 }
 
 /// Import a snapshot from a Scaleway Object Storage bucket
@@ -117,7 +136,12 @@ async fn import_snapshot_from_object_storage<H: Handlers>(
         size: request.body_field::<i64>("size")?,
     };
 
-    Ok(rt::reply(handlers.import_snapshot_from_object_storage(params).await))
+    Ok(
+        rt::reply(
+            "import-snapshot-from-object-storage",
+            handlers.import_snapshot_from_object_storage(params).await,
+        ),
+    )
 }
 
 /// Get a snapshot
@@ -132,7 +156,7 @@ async fn get_snapshot<H: Handlers>(
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.get_snapshot(params).await))
+    Ok(rt::reply("get-snapshot", handlers.get_snapshot(params).await))
 }
 
 /// Update a snapshot
@@ -150,7 +174,7 @@ async fn update_snapshot<H: Handlers>(
         public: request.body_field::<bool>("public")?,
     };
 
-    Ok(rt::reply(handlers.update_snapshot(params).await))
+    Ok(rt::reply("update-snapshot", handlers.update_snapshot(params).await))
 }
 
 /// Delete a snapshot
@@ -165,7 +189,7 @@ async fn delete_snapshot<H: Handlers>(
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.delete_snapshot(params).await))
+    Ok(rt::reply("delete-snapshot", handlers.delete_snapshot(params).await))
 }
 
 /// Export a snapshot to a Scaleway Object Storage bucket
@@ -185,5 +209,10 @@ async fn export_snapshot_to_object_storage<H: Handlers>(
         key: rt::required("key", request.body_field::<::std::string::String>("key")?)?,
     };
 
-    Ok(rt::reply(handlers.export_snapshot_to_object_storage(params).await))
+    Ok(
+        rt::reply(
+            "export-snapshot-to-object-storage",
+            handlers.export_snapshot_to_object_storage(params).await,
+        ),
+    )
 }

@@ -23,14 +23,20 @@ pub fn main() -> ::std::process::ExitCode {
             let clients = super::Clients::with_upstreams(&config.upstreams)?;
             let handlers = ::std::sync::Arc::new(super::Proxy::new(clients));
             Ok(::naftiko_runtime::serve::Surfaces {
-                rest: Some(super::rest::router(handlers.clone())),
+                rest: Some(
+                    super::rest::router_with(
+                        handlers.clone(),
+                        ::naftiko_runtime::rest::RestOptions {
+                            access: config.access(&config.rest_addr),
+                            ..super::rest::options()
+                        },
+                    ),
+                ),
                 mcp: Some(
                     ::naftiko_runtime::mcp::router(
                         super::mcp::server(handlers.clone()),
                         ::naftiko_runtime::mcp::McpOptions {
-                            allowed_hosts: ::naftiko_runtime::mcp::allowed_hosts_for(
-                                &config.mcp_addr,
-                            ),
+                            access: config.access(&config.mcp_addr),
                             ..super::mcp::options()
                         },
                     ),

@@ -256,7 +256,7 @@ pub struct CreateimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::setimage` (`PUT /instance/v1/zones/{zone}/images/{id}`).
@@ -267,7 +267,7 @@ pub struct SetimageParams {
     /// (in: path, name `id`)
     pub id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::getimage` (`GET /instance/v1/zones/{zone}/images/{image_id}`).
@@ -287,7 +287,7 @@ pub struct UpdateimageParams {
     /// UUID of the image. (UUID format) (in: path, name `image_id`)
     pub image_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::deleteimage` (`DELETE /instance/v1/zones/{zone}/images/{image_id}`).

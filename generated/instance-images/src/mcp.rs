@@ -121,7 +121,7 @@ pub fn tools() -> ::std::vec::Vec<mcp::rmcp::model::Tool> {
 
 /// Options of [`router`]. The spec declares no authentication for this adapter.
 ///
-/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
 pub fn options() -> mcp::McpOptions {
     mcp::McpOptions::for_address(None)
 }
@@ -188,7 +188,7 @@ mod calls {
             tags: args.get::<::std::string::String>("tags")?,
         };
 
-        Ok(mcp::result(handlers.listimages(params).await))
+        Ok(mcp::result("list-instance-images", handlers.listimages(params).await))
     }
 
     /// Create an Instance image
@@ -200,13 +200,10 @@ mod calls {
     ) -> mcp::ToolOutcome {
         let params = super::super::client::CreateimageParams {
             zone: mcp::required("zone", args.get::<::std::string::String>("zone")?)?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.createimage(params).await))
+        Ok(mcp::result("create-instance-image", handlers.createimage(params).await))
     }
 
     /// Update image
@@ -219,13 +216,10 @@ mod calls {
         let params = super::super::client::SetimageParams {
             zone: mcp::required("zone", args.get::<::std::string::String>("zone")?)?,
             id: mcp::required("id", args.get::<::std::string::String>("id")?)?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.setimage(params).await))
+        Ok(mcp::result("update-image", handlers.setimage(params).await))
     }
 
     /// Get an Instance image
@@ -243,7 +237,7 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.getimage(params).await))
+        Ok(mcp::result("get-instance-image", handlers.getimage(params).await))
     }
 
     /// Update image
@@ -259,13 +253,10 @@ mod calls {
                 "image_id",
                 args.get::<::std::string::String>("image_id")?,
             )?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.updateimage(params).await))
+        Ok(mcp::result("update-image-2", handlers.updateimage(params).await))
     }
 
     /// Delete an Instance image
@@ -283,6 +274,6 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.deleteimage(params).await))
+        Ok(mcp::result("delete-instance-image", handlers.deleteimage(params).await))
     }
 }

@@ -19,11 +19,30 @@ use super::handlers::Handlers;
 /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
-/// The REST router: every exposed operation, plus `GET /openapi.json`.
+/// Options of [`router`].
 ///
 /// The spec declares no authentication for this adapter.
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
+pub fn options() -> rt::RestOptions {
+    rt::RestOptions {
+        auth: None,
+        ..rt::RestOptions::for_address(None)
+    }
+}
+
+/// The REST router with [`options`]: every exposed operation, plus `GET /openapi.json`.
+///
 /// The spec's default port is 8080.
 pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
+    router_with(handlers, options())
+}
+
+/// The REST router with options of your own (the binary passes the `Host` names and browser
+/// origins it is given).
+pub fn router_with<H: Handlers>(
+    handlers: Arc<H>,
+    options: rt::RestOptions,
+) -> axum::Router {
     let router = axum::Router::new()
         .route(
             "/v1/instance/v1/zones/{zone}/images",
@@ -41,7 +60,7 @@ pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
             axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }),
         )
         .with_state(handlers);
-    rt::finish(router, rt::RestOptions { auth: None })
+    rt::finish(router, options)
 }
 
 /// List Instance images
@@ -63,7 +82,7 @@ async fn listimages<H: Handlers>(
         tags: request.query::<::std::string::String>("tags")?,
     };
 
-    Ok(rt::reply(handlers.listimages(params).await))
+    Ok(rt::reply("listimages", handlers.listimages(params).await))
 }
 
 /// Create an Instance image
@@ -78,7 +97,7 @@ async fn createimage<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.createimage(params).await))
+    Ok(rt::reply("createimage", handlers.createimage(params).await))
 }
 
 /// Update image
@@ -94,7 +113,7 @@ async fn setimage<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.setimage(params).await))
+    Ok(rt::reply("setimage", handlers.setimage(params).await))
 }
 
 /// Get an Instance image
@@ -109,7 +128,7 @@ async fn getimage<H: Handlers>(
         image_id: request.path::<::std::string::String>("image-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.getimage(params).await))
+    Ok(rt::reply("getimage", handlers.getimage(params).await))
 }
 
 /// Update image
@@ -125,7 +144,7 @@ async fn updateimage<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.updateimage(params).await))
+    Ok(rt::reply("updateimage", handlers.updateimage(params).await))
 }
 
 /// Delete an Instance image
@@ -140,5 +159,5 @@ async fn deleteimage<H: Handlers>(
         image_id: request.path::<::std::string::String>("image-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.deleteimage(params).await))
+    Ok(rt::reply("deleteimage", handlers.deleteimage(params).await))
 }

@@ -271,7 +271,7 @@ pub struct CreatesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::getsnapshot` (`GET /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
@@ -291,7 +291,7 @@ pub struct SetsnapshotParams {
     /// (in: path, name `snapshot_id`)
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::updatesnapshot` (`PATCH /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
@@ -302,7 +302,7 @@ pub struct UpdatesnapshotParams {
     /// UUID of the snapshot. (UUID format) (in: path, name `snapshot_id`)
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }
 
 /// Parameters of `Client::deletesnapshot` (`DELETE /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
@@ -322,5 +322,5 @@ pub struct ExportsnapshotParams {
     /// Snapshot ID. (in: path, name `snapshot_id`)
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
-    pub body: ::naftiko_runtime::serde_json::Value,
+    pub body: ::naftiko_runtime::Json,
 }

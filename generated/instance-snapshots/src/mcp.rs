@@ -137,7 +137,7 @@ pub fn tools() -> ::std::vec::Vec<mcp::rmcp::model::Tool> {
 
 /// Options of [`router`]. The spec declares no authentication for this adapter.
 ///
-/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
 pub fn options() -> mcp::McpOptions {
     mcp::McpOptions::for_address(None)
 }
@@ -200,7 +200,7 @@ mod calls {
             base_volume_id: args.get::<::std::string::String>("base_volume_id")?,
         };
 
-        Ok(mcp::result(handlers.listsnapshots(params).await))
+        Ok(mcp::result("list-snapshots", handlers.listsnapshots(params).await))
     }
 
     /// Create a snapshot from a specified volume or from a QCOW2 file
@@ -212,13 +212,15 @@ mod calls {
     ) -> mcp::ToolOutcome {
         let params = super::super::client::CreatesnapshotParams {
             zone: mcp::required("zone", args.get::<::std::string::String>("zone")?)?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.createsnapshot(params).await))
+        Ok(
+            mcp::result(
+                "create-snapshot-specified-volume-qcow2",
+                handlers.createsnapshot(params).await,
+            ),
+        )
     }
 
     /// Get a snapshot
@@ -236,7 +238,7 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.getsnapshot(params).await))
+        Ok(mcp::result("get-snapshot", handlers.getsnapshot(params).await))
     }
 
     /// Set snapshot
@@ -252,13 +254,10 @@ mod calls {
                 "snapshot_id",
                 args.get::<::std::string::String>("snapshot_id")?,
             )?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.setsnapshot(params).await))
+        Ok(mcp::result("set-snapshot", handlers.setsnapshot(params).await))
     }
 
     /// Update a snapshot
@@ -274,13 +273,10 @@ mod calls {
                 "snapshot_id",
                 args.get::<::std::string::String>("snapshot_id")?,
             )?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.updatesnapshot(params).await))
+        Ok(mcp::result("update-snapshot", handlers.updatesnapshot(params).await))
     }
 
     /// Delete a snapshot
@@ -298,7 +294,7 @@ mod calls {
             )?,
         };
 
-        Ok(mcp::result(handlers.deletesnapshot(params).await))
+        Ok(mcp::result("delete-snapshot", handlers.deletesnapshot(params).await))
     }
 
     /// Export a snapshot
@@ -314,12 +310,9 @@ mod calls {
                 "snapshot_id",
                 args.get::<::std::string::String>("snapshot_id")?,
             )?,
-            body: mcp::required(
-                "body",
-                args.get::<::naftiko_runtime::serde_json::Value>("body")?,
-            )?,
+            body: mcp::required("body", args.get::<::naftiko_runtime::Json>("body")?)?,
         };
 
-        Ok(mcp::result(handlers.exportsnapshot(params).await))
+        Ok(mcp::result("export-snapshot", handlers.exportsnapshot(params).await))
     }
 }

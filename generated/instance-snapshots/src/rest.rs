@@ -20,11 +20,30 @@ use super::handlers::Handlers;
 /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
 
-/// The REST router: every exposed operation, plus `GET /openapi.json`.
+/// Options of [`router`].
 ///
 /// The spec declares no authentication for this adapter.
+/// Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.
+pub fn options() -> rt::RestOptions {
+    rt::RestOptions {
+        auth: None,
+        ..rt::RestOptions::for_address(None)
+    }
+}
+
+/// The REST router with [`options`]: every exposed operation, plus `GET /openapi.json`.
+///
 /// The spec's default port is 8080.
 pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
+    router_with(handlers, options())
+}
+
+/// The REST router with options of your own (the binary passes the `Host` names and browser
+/// origins it is given).
+pub fn router_with<H: Handlers>(
+    handlers: Arc<H>,
+    options: rt::RestOptions,
+) -> axum::Router {
     let router = axum::Router::new()
         .route(
             "/v1/instance/v1/zones/{zone}/snapshots",
@@ -46,7 +65,7 @@ pub fn router<H: Handlers>(handlers: Arc<H>) -> axum::Router {
             axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }),
         )
         .with_state(handlers);
-    rt::finish(router, rt::RestOptions { auth: None })
+    rt::finish(router, options)
 }
 
 /// List snapshots
@@ -67,7 +86,7 @@ async fn listsnapshots<H: Handlers>(
         base_volume_id: request.query::<::std::string::String>("base_volume_id")?,
     };
 
-    Ok(rt::reply(handlers.listsnapshots(params).await))
+    Ok(rt::reply("listsnapshots", handlers.listsnapshots(params).await))
 }
 
 /// Create a snapshot from a specified volume or from a QCOW2 file
@@ -82,7 +101,7 @@ async fn createsnapshot<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.createsnapshot(params).await))
+    Ok(rt::reply("createsnapshot", handlers.createsnapshot(params).await))
 }
 
 /// Get a snapshot
@@ -97,7 +116,7 @@ async fn getsnapshot<H: Handlers>(
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.getsnapshot(params).await))
+    Ok(rt::reply("getsnapshot", handlers.getsnapshot(params).await))
 }
 
 /// Set snapshot
@@ -113,7 +132,7 @@ async fn setsnapshot<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.setsnapshot(params).await))
+    Ok(rt::reply("setsnapshot", handlers.setsnapshot(params).await))
 }
 
 /// Update a snapshot
@@ -129,7 +148,7 @@ async fn updatesnapshot<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.updatesnapshot(params).await))
+    Ok(rt::reply("updatesnapshot", handlers.updatesnapshot(params).await))
 }
 
 /// Delete a snapshot
@@ -144,7 +163,7 @@ async fn deletesnapshot<H: Handlers>(
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
     };
 
-    Ok(rt::reply(handlers.deletesnapshot(params).await))
+    Ok(rt::reply("deletesnapshot", handlers.deletesnapshot(params).await))
 }
 
 /// Export a snapshot
@@ -160,5 +179,5 @@ async fn exportsnapshot<H: Handlers>(
         body: rt::required("body", request.body()?)?,
     };
 
-    Ok(rt::reply(handlers.exportsnapshot(params).await))
+    Ok(rt::reply("exportsnapshot", handlers.exportsnapshot(params).await))
 }

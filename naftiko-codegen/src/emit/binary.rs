@@ -48,10 +48,16 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let mcp_listener = http_mcp.map_or_else(|| quote! { None }, |m| listener(m.port, m.address.as_deref()));
     let needs_secrets = cap.rest.iter().any(|r| r.auth.is_some()) || cap.mcp.iter().any(|m| m.auth.is_some());
     let secrets = if needs_secrets { quote! { let secrets = #krate::Secrets::from_env()?; } } else { quote! {} };
+    // Each surface accepts the `Host` names of the address it actually serves, and the flags' names and origins.
     let rest = match cap.rest.first() {
         Some(r) => {
-            let args = if r.auth.is_some() { quote! { handlers.clone(), &secrets } } else { quote! { handlers.clone() } };
-            quote! { Some(#krate::rest::router(#args)) }
+            let options = if r.auth.is_some() { quote! { #krate::rest::options(&secrets) } } else { quote! { #krate::rest::options() } };
+            quote! {
+                Some(#krate::rest::router_with(
+                    handlers.clone(),
+                    ::naftiko_runtime::rest::RestOptions { access: config.access(&config.rest_addr), ..#options },
+                ))
+            }
         }
         None => quote! { None },
     };
@@ -59,14 +65,10 @@ pub fn emit(cap: &Capability) -> TokenStream {
         Some(m) => {
             let options = if m.auth.is_some() { quote! { #krate::mcp::options(&secrets) } } else { quote! { #krate::mcp::options() } };
             (
-                // Accept `Host` headers naming the address actually served (`--mcp-addr`).
                 quote! {
                     Some(::naftiko_runtime::mcp::router(
                         #krate::mcp::server(handlers.clone()),
-                        ::naftiko_runtime::mcp::McpOptions {
-                            allowed_hosts: ::naftiko_runtime::mcp::allowed_hosts_for(&config.mcp_addr),
-                            ..#options
-                        },
+                        ::naftiko_runtime::mcp::McpOptions { access: config.access(&config.mcp_addr), ..#options },
                     ))
                 },
                 quote! { Some(::std::boxed::Box::new(move || ::std::boxed::Box::pin(#krate::mcp::serve_stdio(handlers)) as ::naftiko_runtime::serve::StdioServer)) },

@@ -164,8 +164,8 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
 fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, TokenStream) {
     let address = option_str(mcp.address.as_deref());
     let address_doc = match &mcp.address {
-        Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (all, for `0.0.0.0`), against DNS rebinding."),
-        None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1).".to_owned(),
+        Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (any, for a non-loopback address), against DNS rebinding; no browser origin."),
+        None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.".to_owned(),
     };
     let address_doc = crate::emit::doc(&address_doc);
     match &mcp.auth {
@@ -297,11 +297,12 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
     // A tool whose bindings are all literals never reads its arguments.
     let reads_args = tool.action.bindings().iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let args = if reads_args { quote!(args) } else { quote!(_args) };
+    let tool_name = &tool.name;
     let result = match tool.action.output() {
-        Output::Passthrough => quote! { mcp::result(#call) },
+        Output::Passthrough => quote! { mcp::result(#tool_name, #call) },
         Output::Mapped(m) => {
             let shape = mapping::expression(m, &quote!(value));
-            quote! { mcp::result_mapped(#call, |value| #shape) }
+            quote! { mcp::result_mapped(#tool_name, #call, |value| #shape) }
         }
     };
     let summary = tool

@@ -41,12 +41,25 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         OpenApi::File(path) => quote! { pub const OPENAPI_JSON: &str = include_str!(#path); },
         OpenApi::Inline(text) => quote! { pub const OPENAPI_JSON: &str = #text; },
     };
-    let (auth_param, auth_arg, auth_doc) = match &rest.auth {
+    let address = match &rest.address {
+        Some(a) => quote! { Some(#a) },
+        None => quote! { None },
+    };
+    let address_doc = crate::emit::doc(&match &rest.address {
+        Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (any, for a non-loopback address), against DNS rebinding; no browser origin."),
+        None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.".to_owned(),
+    });
+    let (options_param, auth_arg, secrets_arg, auth_doc) = match &rest.auth {
         Some(auth) => {
             let build = server_auth(auth, &cap.secrets);
-            (quote! { , secrets: &super::client::Secrets }, quote! { Some(#build) }, " Callers must present the credentials the spec's `authentication` declares (read from `secrets`).")
+            (
+                quote! { secrets: &super::client::Secrets },
+                quote! { Some(#build) },
+                quote! { secrets },
+                " Callers must present the credentials the spec's `authentication` declares (read from `secrets`).",
+            )
         }
-        None => (quote! {}, quote! { None }, " The spec declares no authentication for this adapter."),
+        None => (quote! {}, quote! { None }, quote! {}, " The spec declares no authentication for this adapter."),
     };
     let auth_doc = crate::emit::doc(auth_doc);
     let port_doc = crate::emit::doc(&rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default());
@@ -61,16 +74,29 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
         #openapi_const
 
-        /// The REST router: every exposed operation, plus `GET /openapi.json`.
+        /// Options of [`router`].
         ///
         #auth_doc
+        #address_doc
+        pub fn options(#options_param) -> rt::RestOptions {
+            rt::RestOptions { auth: #auth_arg, ..rt::RestOptions::for_address(#address) }
+        }
+
+        /// The REST router with [`options`]: every exposed operation, plus `GET /openapi.json`.
+        ///
         #port_doc
-        pub fn router<H: Handlers>(handlers: Arc<H> #auth_param) -> axum::Router {
+        pub fn router<H: Handlers>(handlers: Arc<H>, #options_param) -> axum::Router {
+            router_with(handlers, options(#secrets_arg))
+        }
+
+        /// The REST router with options of your own (the binary passes the `Host` names and browser
+        /// origins it is given).
+        pub fn router_with<H: Handlers>(handlers: Arc<H>, options: rt::RestOptions) -> axum::Router {
             let router = axum::Router::new()
                 #(#routes)*
                 .route("/openapi.json", axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }))
                 .with_state(handlers);
-            rt::finish(router, rt::RestOptions { auth: #auth_arg })
+            rt::finish(router, options)
         }
 
         #(#handlers)*
@@ -146,11 +172,12 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
     let reads_request = bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let request = if reads_request { quote!(request) } else { quote!(_request) };
     let call = quote! { handlers.#method_name(params).await };
+    let operation = &e.name;
     let reply = match e.action.output() {
-        Output::Passthrough => quote! { rt::reply(#call) },
+        Output::Passthrough => quote! { rt::reply(#operation, #call) },
         Output::Mapped(m) => {
             let shape = mapping::expression(m, &quote!(value));
-            quote! { rt::reply_mapped(#call, |value| #shape) }
+            quote! { rt::reply_mapped(#operation, #call, |value| #shape) }
         }
     };
     let summary = e.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
@@ -193,6 +220,7 @@ fn read_input(input: &Input, ty: ParamType) -> TokenStream {
         InputLocation::Header => quote! { request.header::<#t>(#name)? },
         InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
         InputLocation::Body if ty == ParamType::Object => quote! { request.body()? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty == ParamType::Object => quote! { request.body_json_field(#name)? },
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => quote! { request.body_field::<#t>(#name)? },
     }
 }

@@ -16,7 +16,7 @@ pub fn rust_type(ty: ParamType) -> TokenStream {
         ParamType::Number => quote!(f64),
         ParamType::Boolean => quote!(bool),
         ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
-        ParamType::Object => quote!(::naftiko_runtime::serde_json::Value),
+        ParamType::Object => quote!(::naftiko_runtime::Json),
     }
 }
 
@@ -53,7 +53,7 @@ pub fn literal(value: &Value, ty: ParamType) -> TokenStream {
         }
         ParamType::Object => {
             let json = value.to_string();
-            quote! { ::naftiko_runtime::serde_json::from_str(#json).ok() }
+            quote! { ::naftiko_runtime::Json::parse(#json).ok() }
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::Json;
 use crate::mcp::ToolError;
 use crate::mcp::schema::describe;
 use crate::rest::FromWire;
@@ -110,6 +111,14 @@ impl FromArgument for Value {
     const EXPECTED: &'static str = "JSON";
     fn from_argument(value: &Value) -> Option<Self> {
         Some(value.clone())
+    }
+}
+
+impl FromArgument for Json {
+    const EXPECTED: &'static str = "JSON";
+    /// The argument's JSON (its numbers were checked to be exact when the message was read).
+    fn from_argument(value: &Value) -> Option<Self> {
+        Some(Json::from(value))
     }
 }
 

@@ -8,6 +8,7 @@
 
 mod arguments;
 mod http;
+mod message;
 mod result;
 mod schema;
 mod server;
@@ -17,7 +18,7 @@ mod test_support;
 mod tools;
 
 pub use arguments::{Arguments, FromArgument, parse, required};
-pub use http::{McpOptions, allowed_hosts_for, router};
+pub use http::{McpOptions, router};
 pub use result::{Dispatch, ToolError, ToolFuture, ToolOutcome, boxed, result, result_mapped};
 pub use schema::validate_arguments;
 pub use server::McpServer;

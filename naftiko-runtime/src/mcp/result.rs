@@ -55,26 +55,27 @@ pub fn boxed(future: impl Future<Output = ToolOutcome> + Send + 'static) -> Tool
 
 /// The upstream reply as a tool result. Success: the JSON body as `structuredContent` (any JSON value,
 /// as MCP 2026-07-28 allows; rmcp drops non-objects for peers on older versions, keeping the text) and
-/// the body as text. An upstream status >= 400 and transport failures are results with `isError: true`.
-pub fn result(reply: Result<Response, Error>) -> CallToolResult {
+/// the body as text. An upstream status >= 400 and transport failures are results with `isError: true`;
+/// a failure without a reply names `tool`, not the upstream URL (the log has the detail).
+pub fn result(tool: &str, reply: Result<Response, Error>) -> CallToolResult {
     match reply {
         // A handler may answer an error status itself (an override refusing a call): same as upstream's.
-        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
+        Ok(response) if response.status.as_u16() >= 400 => failure(tool, Error::Status(Box::new(response))),
         Ok(response) => success(&response, None),
-        Err(error) => failure(error),
+        Err(error) => failure(tool, error),
     }
 }
 
 /// Like [`result`], with a successful JSON body reshaped by a compiled output mapping.
-pub fn result_mapped(reply: Result<Response, Error>, mapping: impl FnOnce(&Value) -> Value) -> CallToolResult {
+pub fn result_mapped(tool: &str, reply: Result<Response, Error>, mapping: impl FnOnce(&Value) -> Value) -> CallToolResult {
     match reply {
-        Ok(response) if response.status.as_u16() >= 400 => failure(Error::Status(Box::new(response))),
+        Ok(response) if response.status.as_u16() >= 400 => failure(tool, Error::Status(Box::new(response))),
         Ok(response) => match serde_json::from_slice::<Value>(&response.body) {
             Ok(value) => success(&response, Some(mapping(&value))),
             Err(_) => ToolError::new(format!("the upstream API answered {} with a body that is not JSON; it cannot be mapped", response.status))
                 .into_result(),
         },
-        Err(error) => failure(error),
+        Err(error) => failure(tool, error),
     }
 }
 
@@ -99,7 +100,7 @@ fn structured(text: String, value: Value, is_error: bool) -> CallToolResult {
     result
 }
 
-fn failure(error: Error) -> CallToolResult {
+fn failure(tool: &str, error: Error) -> CallToolResult {
     match error {
         Error::Status(response) => {
             let body = serde_json::from_slice::<Value>(&response.body).unwrap_or_else(|_| Value::String(response.text().into_owned()));
@@ -109,9 +110,17 @@ fn failure(error: Error) -> CallToolResult {
             let text = format!("The upstream API answered {}: {}", response.status, response.text());
             structured(text, Value::Object(details), true)
         }
-        Error::Timeout(_) => ToolError::new(format!("The upstream API did not answer in time ({error}).")).into_result(),
         Error::InvalidInput { field, reason } => ToolError::new(format!("invalid argument `{field}`: {reason}")).into_result(),
-        other => ToolError::new(other.to_string()).into_result(),
+        other => {
+            tracing::warn!(tool, error = %other, "upstream call failed");
+            let message = match other {
+                Error::Timeout(_) => format!("The upstream API did not answer `{tool}` in time."),
+                Error::Connect(_) => format!("The upstream API of `{tool}` could not be reached."),
+                Error::Decode(_) => format!("The upstream API's reply to `{tool}` could not be read."),
+                _ => format!("The upstream API broke off the call of `{tool}`."),
+            };
+            ToolError::new(message).into_result()
+        }
     }
 }
 
@@ -125,20 +134,20 @@ mod tests {
     #[test]
     fn success_carries_structured_content_and_the_body_as_text() {
         let body = r#"{"snapshots": [], "total_count": 0}"#;
-        let w = wire(&result(Ok(reply(200, body))));
+        let w = wire(&result("t", Ok(reply(200, body))));
         assert_eq!(w["structuredContent"], json!({"snapshots": [], "total_count": 0}));
         assert_eq!(w["content"], json!([{"type": "text", "text": body}]));
         assert_eq!(w["isError"], json!(false));
         // Any JSON value is structured content (MCP 2026-07-28); rmcp strips non-objects for older peers.
-        assert_eq!(wire(&result(Ok(reply(200, "[1,2]"))))["structuredContent"], json!([1, 2]));
+        assert_eq!(wire(&result("t", Ok(reply(200, "[1,2]"))))["structuredContent"], json!([1, 2]));
     }
 
     #[test]
     fn bodies_without_json_are_text() {
-        let empty = wire(&result(Ok(reply(204, ""))));
+        let empty = wire(&result("t", Ok(reply(204, ""))));
         assert_eq!(empty["content"][0]["text"], "The upstream API answered 204 No Content with an empty body.");
         assert!(empty.get("structuredContent").is_none());
-        let text = wire(&result(Ok(reply(200, "plain words"))));
+        let text = wire(&result("t", Ok(reply(200, "plain words"))));
         assert_eq!(text["content"][0]["text"], "plain words");
         assert!(text.get("structuredContent").is_none());
     }
@@ -146,21 +155,21 @@ mod tests {
     #[test]
     fn upstream_errors_are_tool_errors_with_status_and_body() {
         let body = r#"{"message":"resource is not found","type":"not_found"}"#;
-        let w = wire(&result(Err(Error::Status(Box::new(reply(404, body))))));
+        let w = wire(&result("t", Err(Error::Status(Box::new(reply(404, body))))));
         assert_eq!(w["isError"], json!(true));
         assert_eq!(w["structuredContent"], json!({"status": 404, "body": {"message": "resource is not found", "type": "not_found"}}));
         assert_eq!(w["content"][0]["text"], format!("The upstream API answered 404 Not Found: {body}"));
-        let invalid = wire(&result(Err(Error::InvalidInput { field: "zone".into(), reason: "`..` is not a path segment".into() })));
+        let invalid = wire(&result("t", Err(Error::InvalidInput { field: "zone".into(), reason: "`..` is not a path segment".into() })));
         assert_eq!(invalid["isError"], json!(true));
         assert_eq!(invalid["content"][0]["text"], "invalid argument `zone`: `..` is not a path segment");
     }
 
     #[test]
     fn mapped_results_are_reshaped() {
-        let w = wire(&result_mapped(Ok(reply(200, r#"{"a": {"b": 3}}"#)), |v| v["a"]["b"].clone()));
+        let w = wire(&result_mapped("t", Ok(reply(200, r#"{"a": {"b": 3}}"#)), |v| v["a"]["b"].clone()));
         assert_eq!(w["structuredContent"], json!(3));
         assert_eq!(w["content"][0]["text"], "3");
-        let not_json = wire(&result_mapped(Ok(reply(200, "<html>")), |v| v.clone()));
+        let not_json = wire(&result_mapped("t", Ok(reply(200, "<html>")), |v| v.clone()));
         assert_eq!(not_json["isError"], json!(true));
     }
 }

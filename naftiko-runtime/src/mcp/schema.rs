@@ -2,20 +2,47 @@
 
 use serde_json::{Map, Value};
 
+use crate::json::shorten;
+
 /// Checks `arguments` against a tool's input schema before any upstream request.
 ///
 /// Covers what our generated schemas use — `type` (a name or a list of names), `properties`,
 /// `required`, `additionalProperties`, `items`, `enum` — recursively. Keywords it does not know, and
 /// malformed parts of a spec-written schema, are ignored rather than rejected: a schema we cannot read
 /// never blocks a call. `null` for an optional property counts as absent (model clients send it for
-/// "not given"). Every problem is reported, each naming its argument.
+/// "not given"). Problems are reported each naming its argument, the first [`LISTED_PROBLEMS`] in
+/// full and the rest counted, so that the answer to a huge message stays small.
 pub fn validate_arguments(schema: &Value, arguments: &Map<String, Value>) -> Result<(), String> {
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     check_object(schema, arguments, "", &mut problems);
-    if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    problems.into_result()
 }
 
-fn check_value(schema: &Value, value: &Value, path: &str, problems: &mut Vec<String>) {
+/// How many problems an answer spells out.
+pub const LISTED_PROBLEMS: usize = 10;
+
+/// The problems found: the first few written out, the others only counted (and never formatted).
+#[derive(Default)]
+struct Problems {
+    listed: Vec<String>,
+    more: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: impl FnOnce() -> String) {
+        if self.listed.len() < LISTED_PROBLEMS { self.listed.push(problem()) } else { self.more += 1 }
+    }
+
+    fn into_result(self) -> Result<(), String> {
+        match self.more {
+            _ if self.listed.is_empty() => Ok(()),
+            0 => Err(self.listed.join("; ")),
+            more => Err(format!("{}; and {more} more problem{}", self.listed.join("; "), if more == 1 { "" } else { "s" })),
+        }
+    }
+}
+
+fn check_value(schema: &Value, value: &Value, path: &str, problems: &mut Problems) {
     let Value::Object(schema_object) = schema else {
         return;
     };
@@ -27,15 +54,17 @@ fn check_value(schema: &Value, value: &Value, path: &str, problems: &mut Vec<Str
     let known: Vec<&str> = types.into_iter().filter(|t| KNOWN_TYPES.contains(t)).collect();
     if !known.is_empty() && !known.iter().any(|t| has_type(value, t)) {
         let expected: Vec<&str> = known.iter().map(|t| article(t)).collect();
-        problems.push(format!("argument `{path}` must be {}, got {}", expected.join(" or "), describe(value)));
+        problems.push(|| format!("argument `{path}` must be {}, got {}", expected.join(" or "), describe(value)));
         return;
     }
     if let Some(Value::Array(allowed)) = schema_object.get("enum")
         && !allowed.is_empty()
         && !allowed.contains(value)
     {
-        let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
-        problems.push(format!("argument `{path}` must be one of {}", allowed.join(", ")));
+        problems.push(|| {
+            let allowed: Vec<String> = allowed.iter().map(Value::to_string).collect();
+            format!("argument `{path}` must be one of {}", allowed.join(", "))
+        });
         return;
     }
     match value {
@@ -53,18 +82,19 @@ fn check_value(schema: &Value, value: &Value, path: &str, problems: &mut Vec<Str
 
 const KNOWN_TYPES: [&str; 7] = ["string", "integer", "number", "boolean", "array", "object", "null"];
 
-fn check_object(schema: &Value, object: &Map<String, Value>, path: &str, problems: &mut Vec<String>) {
+fn check_object(schema: &Value, object: &Map<String, Value>, path: &str, problems: &mut Problems) {
     let Value::Object(schema) = schema else {
         return;
     };
     let join = |name: &str| {
-        if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") }
+        let name = shorten(name);
+        if path.is_empty() { name.into_owned() } else { format!("{path}.{name}") }
     };
     let required: Vec<&str> =
         schema.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
     for name in &required {
         if matches!(object.get(*name), None | Some(Value::Null)) {
-            problems.push(format!("missing required argument `{}`", join(name)));
+            problems.push(|| format!("missing required argument `{}`", join(name)));
         }
     }
     let properties = schema.get("properties").and_then(Value::as_object);
@@ -74,12 +104,12 @@ fn check_object(schema: &Value, object: &Map<String, Value>, path: &str, problem
             Some(_) if value.is_null() => {} // reported as missing above
             Some(property) => check_value(property, value, &join(name), problems),
             None => match schema.get("additionalProperties") {
-                Some(Value::Bool(false)) => {
+                Some(Value::Bool(false)) => problems.push(|| {
                     let mut known: Vec<&str> = properties.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
                     known.sort_unstable();
                     let hint = if known.is_empty() { " (this takes no arguments)".to_owned() } else { format!(" (expected: {})", known.join(", ")) };
-                    problems.push(format!("unknown argument `{}`{hint}", join(name)));
-                }
+                    format!("unknown argument `{}`{hint}", join(name))
+                }),
                 Some(extra @ Value::Object(_)) => check_value(extra, value, &join(name), problems),
                 _ => {}
             },
@@ -163,6 +193,18 @@ mod tests {
             "argument `body.kind` must be one of \"a\", \"b\"; argument `body.size` must be an integer or null, got a number; \
              unknown argument `body.extra` (expected: kind, size)"
         );
+    }
+
+    #[test]
+    fn many_problems_are_counted_not_listed() {
+        let mut arguments = args(json!({"zone": "z"}));
+        for i in 0..100_000 {
+            arguments.insert(format!("unknown-{i}-{}", "x".repeat(100)), Value::Null);
+        }
+        let message = validate_arguments(&schema(), &arguments).unwrap_err();
+        assert!(message.ends_with("; and 99990 more problems"), "{}", &message[message.len() - 60..]);
+        assert_eq!(message.matches("unknown argument").count(), LISTED_PROBLEMS);
+        assert!(message.len() < 4096, "{} bytes", message.len());
     }
 
     #[test]

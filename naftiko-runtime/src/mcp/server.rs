@@ -79,6 +79,11 @@ impl McpServer {
         McpServer { inner: Arc::new(Inner { info, tools: entries, by_name, dispatch }) }
     }
 
+    /// Whether `name` is one of the tools.
+    pub fn has_tool(&self, name: &str) -> bool {
+        self.inner.by_name.contains_key(name)
+    }
+
     /// The tools as `tools/list` advertises them.
     pub fn tools(&self) -> Vec<Tool> {
         self.inner.tools.iter().map(|e| e.tool.clone()).collect()

@@ -75,9 +75,9 @@ pub(crate) fn dispatch(handlers: Arc<Counting>, name: &str, args: Arguments) -> 
         "get-snapshot" => Some(boxed(async move {
             let zone = required("zone", args.get::<String>("zone")?)?;
             handlers.calls.fetch_add(1, Ordering::SeqCst);
-            Ok(result(Ok(reply(200, &json!({ "zone": zone }).to_string()))))
+            Ok(result("get-snapshot", Ok(reply(200, &json!({ "zone": zone }).to_string()))))
         })),
-        "numbers" => Some(boxed(async move { Ok(result(Ok(reply(200, "[1, 2, 3]")))) })),
+        "numbers" => Some(boxed(async move { Ok(result("get-snapshot", Ok(reply(200, "[1, 2, 3]")))) })),
         _ => None,
     }
 }

@@ -1,18 +1,32 @@
 //! The generated binary: `<name> serve` with REST and MCP listeners, `/healthz`, structured logs
-//! without secrets, fail-fast configuration and graceful shutdown.
+//! without secrets, fail-fast configuration, bounded connections and bodies, and graceful shutdown.
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::Request;
 use axum::middleware::Next;
+use axum::response::IntoResponse as _;
 use clap::{Parser, Subcommand};
+use tokio::sync::Semaphore;
 
 use crate::Upstreams;
+use crate::access::Access;
+
+mod body;
+mod connections;
+mod rejections;
+
+use body::BodyBounds;
+use connections::ConnectionLimits;
+
+/// Longest request target (path and query) served; longer ones get a JSON 414.
+const MAX_TARGET_BYTES: usize = 8 * 1024;
 
 /// The allocator of generated binaries (the `#[global_allocator]` of their `main.rs`): the adapters
 /// allocate per request, and glibc's malloc/free took about a quarter of their CPU under load.
@@ -51,9 +65,22 @@ pub struct Config {
     pub body_limit: usize,
     /// Where REST listens (`--rest-addr`, else the spec's address and port).
     pub rest_addr: String,
-    /// Where MCP listens (`--mcp-addr`, else the spec's address and port): the MCP transport accepts
-    /// `Host` headers naming it.
+    /// Where MCP listens (`--mcp-addr`, else the spec's address and port).
     pub mcp_addr: String,
+    /// `--allowed-host`: more `Host` names the adapters answer to.
+    pub allowed_hosts: Vec<String>,
+    /// `--allowed-origin`: browser origins allowed to call the adapters.
+    pub allowed_origins: Vec<String>,
+    /// `--no-checks` (benchmarks): no `Host`/`Origin` checks, timeouts or connection and body caps.
+    pub unchecked: bool,
+}
+
+impl Config {
+    /// The `Host` names and origins a surface listening on `address` accepts (see
+    /// [`Access::for_address`]).
+    pub fn access(&self, address: &str) -> Access {
+        if self.unchecked { Access::unchecked() } else { Access::for_address(address, &self.allowed_hosts, &self.allowed_origins) }
+    }
 }
 
 /// A future that serves MCP over stdin/stdout until the client disconnects.
@@ -116,6 +143,34 @@ struct ServeArgs {
     /// Largest accepted request body, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = crate::rest::DEFAULT_BODY_LIMIT)]
     body_limit: usize,
+    /// Another `Host` name the adapters answer to (repeatable). On loopback they answer only to
+    /// loopback names unless told; on any other address to any name unless told (then only to
+    /// these, loopback names and the address itself). Name the public host when behind a proxy.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    allowed_host: Vec<String>,
+    /// A browser origin allowed to call the adapters, with CORS (repeatable): `https://app.example`,
+    /// `http://localhost:*` (any port), or `*`. Requests from any other origin are refused (403).
+    #[arg(long, value_name = "ORIGIN")]
+    allowed_origin: Vec<String>,
+    /// Seconds a client has to send a request's head once its connection is ready for one; this
+    /// also closes keep-alive connections left idle that long.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    header_timeout: f64,
+    /// Seconds a client has to send a request's body, from its head (then 408).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
+    body_timeout: f64,
+    /// Open client connections at most; more wait to be accepted (default: half the file limit,
+    /// which start-up raises to the hard limit, at most 16384).
+    #[arg(long, value_name = "N")]
+    max_connections: Option<usize>,
+    /// Bytes of request bodies held in memory at once, all requests together; a body that would go
+    /// beyond is answered 503 with `Retry-After`.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    max_body_memory: usize,
+    /// Benchmarks only: serve without the `Host`/`Origin` checks, the timeouts and the connection
+    /// and body-memory caps, to measure what they cost.
+    #[arg(long, hide = true)]
+    no_checks: bool,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -155,14 +210,27 @@ fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
     }
     let rest_addr = args.rest_addr.clone().or(app.rest.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
     let mcp_addr = args.mcp_addr.clone().or(app.mcp.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:9090".to_owned());
-    let seconds = |s: f64, flag: &str| std::time::Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("{flag} takes a positive number of seconds"));
+    let seconds = |s: f64, flag: &str| Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("{flag} takes a positive number of seconds"));
     let options = match (seconds(args.upstream_timeout, "--upstream-timeout"), seconds(args.connect_timeout, "--connect-timeout")) {
         (Ok(timeout), Ok(connect)) => crate::ClientOptions::default().timeout(timeout).connect_timeout(connect).retries(args.retries),
         (Err(e), _) | (_, Err(e)) => return fail(&e),
     };
     // Generated clients are built with ClientOptions::default(): make it these flags.
     crate::ClientOptions::set_process_default(options);
-    let config = Config { upstreams, body_limit: args.body_limit, rest_addr, mcp_addr };
+    for (flag, value) in [("--header-timeout", args.header_timeout), ("--body-timeout", args.body_timeout)] {
+        if let Err(e) = seconds(value, flag) {
+            return fail(&e);
+        }
+    }
+    let config = Config {
+        upstreams,
+        body_limit: args.body_limit,
+        rest_addr,
+        mcp_addr,
+        allowed_hosts: args.allowed_host.clone(),
+        allowed_origins: args.allowed_origin.clone(),
+        unchecked: args.no_checks,
+    };
     let surfaces = match build(&config) {
         Ok(s) => s,
         Err(e) => return fail(&e.to_string()),
@@ -203,14 +271,40 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
         return stdio().await;
     }
     let shutdown = shutdown_signal();
+    let file_limit = connections::raise_file_limit();
+    let seconds = |s: f64| Duration::try_from_secs_f64(s).ok();
+    let max_connections = args.max_connections.unwrap_or_else(|| connections::default_max_connections(file_limit));
+    let (limits, bounds) = if config.unchecked {
+        let limits = ConnectionLimits { header_timeout: None, connections: Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)) };
+        (limits, BodyBounds { budget: None, timeout: None })
+    } else {
+        let limits = ConnectionLimits { header_timeout: seconds(args.header_timeout), connections: Arc::new(Semaphore::new(max_connections)) };
+        let budget = Arc::new(Semaphore::new(args.max_body_memory.min(Semaphore::MAX_PERMITS)));
+        (limits, BodyBounds { budget: Some(budget), timeout: seconds(args.body_timeout) })
+    };
+    tracing::info!(max_connections, file_limit, header_timeout = args.header_timeout, checks = !config.unchecked, "limits");
+    let bounds = Arc::new(bounds);
     let mut servers = tokio::task::JoinSet::new();
-    let rest = surfaces.rest.take().filter(|_| !args.no_rest);
-    let mcp = surfaces.mcp.take().filter(|_| !args.no_mcp);
-    if let Some(router) = rest {
-        servers.spawn(serve_http("rest", config.rest_addr.clone(), router, config.body_limit, shutdown.clone()));
-    }
-    if let Some(router) = mcp {
-        servers.spawn(serve_http("mcp", config.mcp_addr.clone(), router, config.body_limit, shutdown.clone()));
+    let rest = surfaces.rest.take().filter(|_| !args.no_rest).map(|router| ("rest", config.rest_addr.clone(), router));
+    let mcp = surfaces.mcp.take().filter(|_| !args.no_mcp).map(|router| ("mcp", config.mcp_addr.clone(), router));
+    for (surface, addr, router) in rest.into_iter().chain(mcp) {
+        let access = config.access(&addr);
+        let listener = connections::bind(surface, &addr).await?;
+        let local: SocketAddr = listener.local_addr()?;
+        if access.accepts_any_host() {
+            tracing::warn!(surface, address = %local, "accepting any Host header (not a loopback address); name the public host with --allowed-host");
+        } else {
+            tracing::info!(surface, hosts = access.allowed_hosts.join(" "), "accepting these Host names");
+        }
+        // Tests and scripts wait for this line to learn the port (useful with port 0).
+        tracing::info!(surface, address = %local, "listening");
+        let app = application(surface, router, config.body_limit, Arc::clone(&bounds));
+        let (limits, shutdown) = (limits.clone(), shutdown.clone());
+        servers.spawn(async move {
+            let served = connections::serve(listener, app, limits, shutdown).await;
+            tracing::info!(surface, "stopped");
+            served
+        });
     }
     if servers.is_empty() {
         return Err("nothing to serve: no REST or MCP adapter is enabled".into());
@@ -221,23 +315,32 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
     Ok(())
 }
 
-async fn serve_http(surface: &'static str, addr: String, router: Router, body_limit: usize, mut shutdown: tokio::sync::watch::Receiver<bool>) -> Result<(), BoxError> {
-    let listener = tokio::net::TcpListener::bind(&addr).await.map_err(|e| format!("cannot listen on {addr} ({surface}): {e}"))?;
-    let local: SocketAddr = listener.local_addr()?;
-    // Tests and scripts wait for this line to learn the port (useful with port 0).
-    tracing::info!(surface, address = %local, "listening");
-    let app = Router::new()
+/// A surface's router with what the binary adds: `/healthz`, the body limit and bounds, the request
+/// target limit, `X-Content-Type-Options: nosniff` on every response, and the access log.
+fn application(surface: &'static str, router: Router, body_limit: usize, bounds: Arc<BodyBounds>) -> Router {
+    Router::new()
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .merge(router)
         .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| log_request(surface, request, next)));
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            let _ = shutdown.wait_for(|stop| *stop).await;
-        })
-        .await?;
-    tracing::info!(surface, "stopped");
-    Ok(())
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| body::bound_body(Arc::clone(&bounds), request, next)))
+        .layer(axum::middleware::from_fn(guard_target))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| log_request(surface, request, next)))
+}
+
+/// Refuses a request target longer than [`MAX_TARGET_BYTES`] (JSON 414), and marks every response
+/// `nosniff` (which is also how hyper's own error answers are told apart: see `rejections`).
+async fn guard_target(request: Request, next: Next) -> axum::response::Response {
+    let mut response = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
+        length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
+            http::StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
+        )
+        .into_response(),
+        _ => next.run(request).await,
+    };
+    response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
+    response
 }
 
 /// One log line per request: method, path (never the query, which may carry credentials), status, time.

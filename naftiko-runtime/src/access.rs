@@ -1,0 +1,302 @@
+//! Who may call an exposed adapter, and from where: the `Host` names it answers to (a web page cannot
+//! reach a loopback server through a rebinding DNS name) and the browser origins it serves (a page on
+//! another site cannot drive it with the server's credentials). Shared by the REST and MCP routers.
+//!
+//! Refusals are JSON 403s sent before any handler runs, so nothing reaches the upstream. CORS headers
+//! are added only when origins are configured.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
+use axum::middleware::Next;
+use axum::response::IntoResponse as _;
+
+use crate::rest::AdapterError;
+
+const LOOPBACK_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// The `Host` and `Origin` values an adapter accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// Accepted `Host` values: `name` (any port) or `name:port`, case-insensitive, IPv6 with or
+    /// without brackets. Empty accepts any `Host`.
+    pub allowed_hosts: Vec<String>,
+    /// Browser origins allowed to call: `scheme://host[:port]`, `scheme://host:*` (any port), `null`,
+    /// or `*` (any origin). A request carrying an `Origin` not on the list is refused; requests
+    /// without `Origin` (every non-browser client) are not affected.
+    pub allowed_origins: Vec<String>,
+}
+
+impl Default for Access {
+    /// [`Access::loopback`].
+    fn default() -> Self {
+        Access::loopback()
+    }
+}
+
+impl Access {
+    /// What a server bound to 127.0.0.1 (the default, DESIGN §3.11) is reached by: the loopback
+    /// names, no browser origin.
+    pub fn loopback() -> Self {
+        Access { allowed_hosts: loopback_names(), allowed_origins: Vec::new() }
+    }
+
+    /// No check at all (benchmarks measure what the checks cost with this).
+    pub fn unchecked() -> Self {
+        Access { allowed_hosts: Vec::new(), allowed_origins: vec!["*".to_owned()] }
+    }
+
+    /// The access of a listener on `address` (`host`, `host:port`, `[v6]:port`), given the extra
+    /// `Host` names (`--allowed-host`) and origins (`--allowed-origin`) the operator allows.
+    ///
+    /// A loopback listener accepts the loopback names and `hosts`. Any other listener (all
+    /// interfaces in a container, an address behind a load balancer) cannot know the names it is
+    /// reached by: with no `hosts` it accepts any `Host`; with some, those, the loopback names and its
+    /// own address.
+    pub fn for_address(address: &str, hosts: &[String], origins: &[String]) -> Self {
+        let host = host_of(address);
+        let mut allowed_hosts = Vec::new();
+        if is_loopback(&host) || !hosts.is_empty() {
+            allowed_hosts = loopback_names();
+            if !is_wildcard(&host) && !allowed_hosts.contains(&host) {
+                allowed_hosts.push(host);
+            }
+            allowed_hosts.extend(hosts.iter().map(|h| h.trim().to_ascii_lowercase()));
+        }
+        Access { allowed_hosts, allowed_origins: origins.to_vec() }
+    }
+
+    /// Whether any `Host` is accepted (the operator is told at start-up).
+    pub fn accepts_any_host(&self) -> bool {
+        self.allowed_hosts.is_empty()
+    }
+
+    /// Refuses a request whose `Host` (or HTTP/2 authority) is not allowed, or whose `Origin` is.
+    pub fn check(&self, uri: &Uri, headers: &HeaderMap) -> Result<(), AdapterError> {
+        if !self.host_allowed(uri, headers) {
+            return Err(AdapterError::new(StatusCode::FORBIDDEN, "forbidden_host", "this server does not answer to this Host name"));
+        }
+        match headers.get(header::ORIGIN) {
+            Some(origin) if !self.origin_allowed(origin) => Err(AdapterError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                "requests from this browser origin are not allowed (the server's --allowed-origin lists those that are)",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn host_allowed(&self, uri: &Uri, headers: &HeaderMap) -> bool {
+        if self.allowed_hosts.is_empty() {
+            return true;
+        }
+        let authority = match headers.get(header::HOST) {
+            Some(host) => host.to_str().ok().and_then(|h| http::uri::Authority::try_from(h).ok()),
+            None => uri.authority().cloned(),
+        };
+        let Some(authority) = authority else { return false };
+        let host = unbracket(authority.host());
+        let port = authority.port_u16();
+        self.allowed_hosts.iter().filter_map(|allowed| allowed_host(allowed)).any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
+    }
+
+    /// Whether a request's `Origin` is allowed (RFC 6454: scheme, host and port; a missing port is
+    /// the scheme's default).
+    pub fn origin_allowed(&self, origin: &HeaderValue) -> bool {
+        let Some(origin) = origin.to_str().ok().and_then(Origin::parse) else { return false };
+        self.allowed_origins.iter().any(|allowed| allowed.trim() == "*" || AllowedOrigin::parse(allowed).is_some_and(|a| a.matches(&origin)))
+    }
+}
+
+fn loopback_names() -> Vec<String> {
+    LOOPBACK_NAMES.iter().map(|h| (*h).to_owned()).collect()
+}
+
+fn is_loopback(host: &str) -> bool {
+    LOOPBACK_NAMES.contains(&host) || host.starts_with("127.")
+}
+
+fn is_wildcard(host: &str) -> bool {
+    matches!(host, "" | "0.0.0.0" | "::" | "*")
+}
+
+/// The host of a listen address, lowercase, without IPv6 brackets.
+fn host_of(address: &str) -> String {
+    let address = address.trim();
+    let host = if let Some(rest) = address.strip_prefix('[') {
+        rest.split(']').next().unwrap_or_default()
+    } else if address.matches(':').count() == 1 {
+        address.split(':').next().unwrap_or_default()
+    } else {
+        address // a bare IPv6 address, or a name without port
+    };
+    host.to_ascii_lowercase()
+}
+
+fn unbracket(host: &str) -> &str {
+    host.trim_start_matches('[').trim_end_matches(']')
+}
+
+/// An entry of the `Host` allow-list (`host`, `host:port`, `[v6]:port`, bare `v6`).
+fn allowed_host(allowed: &str) -> Option<(String, Option<u16>)> {
+    let allowed = allowed.trim();
+    if allowed.is_empty() {
+        return None;
+    }
+    Some(match http::uri::Authority::try_from(allowed) {
+        Ok(authority) => (unbracket(authority.host()).to_ascii_lowercase(), authority.port_u16()),
+        Err(_) => (unbracket(allowed).to_ascii_lowercase(), None),
+    })
+}
+
+/// A serialized origin (`scheme://host[:port]` or `null`).
+#[derive(Debug, PartialEq, Eq)]
+enum Origin {
+    Null,
+    Tuple { scheme: String, host: String, port: Option<u16> },
+}
+
+impl Origin {
+    fn parse(text: &str) -> Option<Origin> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("null") {
+            return Some(Origin::Null);
+        }
+        let uri = Uri::try_from(text).ok()?;
+        let authority = uri.authority()?;
+        Some(Origin::Tuple {
+            scheme: uri.scheme_str()?.to_ascii_lowercase(),
+            host: unbracket(authority.host()).to_ascii_lowercase(),
+            port: authority.port_u16(),
+        })
+    }
+}
+
+/// An entry of the origin allow-list; `:*` allows any port, no port only the scheme's default.
+struct AllowedOrigin {
+    origin: Origin,
+    any_port: bool,
+}
+
+impl AllowedOrigin {
+    fn parse(text: &str) -> Option<AllowedOrigin> {
+        let text = text.trim();
+        match text.strip_suffix(":*") {
+            Some(base) => Origin::parse(base).filter(|o| matches!(o, Origin::Tuple { port: None, .. })).map(|origin| AllowedOrigin { origin, any_port: true }),
+            None => Origin::parse(text).map(|origin| AllowedOrigin { origin, any_port: false }),
+        }
+    }
+
+    fn matches(&self, origin: &Origin) -> bool {
+        match (&self.origin, origin) {
+            (Origin::Null, Origin::Null) => true,
+            (Origin::Tuple { scheme, host, port }, Origin::Tuple { scheme: s, host: h, port: p }) => {
+                scheme == s && host == h && (self.any_port || port.or_else(|| default_port(scheme)) == p.or_else(|| default_port(s)))
+            }
+            _ => false,
+        }
+    }
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
+}
+
+/// Headers a browser page may read from replies: paging, created resources, back-off, MCP's own.
+const EXPOSED: [&str; 6] = ["x-total-count", "link", "location", "retry-after", "mcp-session-id", "mcp-protocol-version"];
+
+/// Guards `router` with `access`: foreign `Host` or `Origin` → JSON 403 before anything else runs;
+/// with allowed origins, CORS preflights answered and CORS headers added (and only then).
+pub fn guard(router: axum::Router, access: Access) -> axum::Router {
+    let router = if access.allowed_origins.is_empty() {
+        router
+    } else {
+        use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
+        let allowed = access.clone();
+        router.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::predicate(move |origin, _| allowed.origin_allowed(origin)))
+                .allow_methods(AllowMethods::mirror_request())
+                .allow_headers(AllowHeaders::mirror_request())
+                .expose_headers(EXPOSED.map(HeaderName::from_static))
+                .max_age(Duration::from_secs(600)),
+        )
+    };
+    let access = Arc::new(access);
+    router.layer(axum::middleware::from_fn(move |request: Request, next: Next| {
+        let access = Arc::clone(&access);
+        async move {
+            match access.check(request.uri(), request.headers()) {
+                Ok(()) => next.run(request).await,
+                Err(refusal) => {
+                    tracing::info!(status = refusal.status.as_u16(), kind = refusal.kind, "request refused");
+                    refusal.into_response()
+                }
+            }
+        }
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_str(v).unwrap())).collect()
+    }
+
+    fn allowed(access: &Access, pairs: &[(&'static str, &str)]) -> bool {
+        access.check(&Uri::from_static("/x"), &headers(pairs)).is_ok()
+    }
+
+    #[test]
+    fn loopback_listeners_answer_to_loopback_names_only() {
+        let access = Access::for_address("127.0.0.1:8080", &[], &[]);
+        for host in ["127.0.0.1:8080", "localhost", "LOCALHOST:1", "[::1]:8080"] {
+            assert!(allowed(&access, &[("host", host)]), "{host}");
+        }
+        for host in ["attacker.example:8080", "127.0.0.1.nip.io", "bad host", ""] {
+            assert!(!allowed(&access, &[("host", host)]), "{host}");
+        }
+        assert!(!allowed(&access, &[]), "no Host and no authority");
+        let more = Access::for_address("127.0.0.1:8080", &["api.internal:8080".to_owned()], &[]);
+        assert!(allowed(&more, &[("host", "api.internal:8080")]));
+        assert!(!allowed(&more, &[("host", "api.internal:9999")]));
+    }
+
+    #[test]
+    fn other_listeners_answer_to_any_host_unless_told() {
+        let any = Access::for_address("0.0.0.0:8080", &[], &[]);
+        assert!(any.accepts_any_host());
+        assert!(allowed(&any, &[("host", "whatever.example")]));
+        let named = Access::for_address("0.0.0.0:8080", &["api.example.com".to_owned()], &[]);
+        assert!(allowed(&named, &[("host", "API.example.com:443")]));
+        assert!(allowed(&named, &[("host", "localhost:8080")]));
+        assert!(!allowed(&named, &[("host", "attacker.example")]));
+        let specific = Access::for_address("10.0.0.5:8080", &["api.example.com".to_owned()], &[]);
+        assert!(allowed(&specific, &[("host", "10.0.0.5:8080")]));
+    }
+
+    #[test]
+    fn origins_must_be_listed() {
+        let none = Access::loopback();
+        assert!(allowed(&none, &[("host", "localhost")]), "no Origin: not a browser");
+        assert!(!allowed(&none, &[("host", "localhost"), ("origin", "http://attacker.example")]));
+        assert!(!allowed(&none, &[("host", "localhost"), ("origin", "http://localhost:8080")]), "not even our own");
+        let some = Access { allowed_origins: vec!["https://app.example".into(), "http://localhost:*".into(), "null".into()], ..Access::loopback() };
+        for origin in ["https://app.example", "https://APP.example:443", "http://localhost:3000", "null"] {
+            assert!(allowed(&some, &[("host", "localhost"), ("origin", origin)]), "{origin}");
+        }
+        for origin in ["http://app.example", "https://app.example:8443", "https://app.example.evil", "not an origin"] {
+            assert!(!allowed(&some, &[("host", "localhost"), ("origin", origin)]), "{origin}");
+        }
+        let any = Access { allowed_origins: vec!["*".into()], ..Access::loopback() };
+        assert!(allowed(&any, &[("host", "localhost"), ("origin", "https://anything.example")]));
+    }
+}

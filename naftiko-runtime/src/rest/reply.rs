@@ -1,0 +1,61 @@
+//! Upstream replies as the adapter's replies: status, body bytes and the headers clients need, unchanged.
+
+use axum::body::Body;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response as HttpResponse};
+use bytes::Bytes;
+use serde_json::Value;
+
+use crate::rest::AdapterError;
+use crate::{Error, Response};
+
+/// Upstream headers a REST client needs (paging, created resources, content type, back-off).
+const PASSED_THROUGH: [HeaderName; 5] =
+    [HeaderName::from_static("x-total-count"), header::LINK, header::LOCATION, header::CONTENT_TYPE, header::RETRY_AFTER];
+
+/// The upstream reply to `operation` as the adapter's reply. Upstream errors (≥ 400) pass through
+/// too; a call that got no reply is a 502/504 naming the operation (see
+/// [`AdapterError::upstream_failure`]).
+pub fn reply(operation: &str, result: Result<Response, Error>) -> HttpResponse {
+    match result {
+        Ok(response) => passthrough(response),
+        Err(Error::Status(response)) => passthrough(*response),
+        Err(error) => AdapterError::upstream_failure(operation, &error).into_response(),
+    }
+}
+
+/// Like [`reply`], with a successful JSON body reshaped by a compiled output mapping.
+pub fn reply_mapped(operation: &str, result: Result<Response, Error>, mapping: impl FnOnce(&Value) -> Value) -> HttpResponse {
+    match result {
+        Ok(response) if response.status.is_success() => {
+            let Ok(value) = serde_json::from_slice::<Value>(&response.body) else {
+                return AdapterError::new(
+                    StatusCode::BAD_GATEWAY,
+                    "upstream_invalid_json",
+                    format!("the upstream reply to `{operation}` is not JSON; it cannot be mapped"),
+                )
+                .into_response();
+            };
+            let mut out = passthrough(Response { body: Bytes::from(mapping(&value).to_string()), ..response });
+            out.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            out
+        }
+        other => reply(operation, other),
+    }
+}
+
+fn passthrough(response: Response) -> HttpResponse {
+    let mut out = HttpResponse::new(Body::from(response.body));
+    *out.status_mut() = response.status;
+    for name in &PASSED_THROUGH {
+        for value in response.headers.get_all(name) {
+            out.headers_mut().append(name.clone(), value.clone());
+        }
+    }
+    out
+}
+
+/// Serves a fixed JSON document (the OpenAPI description).
+pub fn json_document(document: &'static str) -> HttpResponse {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document).into_response()
+}

@@ -1,0 +1,93 @@
+//! Request bodies under two bounds besides their own size limit: all bodies held in memory at once
+//! stay within a byte budget (a body that would exceed it is answered 503 at once, so many large
+//! uploads cannot exhaust memory or wait on each other), and a body must arrive within a deadline
+//! (408), so a client trickling bytes cannot hold a connection and its buffer forever.
+
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use bytes::Bytes;
+use http_body::{Frame, SizeHint};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::rest::{BodyBudgetExceeded, BodyTimedOut};
+
+/// The bounds every request body is read under.
+#[derive(Clone, Debug)]
+pub(crate) struct BodyBounds {
+    /// Bytes of all request bodies in memory at once; `None`: unbounded.
+    pub budget: Option<Arc<Semaphore>>,
+    /// Time from the request head to the body's last byte; `None`: unbounded.
+    pub timeout: Option<Duration>,
+}
+
+/// Middleware: wraps the body of a request that has one. The budget taken while reading is given
+/// back once the response is produced (the handler holds the bytes until then).
+pub(crate) async fn bound_body(bounds: Arc<BodyBounds>, request: Request, next: Next) -> Response {
+    let has_body = request.headers().contains_key(http::header::TRANSFER_ENCODING)
+        || request.headers().get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
+    if !has_body || (bounds.budget.is_none() && bounds.timeout.is_none()) {
+        return next.run(request).await;
+    }
+    let held = Arc::new(Mutex::new(None));
+    let request = request.map(|body| {
+        Body::new(BoundedBody {
+            inner: body,
+            budget: bounds.budget.clone(),
+            held: Arc::clone(&held),
+            deadline: bounds.timeout.map(|t| Box::pin(tokio::time::sleep(t))),
+        })
+    });
+    let response = next.run(request).await;
+    drop(held);
+    response
+}
+
+struct BoundedBody {
+    inner: Body,
+    budget: Option<Arc<Semaphore>>,
+    /// The budget this body's bytes take, shared with [`bound_body`] so that it outlives the body.
+    held: Arc<Mutex<Option<OwnedSemaphorePermit>>>,
+    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl http_body::Body for BoundedBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        if let Some(deadline) = &mut self.deadline
+            && deadline.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))));
+        }
+        let frame = std::task::ready!(Pin::new(&mut self.inner).poll_frame(cx));
+        if let (Some(Ok(frame)), Some(budget)) = (&frame, &self.budget)
+            && let Some(data) = frame.data_ref()
+            && !data.is_empty()
+        {
+            let taken = u32::try_from(data.len()).ok().and_then(|n| Arc::clone(budget).try_acquire_many_owned(n).ok());
+            let Some(taken) = taken else { return Poll::Ready(Some(Err(axum::Error::new(BodyBudgetExceeded)))) };
+            let mut held = self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            match held.as_mut() {
+                Some(permit) => permit.merge(taken),
+                None => *held = Some(taken),
+            }
+        }
+        Poll::Ready(frame)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}

@@ -1,0 +1,135 @@
+//! The HTTP/1 listeners: hyper's connection loop with a header-read timeout (which also closes idle
+//! keep-alive connections: hyper starts it when a connection is ready for its next request), a cap on
+//! open connections kept below the process's file limit, and a graceful shutdown.
+//!
+//! While the cap is reached, new connections wait in the kernel's accept queue instead of taking file
+//! descriptors the server needs to answer (its upstream connections, `/healthz`); connections held
+//! idle by a client are closed by the timeout, so the server recovers on its own.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+use crate::serve::BoxError;
+use crate::serve::rejections::JsonRejections;
+
+/// File descriptors kept for everything but client connections (listeners, logs, the runtime).
+const RESERVED_FILES: u64 = 64;
+
+/// Connections allowed by default when the file limit allows more.
+const MAX_CONNECTIONS: usize = 16_384;
+
+/// How long a shutdown waits for requests in progress before closing their connections.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
+/// Largest request head (request line and headers) hyper buffers; beyond it, 431.
+const MAX_HEAD_BYTES: usize = 64 * 1024;
+
+/// Raises the soft limit on open files to the hard limit (as Go's runtime does at start) and returns
+/// the limit now in force; `None` where it cannot be read.
+pub(crate) fn raise_file_limit() -> Option<u64> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    let soft = limit.current?;
+    if limit.maximum.is_none_or(|hard| hard > soft) {
+        let raised = rustix::process::Rlimit { current: limit.maximum.or(Some(1 << 20)), maximum: limit.maximum };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            return getrlimit(Resource::Nofile).current;
+        }
+    }
+    Some(soft)
+}
+
+/// The default connection cap for a file limit: each client connection may hold an upstream
+/// connection too, so half of what is left after the reserve.
+pub(crate) fn default_max_connections(file_limit: Option<u64>) -> usize {
+    let usable = file_limit.map_or(MAX_CONNECTIONS as u64 * 2, |limit| limit.saturating_sub(RESERVED_FILES) / 2);
+    usize::try_from(usable).unwrap_or(MAX_CONNECTIONS).clamp(16, MAX_CONNECTIONS)
+}
+
+/// How every connection is served.
+#[derive(Clone, Debug)]
+pub(crate) struct ConnectionLimits {
+    /// Time allowed for a request head, counted from when the connection is ready for it.
+    pub header_timeout: Option<Duration>,
+    /// Open connections, shared by every listener of the process.
+    pub connections: Arc<Semaphore>,
+}
+
+/// Binds `addr` (failing with a message naming the surface).
+pub(crate) async fn bind(surface: &str, addr: &str) -> Result<TcpListener, BoxError> {
+    TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} ({surface}): {e}").into())
+}
+
+/// Serves `app` on `listener` until `shutdown` turns true, then lets requests in progress finish.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+) -> Result<(), BoxError> {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new()).header_read_timeout(limits.header_timeout).max_buf_size(MAX_HEAD_BYTES);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    loop {
+        let permit = tokio::select! {
+            permit = Arc::clone(&limits.connections).acquire_owned() => permit?,
+            () = stopped(&mut shutdown) => break,
+        };
+        let (stream, _peer): (_, SocketAddr) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors (other files are open) or a connection reset before
+                    // it was accepted: wait a moment rather than spin.
+                    tracing::warn!(%error, "accepting a connection failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = stopped(&mut shutdown) => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = hyper::service::service_fn(move |request: http::Request<hyper::body::Incoming>| {
+            use tower::Service as _;
+            let mut app = app.clone();
+            app.call(request.map(Body::new))
+        });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(JsonRejections::new(stream)), service));
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+        tracing::warn!("requests still in progress after {}s were cut off", SHUTDOWN_GRACE.as_secs());
+    }
+    Ok(())
+}
+
+/// Resolves once the shutdown signal has turned true (or its sender is gone).
+async fn stopped(shutdown: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = shutdown.wait_for(|stop| *stop).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_connection_cap_stays_below_the_file_limit() {
+        assert_eq!(default_max_connections(Some(512)), 224);
+        assert_eq!(default_max_connections(Some(1024)), 480);
+        assert_eq!(default_max_connections(Some(1 << 20)), MAX_CONNECTIONS);
+        assert_eq!(default_max_connections(Some(40)), 16);
+        assert_eq!(default_max_connections(None), MAX_CONNECTIONS);
+    }
+}
