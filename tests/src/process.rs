@@ -20,7 +20,18 @@ impl ServerProcess {
     /// Starts `binary serve --log-format json --rest-addr 127.0.0.1:0 --mcp-addr 127.0.0.1:0 <extra>`
     /// with `env`, and waits (at most 20 s) until each enabled listener reports its address.
     pub fn start(binary: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
-        let mut command = Command::new(binary);
+        Self::spawn(Command::new(binary), binary, extra, env)
+    }
+
+    /// Like [`ServerProcess::start`], with the process limited to `files` open files (soft and hard
+    /// limit, set by the shell that then runs the binary in its place).
+    pub fn start_with_file_limit(binary: &str, files: u32, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
+        let mut command = Command::new("sh");
+        command.args(["-c", &format!("ulimit -n {files} && exec \"$0\" \"$@\""), binary]);
+        Self::spawn(command, binary, extra, env)
+    }
+
+    fn spawn(mut command: Command, binary: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
         command
             .args(["serve", "--log-format", "json", "--rest-addr", "127.0.0.1:0", "--mcp-addr", "127.0.0.1:0"])
             .args(extra)

@@ -100,10 +100,17 @@ async fn rest_and_mcp_demand_their_own_credentials() {
         }
         let response = request.send().await.expect("request");
         assert_eq!(response.status(), 401, "{header:?} {value}");
+        assert_eq!(response.headers().get("www-authenticate").map(|v| v.as_bytes()), Some(&b"Bearer"[..]), "RFC 9110: a 401 carries a challenge");
         assert_eq!(response.json::<serde_json::Value>().await.expect("json")["type"], "unauthorized");
     }
     assert!(emulator.requests().is_empty(), "nothing reaches upstream without credentials");
 
+    // The scheme is case-insensitive (RFC 9110 §11.1).
+    for scheme in ["bearer", "BEARER"] {
+        let ok = http.get(&url).header("authorization", format!("{scheme} adapter-secret")).send().await.expect("request");
+        assert_eq!(ok.status(), 200, "{scheme}");
+    }
+    emulator.clear_requests();
     let ok = http.get(&url).header("authorization", "Bearer adapter-secret").send().await.expect("request");
     assert_eq!(ok.status(), 200);
     let upstream = emulator.requests();

@@ -204,7 +204,7 @@ fn servers(rounds: usize) -> ExitCode {
 
     let mut startups = Vec::new();
     for i in 0..5u16 {
-        match load::serve(&binary, upstream, 18180 + i, 19190 + i) {
+        match load::serve(&binary, upstream, 18180 + i, 19190 + i, &[]) {
             Ok((_served, took)) => startups.push(took),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -214,40 +214,57 @@ fn servers(rounds: usize) -> ExitCode {
     }
     startups.sort_unstable();
 
-    let (served, _) = match load::serve(&binary, upstream, 18280, 19290) {
+    // The binary as users run it, and the same binary with its request checks off (`--no-checks`:
+    // Host/Origin, timeouts, connection and body-memory caps), to measure what the checks cost.
+    let (served, _) = match load::serve(&binary, upstream, 18280, 19290, &[]) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let pid = served.child.id();
+    let (unchecked, _) = match load::serve(&binary, upstream, 18281, 19291, &["--no-checks"]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let pids = [None, Some(served.child.id()), Some(served.child.id()), Some(unchecked.child.id()), Some(unchecked.child.id())];
     let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list-snapshots","arguments":{"zone":"fr-par-1"}}}"#;
+    let list = "/v1/instance/v1/zones/fr-par-1/snapshots";
     let targets = [
         load::Target { url: format!("http://{upstream}/instance/v1/zones/fr-par-1/snapshots"), body: None },
-        load::Target { url: format!("{}/v1/instance/v1/zones/fr-par-1/snapshots", served.rest), body: None },
+        load::Target { url: format!("{}{list}", served.rest), body: None },
         load::Target { url: served.mcp.clone(), body: Some(call.to_owned()) },
+        load::Target { url: format!("{}{list}", unchecked.rest), body: None },
+        load::Target { url: unchecked.mcp.clone(), body: Some(call.to_owned()) },
     ];
-    // direct, REST, MCP: pooled loads, the server's CPU time, and each round's ratio to direct.
-    let mut pooled: [load::Load; 3] = Default::default();
-    let mut cpu = [Duration::ZERO; 3];
-    let mut ratios: [Vec<f64>; 3] = Default::default();
-    for _ in 0..rounds {
-        let mut direct_rate = 0.0;
-        for (i, target) in targets.iter().enumerate() {
-            let before = load::cpu_time(pid).unwrap_or_default();
+    // direct, REST, MCP, REST and MCP unchecked: pooled loads, the server's CPU time, each round's
+    // ratio to direct, and each round's checked/unchecked ratio.
+    let mut pooled: [load::Load; 5] = Default::default();
+    let mut cpu = [Duration::ZERO; 5];
+    let mut ratios: [Vec<f64>; 5] = Default::default();
+    let mut check_cost: [Vec<f64>; 2] = Default::default();
+    for round in 0..rounds {
+        let mut rates = [0.0; 5];
+        // Checked and unchecked servers take turns going first, so neither gains from its place.
+        let order = if round % 2 == 0 { [0, 1, 2, 3, 4] } else { [0, 3, 4, 1, 2] };
+        for i in order {
+            let target = &targets[i];
+            let before = pids[i].and_then(load::cpu_time).unwrap_or_default();
             let l = load::run(target, CONNECTIONS, Duration::from_secs(SECONDS));
-            cpu[i] += load::cpu_time(pid).unwrap_or_default().saturating_sub(before);
-            if i == 0 {
-                direct_rate = l.per_second();
-            }
-            ratios[i].push(l.per_second() / direct_rate);
+            cpu[i] += pids[i].and_then(load::cpu_time).unwrap_or_default().saturating_sub(before);
+            rates[i] = l.per_second();
+            ratios[i].push(l.per_second() / rates[0]);
             pooled[i].add(l);
         }
+        check_cost[0].push(rates[1] / rates[3]);
+        check_cost[1].push(rates[2] / rates[4]);
     }
-    let rss = load::peak_rss_kib(pid).unwrap_or_default();
-    let [direct, rest, mcp] = pooled;
-    let [_, cpu_rest, cpu_mcp] = cpu;
+    let rss = load::peak_rss_kib(served.child.id()).unwrap_or_default();
+    let [direct, rest, mcp, rest_unchecked, mcp_unchecked] = pooled;
+    let [_, cpu_rest, cpu_mcp, cpu_rest_unchecked, cpu_mcp_unchecked] = cpu;
     let range = |r: &[f64]| {
         if r.is_empty() {
             return " ".repeat(20);
@@ -271,6 +288,15 @@ fn servers(rounds: usize) -> ExitCode {
     line("direct to upstream (baseline)", &direct, None, &[]);
     line("REST adapter", &rest, Some(cpu_rest), &ratios[1]);
     line("MCP tools/call", &mcp, Some(cpu_mcp), &ratios[2]);
+    line("REST adapter, --no-checks", &rest_unchecked, Some(cpu_rest_unchecked), &ratios[3]);
+    line("MCP tools/call, --no-checks", &mcp_unchecked, Some(cpu_mcp_unchecked), &ratios[4]);
+    println!(
+        "  request checks: REST {:.3}x{}, MCP {:.3}x{} the throughput without them",
+        rest.per_second() / rest_unchecked.per_second(),
+        range(&check_cost[0]),
+        mcp.per_second() / mcp_unchecked.per_second(),
+        range(&check_cost[1]),
+    );
     println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);
     println!("  start-up to first /healthz    {:>9.1} ms (median of 5; min {:.1}, max {:.1})", startups[2].as_secs_f64() * 1e3, startups[0].as_secs_f64() * 1e3, startups[4].as_secs_f64() * 1e3);
     ExitCode::SUCCESS

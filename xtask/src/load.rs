@@ -147,15 +147,16 @@ pub fn release_binary() -> Result<PathBuf, String> {
 
 /// Starts `binary serve` against the static `upstream` on fixed loopback ports; returns once `/healthz`
 /// answers, with the time that took (start-up to first served request).
-pub fn serve(binary: &Path, upstream: SocketAddr, rest_port: u16, mcp_port: u16) -> Result<(Served, Duration), String> {
-    serve_against(binary, &format!("http://{upstream}"), "bench-key-not-a-secret", rest_port, mcp_port)
+pub fn serve(binary: &Path, upstream: SocketAddr, rest_port: u16, mcp_port: u16, extra: &[&str]) -> Result<(Served, Duration), String> {
+    serve_against(binary, &format!("http://{upstream}"), "bench-key-not-a-secret", rest_port, mcp_port, extra)
 }
 
-/// Starts `binary serve --upstream <upstream>` with `SCALEWAY_API_KEY=<key>`; see [`serve`].
-pub fn serve_against(binary: &Path, upstream: &str, key: &str, rest_port: u16, mcp_port: u16) -> Result<(Served, Duration), String> {
+/// Starts `binary serve --upstream <upstream> <extra>` with `SCALEWAY_API_KEY=<key>`; see [`serve`].
+pub fn serve_against(binary: &Path, upstream: &str, key: &str, rest_port: u16, mcp_port: u16, extra: &[&str]) -> Result<(Served, Duration), String> {
     let started = Instant::now();
     let child = Command::new(binary)
         .args(["serve", "--upstream", upstream, "--rest-addr", &format!("127.0.0.1:{rest_port}"), "--mcp-addr", &format!("127.0.0.1:{mcp_port}")])
+        .args(extra)
         .env("SCALEWAY_API_KEY", key)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())

@@ -53,7 +53,7 @@ pub fn soak(seconds: u64, connections: usize) -> ExitCode {
         eprintln!("error: the emulator did not start");
         return ExitCode::FAILURE;
     };
-    let served = match load::serve_against(&binary, &upstream, &token, REST_PORT, MCP_PORT) {
+    let served = match load::serve_against(&binary, &upstream, &token, REST_PORT, MCP_PORT, &[]) {
         Ok((served, _)) => served,
         Err(e) => {
             eprintln!("error: {e}");
