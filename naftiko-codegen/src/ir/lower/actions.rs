@@ -1,0 +1,275 @@
+//! What an exposed operation does: its inputs, and each parameter of the called operation bound
+//! to an input, a literal or a template.
+
+use serde_json::Value;
+
+use crate::check::diagnostic::{Code, Diagnostic};
+use crate::ir::ident::{Scope, same_name};
+use crate::ir::model::*;
+use crate::ir::template::{self, Piece};
+use crate::source::{Span, Spanned};
+use crate::spec::model as spec;
+
+use super::custom::schema_param_type;
+use super::inputs::{InputBuilder, Surface, input_reference, strip_input_prefix};
+use super::{Lowering, Target, text};
+
+impl Lowering<'_> {
+    /// Resolves what an exposed operation or tool does: its inputs and how they bind to the call.
+    pub(super) fn action(
+        &mut self,
+        inv: &spec::Invocation,
+        declared: &[&spec::ExposedParameter],
+        input_schema: Option<&Spanned<Value>>,
+        surface: Surface<'_>,
+        owner: Span,
+        custom_self: Option<usize>,
+    ) -> Option<(Vec<Input>, Action)> {
+        // A custom tool "calls" itself: its arguments bind to its own inputs of the same name.
+        let self_call;
+        let call = match (&inv.call, custom_self) {
+            (Some(call), _) => call,
+            (None, Some(index)) => {
+                self_call = Spanned::new(self.custom[index].name.clone(), owner);
+                &self_call
+            }
+            (None, None) => {
+                // steps/ref/mock are reported as unsupported by `check`; a bare operation is reported here.
+                if inv.steps.is_empty() && inv.reference.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some()) {
+                    self.error(Diagnostic::new(Code::MissingKey, owner, "this operation has no `call`").label("nothing to do").hint(
+                        "add `call: namespace.operation` naming a consumed operation, or `call: <tool name>` naming an MCP tool that has none",
+                    ));
+                }
+                return None;
+            }
+        };
+        let target = match custom_self {
+            Some(index) => Target::Custom(index),
+            // Unresolvable calls were reported by `check`.
+            None => match crate::check::resolve_call(self.cap, call).ok()? {
+                crate::check::CallTarget::Operation { http, op, .. } => {
+                    let ns = http.namespace.as_ref()?.value.clone();
+                    let opname = op.name.as_ref()?.value.clone();
+                    let &(consumes, operation) = self.ops.get(&(ns, opname))?;
+                    Target::Operation { consumes, operation }
+                }
+                crate::check::CallTarget::Tool(tool) => Target::Custom(*self.custom_index.get(&tool.name.as_ref()?.value)?),
+            },
+        };
+        let (params, path_template) = match target {
+            Target::Operation { consumes, operation } => {
+                let op = &self.consumes[consumes].operations[operation];
+                (op.params.clone(), op.path_template.clone())
+            }
+            Target::Custom(index) => {
+                // Arguments are JSON members; a REST caller sends them in the query when its method has no body.
+                let mut params = self.custom[index].params.clone();
+                if let Surface::Rest { method, .. } = surface
+                    && method.ignores_body()
+                {
+                    params.iter_mut().for_each(|p| p.location = ParamLocation::Query);
+                }
+                (params, String::new())
+            }
+        };
+
+        let mut b = InputBuilder {
+            inputs: Vec::new(),
+            fields: Scope::default(),
+            declared_mode: !declared.is_empty() || input_schema.is_some(),
+            used: Vec::new(),
+            whole_body_name: matches!(target, Target::Custom(_)),
+        };
+        if let Surface::Rest { vars, .. } = surface {
+            for (i, var) in vars.iter().enumerate() {
+                let decl = declared.iter().find(|d| d.name.as_ref().is_some_and(|n| same_name(&n.value, var)));
+                let consumed = params.iter().find(|p| same_name(&p.name, var));
+                let description = decl.and_then(|d| text(&d.description)).or_else(|| consumed.and_then(|p| p.description.clone()));
+                b.push(var, InputLocation::Path(i), ParamType::String, true, description);
+            }
+        }
+        for d in declared {
+            let Some(name) = &d.name else {
+                self.error(Diagnostic::new(Code::MissingKey, d.span, "an input parameter has no `name`").label("`name` missing here"));
+                continue;
+            };
+            if b.find(&name.value).is_some() {
+                continue;
+            }
+            let location = match (&surface, d.location.as_ref().map(|l| (l, l.value.as_str()))) {
+                (Surface::Mcp, _) => InputLocation::Argument,
+                (Surface::Rest { .. }, None | Some((_, "query"))) => InputLocation::Query,
+                (Surface::Rest { .. }, Some((_, "header"))) => InputLocation::Header,
+                (Surface::Rest { .. }, Some((_, "cookie"))) => InputLocation::Cookie,
+                (Surface::Rest { .. }, Some((_, "body"))) if name.value == "body" => InputLocation::Body,
+                (Surface::Rest { .. }, Some((_, "body"))) => InputLocation::BodyField,
+                (Surface::Rest { .. }, Some((l, other))) => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            l.span,
+                            format!("input `{}` is `in: {other}` but the path has no variable of that name", name.value),
+                        )
+                        .label("expected query, header, cookie or body")
+                        .hint(format!("add `{{{}}}` to the resource's `path`, or take it from the query (`in: query`)", name.value)),
+                    );
+                    // Still an input (of the query), so that what binds to it is not reported again.
+                    InputLocation::Query
+                }
+            };
+            let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
+            let required = d.required.as_ref().map_or(matches!(surface, Surface::Mcp), |r| r.value);
+            b.push(&name.value, location, ty, required, text(&d.description));
+        }
+        if let Some(schema) = input_schema {
+            let required: Vec<&str> =
+                schema.value.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+            if let Some(props) = schema.value.get("properties").and_then(Value::as_object) {
+                for (name, prop) in props {
+                    if b.find(name).is_some() {
+                        continue;
+                    }
+                    let ty = schema_param_type(prop);
+                    let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
+                    b.push(name, InputLocation::Argument, ty, required.contains(&name.as_str()), description);
+                }
+            }
+        }
+
+        // Bind every caller-supplied parameter of the called operation.
+        let mut bindings = Vec::new();
+        let mut with_used = vec![false; inv.with.len()];
+        for (pi, p) in params.iter().enumerate() {
+            if p.fixed.is_some() {
+                continue;
+            }
+            let w = inv.with.iter().position(|(k, _)| k.value == p.name).or_else(|| inv.with.iter().position(|(k, _)| same_name(&k.value, &p.name)));
+            let source = match w {
+                Some(wi) => {
+                    with_used[wi] = true;
+                    let value = &inv.with[wi].1;
+                    self.with_source(value, p, &surface, &mut b)
+                }
+                None => b.reference(&p.name, p, &surface).map_or(Source::Absent, Source::Input),
+            };
+            if source == Source::Absent && p.location == ParamLocation::Path {
+                self.error(
+                    Diagnostic::new(
+                        Code::PathVariableUnbound,
+                        call.span,
+                        format!("path variable `{{{}}}` of `{path_template}` gets no value", p.name),
+                    )
+                    .label(format!("`{}` calls `{path_template}`", call.value))
+                    .hint(format!("add `with: {{{}: <input or literal>}}` or declare an input named `{}`", p.name, p.name)),
+                );
+            } else if source == Source::Absent && p.required {
+                self.error(
+                    Diagnostic::new(Code::MissingSource, call.span, format!("required parameter `{}` of `{}` gets no value", p.name, call.value))
+                        .label(format!("`{}` is required", p.name))
+                        .hint(format!("add `with: {{{}: <input or literal>}}` or declare an input named `{}`", p.name, p.name)),
+                );
+            }
+            bindings.push(Binding { param: pi, source });
+        }
+        for ((key, _), used) in inv.with.iter().zip(&with_used) {
+            if !used {
+                let names: Vec<String> = params.iter().filter(|p| p.fixed.is_none()).map(|p| format!("`{}`", p.name)).collect();
+                self.error(
+                    Diagnostic::new(Code::WithUnknownParameter, key.span, format!("`{}` is not a parameter of `{}`", key.value, call.value))
+                        .label("unknown parameter")
+                        .hint(if names.is_empty() {
+                            format!("`{}` takes no parameters", call.value)
+                        } else {
+                            format!("parameters of `{}`: {}", call.value, names.join(", "))
+                        }),
+                );
+            }
+        }
+        for (i, input) in b.inputs.iter().enumerate() {
+            let from_path = matches!(input.location, InputLocation::Path(_));
+            if !from_path
+                && !b.used.contains(&i)
+                && input_schema.is_none()
+                && let Some(name) = declared.iter().find_map(|d| d.name.as_ref().filter(|n| n.value == input.name))
+            {
+                {
+                    self.diags.push(
+                        Diagnostic::new(Code::UnusedInput, name.span, format!("input `{}` is never sent upstream", input.name))
+                            .label("unused")
+                            .hint(format!("bind it with `with: {{<parameter>: {}}}`", input.name)),
+                    );
+                }
+            }
+        }
+        let output = self.output(&inv.output_parameters);
+        let action = match target {
+            Target::Operation { consumes, operation } => Action::Call { consumes, operation, bindings, output },
+            Target::Custom(operation) => Action::Custom { operation, bindings, output },
+        };
+        Some((b.inputs, action))
+    }
+
+    pub(super) fn with_source(&mut self, value: &Spanned<Value>, p: &Param, surface: &Surface<'_>, b: &mut InputBuilder) -> Source {
+        let s = match &value.value {
+            Value::Null => return Source::Absent,
+            Value::String(s) => s,
+            other => return Source::Literal(other.clone()),
+        };
+        let pieces = template::pieces(s);
+        let reference = match pieces.as_slice() {
+            [Piece::Ref(r)] if self.secret_ref(r).is_none() => Some(strip_input_prefix(r, &self.expose_namespaces)),
+            [Piece::Text(t)] => input_reference(t, &self.expose_namespaces),
+            [] => None,
+            _ => {
+                let mut parts = Vec::new();
+                for piece in pieces {
+                    parts.push(match piece {
+                        Piece::Text(t) => TemplatePart::Literal(t.to_owned()),
+                        Piece::Ref(r) => match self.secret_ref(r) {
+                            Some(_) => return self.secret_in_with(value.span),
+                            None => {
+                                let name = strip_input_prefix(r, &self.expose_namespaces);
+                                match b.reference(name, p, surface) {
+                                    Some(i) => TemplatePart::Param(i),
+                                    None => return self.unknown_input(name, value.span, b),
+                                }
+                            }
+                        },
+                    });
+                }
+                return Source::Template(Template { parts });
+            }
+        };
+        match reference {
+            Some(name) => match b.reference(name, p, surface) {
+                Some(i) => Source::Input(i),
+                None => self.unknown_input(name, value.span, b),
+            },
+            None => match pieces.as_slice() {
+                [Piece::Ref(_)] => self.secret_in_with(value.span),
+                _ => Source::Literal(Value::String(s.clone())),
+            },
+        }
+    }
+
+    /// Secrets belong to a consumes' `authentication` or a fixed parameter `value`, where the client
+    /// applies them; exposed adapters never hold them.
+    pub(super) fn secret_in_with(&mut self, span: Span) -> Source {
+        self.error(
+            Diagnostic::new(Code::Unsupported, span, "a secret inside `with` is not supported by this compiler yet")
+                .label("not compiled")
+                .hint("give the consumed parameter a fixed `value: '{{VAR}}'`, or use the consumes' `authentication`"),
+        );
+        Source::Absent
+    }
+
+    pub(super) fn unknown_input(&mut self, name: &str, span: Span, b: &InputBuilder) -> Source {
+        let names: Vec<String> = b.inputs.iter().map(|i| format!("`{}`", i.name)).collect();
+        self.error(
+            Diagnostic::new(Code::WithUnknownInput, span, format!("`{name}` is not an input of this operation")).label("unknown input").hint(
+                if names.is_empty() { "declare it under `inputParameters`".to_owned() } else { format!("declared inputs: {}", names.join(", ")) },
+            ),
+        );
+        Source::Absent
+    }
+}

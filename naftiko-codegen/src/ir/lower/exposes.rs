@@ -1,0 +1,221 @@
+//! Exposed adapters: REST resources merged into routes, MCP tools with their schemas and hints.
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use crate::check::diagnostic::{Code, Diagnostic};
+use crate::ir::ident::{self, Scope};
+use crate::ir::model::*;
+use crate::ir::template::{self, Segment};
+use crate::source::{Span, Spanned};
+use crate::spec::model as spec;
+
+use super::inputs::Surface;
+use super::{Lowering, report_rename, text};
+
+impl Lowering<'_> {
+    pub(super) fn lower_rest(&mut self, r: &spec::RestExpose, fn_names: &mut Scope) -> Option<RestSurface> {
+        let namespace = r.namespace.as_ref().map_or_else(|| "rest".to_owned(), |n| n.value.clone());
+        let port = self.port(r.port.as_ref());
+        let auth = r.authentication.as_ref().and_then(|a| self.server_auth(a));
+        let mut routes: Vec<Route> = Vec::new();
+        let mut endpoints: Vec<Endpoint> = Vec::new();
+        let mut first_seen: HashMap<(usize, Method), Span> = HashMap::new();
+        for res in &r.resources {
+            let Some(path) = &res.path else {
+                self.error(Diagnostic::new(Code::MissingKey, res.span, "an exposed resource has no `path`").label("`path` missing here"));
+                continue;
+            };
+            let Some((segments, vars)) = self.route_segments(path) else { continue };
+            let shape: Vec<Option<&str>> = segments
+                .iter()
+                .map(|s| match s {
+                    RouteSegment::Literal(l) => Some(l.as_str()),
+                    RouteSegment::Var(_) => None,
+                })
+                .collect();
+            let route = match routes.iter().position(|rt| {
+                rt.segments.len() == shape.len()
+                    && rt.segments.iter().zip(&shape).all(|(a, b)| match (a, b) {
+                        (RouteSegment::Literal(a), Some(b)) => a == b,
+                        (RouteSegment::Var(_), None) => true,
+                        _ => false,
+                    })
+            }) {
+                Some(i) => i,
+                None => {
+                    routes.push(Route { template: path.value.clone(), segments, endpoints: Vec::new() });
+                    routes.len() - 1
+                }
+            };
+            for op in &res.operations {
+                let Some(m) = &op.method else {
+                    self.error(Diagnostic::new(Code::MissingKey, op.span, "an exposed operation has no `method`").label("`method` missing here"));
+                    continue;
+                };
+                let Some(method) = Method::parse(&m.value) else {
+                    self.error(
+                        Diagnostic::new(Code::InvalidValue, m.span, format!("unknown HTTP method `{}`", m.value))
+                            .label("expected GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS"),
+                    );
+                    continue;
+                };
+                if let Some(first) = first_seen.get(&(route, method)) {
+                    self.error(
+                        Diagnostic::new(Code::DuplicateRoute, m.span, format!("{} {} is declared twice", method.as_str(), path.value))
+                            .label("second declaration")
+                            .related(*first, "first declared here (same path shape)")
+                            .hint("one route answers one method; remove one or change its path"),
+                    );
+                    continue;
+                }
+                first_seen.insert((route, method), m.span);
+                let name = op.name.clone().unwrap_or_else(|| Spanned::new(format!("{} {}", method.as_str().to_lowercase(), path.value), m.span));
+                let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), &name, "handler", self.diags);
+                let declared: Vec<&spec::ExposedParameter> = res.input_parameters.iter().chain(&op.input_parameters).collect();
+                let surface = Surface::Rest { vars: &vars, method };
+                let Some((inputs, action)) = self.action(&op.invocation, &declared, None, surface, op.span, None) else { continue };
+                endpoints.push(Endpoint {
+                    name: name.value.clone(),
+                    fn_name,
+                    method,
+                    route,
+                    path: path.value.clone(),
+                    summary: text(&op.description).or_else(|| text(&op.label)),
+                    inputs,
+                    action,
+                });
+                routes[route].endpoints.push(endpoints.len() - 1);
+            }
+        }
+        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints })
+    }
+
+    pub(super) fn port(&mut self, port: Option<&Spanned<i64>>) -> Option<u16> {
+        let p = port?;
+        match u16::try_from(p.value).ok().filter(|p| *p > 0) {
+            Some(p) => Some(p),
+            None => {
+                self.error(Diagnostic::new(Code::InvalidValue, p.span, format!("port {} is out of range", p.value)).label("expected 1-65535"));
+                None
+            }
+        }
+    }
+
+    pub(super) fn route_segments(&mut self, path: &Spanned<String>) -> Option<(Vec<RouteSegment>, Vec<String>)> {
+        let mut segments = Vec::new();
+        let mut vars = Vec::new();
+        for seg in template::path_segments(&path.value) {
+            match seg {
+                Segment::Literal(l) => segments.push(RouteSegment::Literal(l.to_owned())),
+                Segment::Var(v) => {
+                    if vars.iter().any(|x: &String| x == v) {
+                        self.error(
+                            Diagnostic::new(Code::DuplicateParameter, path.span, format!("path variable `{v}` appears twice")).label("rename one"),
+                        );
+                        return None;
+                    }
+                    segments.push(RouteSegment::Var(v.to_owned()));
+                    vars.push(v.to_owned());
+                }
+                Segment::Mixed(_) => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::Unsupported,
+                            path.span,
+                            "a path segment mixing text and variables is not supported in exposed REST paths yet",
+                        )
+                        .label("not compiled")
+                        .hint("make the variable a whole segment, e.g. `/files/{name}`"),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some((segments, vars))
+    }
+
+    pub(super) fn lower_mcp(&mut self, m: &spec::McpExpose, fn_names: &mut Scope) -> Option<McpSurface> {
+        let namespace = m.namespace.as_ref().map_or_else(|| "mcp".to_owned(), |n| n.value.clone());
+        let transport = match m.transport.as_ref().map(|t| (t, t.value.as_str())) {
+            None | Some((_, "http")) => McpTransport::Http,
+            Some((_, "stdio")) => McpTransport::Stdio,
+            Some((t, other)) => {
+                self.error(
+                    Diagnostic::new(Code::InvalidValue, t.span, format!("unknown MCP transport `{other}`")).label("expected `http` or `stdio`"),
+                );
+                McpTransport::Http
+            }
+        };
+        let port = self.port(m.port.as_ref());
+        let auth = m.authentication.as_ref().and_then(|a| self.server_auth(a));
+        let mut tools = Vec::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for t in &m.tools {
+            let Some(name) = &t.name else { continue };
+            if seen.contains(&name.value.as_str()) {
+                continue; // reported by check
+            }
+            seen.push(&name.value);
+            let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), name, "handler", self.diags);
+            let declared: Vec<&spec::ExposedParameter> = t.input_parameters.iter().collect();
+            let custom_self = crate::check::is_custom_tool(t).then(|| self.custom_index.get(&name.value).copied()).flatten();
+            let Some((inputs, action)) = self.action(&t.invocation, &declared, t.input_schema.as_ref(), Surface::Mcp, t.span, custom_self) else {
+                continue;
+            };
+            let input_schema = match &t.input_schema {
+                Some(schema) => {
+                    let mut schema = schema.value.clone();
+                    if let Value::Object(obj) = &mut schema {
+                        obj.entry("type").or_insert_with(|| Value::from("object"));
+                    }
+                    schema
+                }
+                None => tool_schema(&inputs),
+            };
+            let hints = t.hints.as_ref().map_or_else(Hints::default, |h| Hints {
+                read_only: h.read_only.as_ref().map(|b| b.value),
+                destructive: h.destructive.as_ref().map(|b| b.value),
+                idempotent: h.idempotent.as_ref().map(|b| b.value),
+                open_world: h.open_world.as_ref().map(|b| b.value),
+            });
+            tools.push(ToolDef {
+                name: name.value.clone(),
+                fn_name,
+                title: text(&t.label),
+                description: text(&t.description),
+                hints,
+                inputs,
+                input_schema,
+                action,
+            });
+        }
+        Some(McpSurface { namespace, port, address: text(&m.address), transport, description: text(&m.description), auth, tools })
+    }
+}
+
+/// The JSON Schema of a tool's arguments, decided at generation time.
+pub fn tool_schema(inputs: &[Input]) -> Value {
+    let mut properties = serde_json::Map::new();
+    for input in inputs {
+        let mut prop = serde_json::Map::new();
+        prop.insert("type".into(), Value::from(input.ty.json_schema_type()));
+        if input.ty == ParamType::Array {
+            prop.insert("items".into(), serde_json::json!({"type": "string"}));
+        }
+        if let Some(d) = &input.description {
+            prop.insert("description".into(), Value::from(d.as_str()));
+        }
+        properties.insert(input.name.clone(), Value::Object(prop));
+    }
+    let required: Vec<Value> = inputs.iter().filter(|i| i.required).map(|i| Value::from(i.name.as_str())).collect();
+    let mut schema = serde_json::Map::new();
+    schema.insert("type".into(), Value::from("object"));
+    schema.insert("properties".into(), Value::Object(properties));
+    if !required.is_empty() {
+        schema.insert("required".into(), Value::Array(required));
+    }
+    schema.insert("additionalProperties".into(), Value::Bool(false));
+    Value::Object(schema)
+}

@@ -1,0 +1,92 @@
+//! The inputs of one exposed operation, built from path variables, declarations and references.
+
+use crate::ir::ident::{self, Scope, same_name};
+use crate::ir::model::*;
+
+#[derive(Clone, Copy)]
+pub(super) enum Surface<'a> {
+    Rest { vars: &'a [String], method: Method },
+    Mcp,
+}
+
+/// Exposed inputs of one operation, built from path variables, declarations and references.
+pub(super) struct InputBuilder {
+    pub(super) inputs: Vec<Input>,
+    pub(super) fields: Scope,
+    /// Inputs were declared: references to other names are errors, not derivations.
+    pub(super) declared_mode: bool,
+    pub(super) used: Vec<usize>,
+    /// A derived REST input named `body` is the whole JSON body (custom operations' arguments have no
+    /// consumed location to say otherwise).
+    pub(super) whole_body_name: bool,
+}
+
+impl InputBuilder {
+    pub(super) fn find(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name).or_else(|| self.inputs.iter().position(|i| same_name(&i.name, name)))
+    }
+
+    pub(super) fn push(&mut self, name: &str, location: InputLocation, ty: ParamType, required: bool, description: Option<String>) -> usize {
+        let field = self.fields.name(ident::snake(name), name).ident;
+        self.inputs.push(Input { name: name.to_owned(), field, location, ty, required, description });
+        self.inputs.len() - 1
+    }
+
+    /// The input a reference names, derived from the consumed parameter when inputs are not declared.
+    pub(super) fn reference(&mut self, name: &str, p: &Param, surface: &Surface<'_>) -> Option<usize> {
+        let found = self.find(name).or_else(|| {
+            if self.declared_mode {
+                return None;
+            }
+            let location = match surface {
+                Surface::Mcp => InputLocation::Argument,
+                Surface::Rest { .. } => match p.location {
+                    ParamLocation::Path | ParamLocation::Query | ParamLocation::Template => InputLocation::Query,
+                    ParamLocation::Header => InputLocation::Header,
+                    ParamLocation::Cookie => InputLocation::Cookie,
+                    ParamLocation::BodyField if self.whole_body_name && name == "body" => InputLocation::Body,
+                    ParamLocation::BodyField => InputLocation::BodyField,
+                    ParamLocation::Body => InputLocation::Body,
+                },
+            };
+            Some(self.push(name, location, p.ty, p.required, p.description.clone()))
+        })?;
+        if !self.used.contains(&found) {
+            self.used.push(found);
+        }
+        Some(found)
+    }
+}
+
+/// `rest.p`, `tools.p`, `<expose-namespace>.p`, `$this.<ns>.p` → `p`; anything else is not a reference.
+pub(super) fn input_reference<'s>(s: &'s str, expose_namespaces: &[String]) -> Option<&'s str> {
+    let rest = s.strip_prefix("$this.").map_or(s, |r| r.split_once('.').map_or(r, |(_, p)| p));
+    if rest.len() != s.len() {
+        return Some(rest);
+    }
+    let (prefix, name) = s.split_once('.')?;
+    (prefix == "rest" || prefix == "tools" || prefix == "mcp" || expose_namespaces.iter().any(|n| n == prefix))
+        .then_some(name)
+        .filter(|n| !n.is_empty())
+}
+
+/// Inside `{{…}}`: `rest.p`/`tools.p`/`ns.p` name input `p`; a bare name is itself.
+pub(super) fn strip_input_prefix<'s>(r: &'s str, expose_namespaces: &[String]) -> &'s str {
+    input_reference(r, expose_namespaces).unwrap_or(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references() {
+        let ns = vec!["instance-snapshots-rest".to_owned()];
+        assert_eq!(input_reference("rest.zone", &ns), Some("zone"));
+        assert_eq!(input_reference("tools.snapshot_id", &ns), Some("snapshot_id"));
+        assert_eq!(input_reference("instance-snapshots-rest.zone", &ns), Some("zone"));
+        assert_eq!(input_reference("$this.x.zone", &ns), Some("zone"));
+        assert_eq!(input_reference("application/json", &ns), None);
+        assert_eq!(input_reference("v1.2", &ns), None);
+    }
+}

@@ -1,0 +1,179 @@
+//! Lowers a checked spec model into the IR: decides every Rust name, resolves every `with` into a
+//! binding, derives exposed inputs from the called operation when none are declared (DESIGN §3.5),
+//! merges same-shape REST routes, and compiles output mappings. Two real-world readings live here too:
+//! MCP tools without a `call` become custom operations (`Handlers` methods the user implements), and
+//! `with` keys of operations that declare no parameters become their query parameters.
+
+mod actions;
+mod auth;
+mod consumes;
+mod custom;
+mod exposes;
+mod inputs;
+mod outputs;
+mod secrets;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::check::diagnostic::{Code, Diagnostic};
+use crate::check::expose_namespace;
+use crate::ir::ident::{self, Scope};
+use crate::ir::model::*;
+use crate::source::{Span, Spanned};
+use crate::spec::model as spec;
+
+pub use exposes::tool_schema;
+pub use outputs::parse_json_path;
+
+/// Names the generated crate defines at its root; spec-derived type names must not take them.
+const RESERVED_TYPES: &[&str] = &[
+    "Client", "Clients", "Handlers", "Proxy", "Secrets", "Error", "Reply", "Response", "Config", "ConfigError", "Mcp",
+    "Auth", "Value", "Result", "Option", "String", "Vec", "Box", "Arc",
+];
+/// Method names of the generated `Client` (and `Handlers`) that operations must not take.
+const RESERVED_FNS: &[&str] = &[
+    "new", "clients", "client", "from_env", "with_http_client", "base_url", "request", "send", "router", "serve", "main",
+];
+/// Functions of the generated `rest` module that REST handlers must not be named after.
+pub(super) const RESERVED_REST_FNS: &[&str] = &["router"];
+
+pub(super) struct Lowering<'a> {
+    pub(super) cap: &'a spec::Capability,
+    pub(super) binds: Vec<&'a spec::Bind>,
+    pub(super) diags: &'a mut Vec<Diagnostic>,
+    pub(super) secrets: Vec<Secret>,
+    pub(super) secret_scope: Scope,
+    pub(super) op_names: Scope,
+    pub(super) type_names: Scope,
+    /// (namespace, operation) → (consumes index, operation index) in the IR.
+    pub(super) ops: HashMap<(String, String), (usize, usize)>,
+    pub(super) consumes: Vec<Consumed>,
+    /// Consumed operations that declare no parameter at any level (adapter, resource, operation).
+    pub(super) undeclared_ops: HashSet<(usize, usize)>,
+    /// MCP tools with no `call`, and their index by tool name.
+    pub(super) custom: Vec<CustomOp>,
+    pub(super) custom_index: HashMap<String, usize>,
+    /// Every expose namespace: `with: {x: <namespace>.p}` refers to input `p`.
+    pub(super) expose_namespaces: Vec<String>,
+}
+
+/// What an exposed operation calls, once resolved.
+#[derive(Clone, Copy)]
+pub(super) enum Target {
+    Operation { consumes: usize, operation: usize },
+    Custom(usize),
+}
+
+/// Lowers `doc`; returns `None` when it has errors (reported in `diags`).
+pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Diagnostic>) -> Option<Capability> {
+    let cap = doc.capability.as_ref()?;
+    let binds = doc.binds.iter().chain(&cap.binds).collect();
+    let mut op_names = Scope::default();
+    op_names.reserve(RESERVED_FNS);
+    let mut type_names = Scope::default();
+    type_names.reserve(RESERVED_TYPES);
+    let expose_namespaces = cap.exposes.iter().filter_map(expose_namespace).map(|n| n.value.clone()).collect();
+    let mut l = Lowering {
+        cap,
+        binds,
+        diags,
+        secrets: Vec::new(),
+        secret_scope: Scope::default(),
+        op_names,
+        type_names,
+        ops: HashMap::new(),
+        consumes: Vec::new(),
+        undeclared_ops: HashSet::new(),
+        custom: Vec::new(),
+        custom_index: HashMap::new(),
+        expose_namespaces,
+    };
+    l.lower_consumes();
+    l.imply_query_params();
+    l.lower_custom_tools();
+    let mut rest = Vec::new();
+    let mut mcp = Vec::new();
+    let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
+    for e in &cap.exposes {
+        // One REST and one MCP adapter per capability: the crate has one `rest` and one `mcp` module.
+        let (kind, span) = match e {
+            spec::Expose::Rest(r) => ("rest", r.span),
+            spec::Expose::Mcp(m) => ("mcp", m.span),
+            _ => continue,
+        };
+        if let Some(first) = first_of_kind.get(kind) {
+            l.error(
+                Diagnostic::new(Code::Unsupported, span, format!("a second `{kind}` expose is not supported by this compiler yet"))
+                    .label("not compiled")
+                    .related(*first, "the first one")
+                    .hint(format!("merge its {} into the first `{kind}` expose", if kind == "rest" { "resources" } else { "tools" })),
+            );
+            continue;
+        }
+        first_of_kind.insert(kind, span);
+        // Each surface is its own module: REST handlers and MCP tools may share names.
+        let mut fn_names = Scope::default();
+        if kind == "rest" {
+            fn_names.reserve(RESERVED_REST_FNS);
+        }
+        match e {
+            spec::Expose::Rest(r) => rest.extend(l.lower_rest(r, &mut fn_names)),
+            spec::Expose::Mcp(m) => mcp.extend(l.lower_mcp(m, &mut fn_names)),
+            _ => {}
+        }
+    }
+    let info = doc.info.as_ref();
+    Some(Capability {
+        crate_name: ident::crate_name(stem),
+        module: ident::snake(stem).trim_start_matches("r#").to_owned(),
+        source: source.to_owned(),
+        title: info.and_then(|i| i.label.as_ref()).map_or_else(|| stem.to_owned(), |l| l.value.clone()),
+        description: info.and_then(|i| i.description.as_ref()).map(|d| d.value.clone()),
+        tags: info.map(|i| i.tags.iter().map(|t| t.value.clone()).collect()).unwrap_or_default(),
+        secrets: l.secrets,
+        consumes: l.consumes,
+        custom: l.custom,
+        rest,
+        mcp,
+    })
+}
+
+pub(super) fn text(s: &Option<Spanned<String>>) -> Option<String> {
+    s.as_ref().map(|s| s.value.trim().to_owned()).filter(|s| !s.is_empty())
+}
+
+impl Lowering<'_> {
+    pub(super) fn error(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    pub(super) fn named(&mut self, scope: ScopeKind, ident: String, original: &Spanned<String>, what: &str) -> String {
+        let scope = match scope {
+            ScopeKind::Ops => &mut self.op_names,
+            ScopeKind::Types => &mut self.type_names,
+            ScopeKind::Secrets => &mut self.secret_scope,
+        };
+        report_rename(scope.name(ident, &original.value), original, what, self.diags)
+    }
+}
+
+pub(super) enum ScopeKind {
+    Ops,
+    Types,
+    Secrets,
+}
+
+pub(super) fn report_rename(named: ident::Named, original: &Spanned<String>, what: &str, diags: &mut Vec<Diagnostic>) -> String {
+    if let Some(other) = named.collided_with {
+        let message = match other.strip_prefix("(generated `").and_then(|o| o.strip_suffix("`)")) {
+            Some(item) => format!("{what} `{}` would take the name of the generated `{item}`; it is `{}`", original.value, named.ident),
+            None => format!("{what} `{}` and `{other}` map to the same Rust name; this one is `{}`", original.value, named.ident),
+        };
+        diags.push(
+            Diagnostic::new(Code::IdentCollision, original.span, message)
+                .label(format!("generated as `{}`", named.ident))
+                .hint("the wire name stays as written; rename one in the spec to choose the Rust name yourself"),
+        );
+    }
+    named.ident
+}
