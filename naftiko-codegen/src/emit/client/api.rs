@@ -1,0 +1,339 @@
+//! One consumed API: its `Auth`, its `Client` (constructor, base URL, credentials, helpers) and its
+//! `…Params` structs. Emission records which secrets and parameters the code reads, so that nothing
+//! unused is declared (the generated crate compiles without warnings).
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::ident;
+use crate::emit::values::rust_type;
+use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, Placement, Template};
+
+use super::text::*;
+use super::{doc_lines, load_secret, secret_doc};
+
+/// One consumed API being emitted. Emission records which secrets and parameters the code reads, so
+/// that nothing unused is declared (the generated crate compiles without warnings).
+pub(super) struct Api<'a> {
+    pub(super) cap: &'a Capability,
+    pub(super) consumed: &'a Consumed,
+    pub(super) nested: bool,
+    /// Secret variables the API's code reads, from `auth` or `self.secrets`.
+    pub(super) secrets_used: RefCell<BTreeSet<String>>,
+    /// Whether an operation reads `self.secrets` (then the client keeps its `Auth`).
+    pub(super) call_reads_secrets: RefCell<bool>,
+    /// Whether the operation being emitted reads `params`.
+    pub(super) params_read: RefCell<bool>,
+}
+
+impl<'a> Api<'a> {
+    pub(super) fn new(cap: &'a Capability, consumed: &'a Consumed, nested: bool) -> Self {
+        Api {
+            cap,
+            consumed,
+            nested,
+            secrets_used: RefCell::new(BTreeSet::new()),
+            call_reads_secrets: RefCell::new(false),
+            params_read: RefCell::new(false),
+        }
+    }
+
+    pub(super) fn emit(&self) -> TokenStream {
+        // Operations and the constructor first: they decide which secrets `Auth` holds.
+        let methods: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.method(op)).collect();
+        let params_structs: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.params_struct(op)).collect();
+        let fixed: Vec<TokenStream> = self.consumed.fixed.iter().map(|f| self.fixed_adapter_param(f)).collect();
+        let credentials = self.credentials();
+        let (base_url_consts, base_url_default) = self.base_url();
+        let keeps_secrets = *self.call_reads_secrets.borrow();
+        let auth_used_in_new = keeps_secrets || !matches!(credentials, Credentials::None);
+
+        let auth = self.auth_struct();
+        let client_doc = self.client_doc();
+        let credentials_expr = match &credentials {
+            Credentials::None => quote!(::naftiko_runtime::ClientAuth::None),
+            Credentials::Expr(e) => e.clone(),
+        };
+        let secrets_field = keeps_secrets.then(|| quote! { secrets: Auth, });
+        let secrets_init = keeps_secrets.then(|| quote! { secrets: auth, });
+        let discard_auth = (!auth_used_in_new).then(|| quote! { let _ = auth; });
+        let helpers = (!self.consumed.operations.is_empty()).then(|| {
+            let send_body = if fixed.is_empty() {
+                quote! { self.http.send(request, &self.credentials).await }
+            } else {
+                quote! {
+                    let request = request #(#fixed)*;
+                    self.http.send(request, &self.credentials).await
+                }
+            };
+            quote! {
+                fn request(&self, method: ::naftiko_runtime::http::Method) -> ::naftiko_runtime::RequestBuilder {
+                    ::naftiko_runtime::RequestBuilder::new(method, &self.base_url)
+                }
+
+                /// Sends with this API's credentials (and the parameters the spec fixes for every request).
+                async fn send(
+                    &self,
+                    request: ::naftiko_runtime::RequestBuilder,
+                ) -> ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error> {
+                    #send_body
+                }
+            }
+        });
+
+        quote! {
+            #auth
+            #base_url_consts
+
+            #client_doc
+            #[derive(Debug, Clone)]
+            pub struct Client {
+                base_url: ::std::string::String,
+                http: ::naftiko_runtime::HttpClient,
+                credentials: ::naftiko_runtime::ClientAuth,
+                #secrets_field
+            }
+
+            impl Client {
+                /// A client of the API at `base_url` (scheme, host and optional path prefix).
+                pub fn new(base_url: impl ::core::convert::Into<::std::string::String>, auth: Auth) -> Self {
+                    #discard_auth
+                    let credentials = #credentials_expr;
+                    Self {
+                        base_url: base_url.into(),
+                        http: ::naftiko_runtime::HttpClient::new(),
+                        credentials,
+                        #secrets_init
+                    }
+                }
+
+                /// A client configured from the environment: secrets from their variables or files, the base
+                /// URL from [`BASE_URL_ENV`] when set, else the spec's `baseUri`.
+                pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::ConfigError> {
+                    let auth = Auth::from_env()?;
+                    #base_url_default
+                    ::core::result::Result::Ok(Self::new(base_url, auth))
+                }
+
+                /// Sends through `http`: a `reqwest::Client` of your own (proxy, certificates) or an
+                /// `HttpClient` with other timeouts. Clients built from one share its connection pool.
+                pub fn with_http_client(mut self, http: impl ::core::convert::Into<::naftiko_runtime::HttpClient>) -> Self {
+                    self.http = http.into();
+                    self
+                }
+
+                /// The base URL requests go to.
+                pub fn base_url(&self) -> &str {
+                    &self.base_url
+                }
+
+                #(#methods)*
+
+                #helpers
+            }
+
+            #(#params_structs)*
+        }
+    }
+
+    pub(super) fn client_doc(&self) -> TokenStream {
+        let mut text = format!("Client of the `{}` API", self.consumed.namespace);
+        match &self.consumed.base_uri {
+            BaseUri::Fixed { url } => text.push_str(&format!(" (`{url}`)")),
+            BaseUri::Templated { template } => text.push_str(&format!(" (`{}`)", template_doc(template))),
+            BaseUri::Runtime => {}
+        }
+        text.push('.');
+        if let Some(d) = &self.consumed.description {
+            text.push_str("\n\n");
+            text.push_str(d);
+        }
+        doc_lines(&text)
+    }
+
+    pub(super) fn secrets_path(&self) -> TokenStream {
+        if self.nested { quote!(super::Secrets) } else { quote!(Secrets) }
+    }
+
+    pub(super) fn auth_struct(&self) -> TokenStream {
+        let used = self.secrets_used.borrow();
+        let secrets: Vec<&crate::ir::Secret> = self.cap.secrets.iter().filter(|s| used.contains(&s.var)).collect();
+        let fields = secrets.iter().map(|s| {
+            let field = ident(&s.field);
+            let doc = doc_lines(&secret_doc(s));
+            quote! { #doc pub #field: ::naftiko_runtime::Secret, }
+        });
+        let loads = secrets.iter().map(|s| {
+            let field = ident(&s.field);
+            let load = load_secret(s);
+            quote! { #field: #load, }
+        });
+        let copies = secrets.iter().map(|s| {
+            let field = ident(&s.field);
+            quote! { #field: secrets.#field.clone(), }
+        });
+        let secrets_path = self.secrets_path();
+        let (default, secrets_arg) = if secrets.is_empty() { (quote!(Default,), quote!(_secrets)) } else { (quote!(), quote!(secrets)) };
+        let doc = doc_lines(&format!(
+            "The secrets the `{}` API needs (credentials, fixed values, base URL parts). `Debug` shows none of them.",
+            self.consumed.namespace
+        ));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, #default)]
+            pub struct Auth {
+                #(#fields)*
+            }
+
+            impl Auth {
+                /// Reads this API's secrets from their environment variables or files.
+                pub fn from_env() -> ::core::result::Result<Self, ::naftiko_runtime::ConfigError> {
+                    ::core::result::Result::Ok(Self { #(#loads)* })
+                }
+
+                /// This API's secrets, taken from all of the capability's.
+                pub fn from_secrets(#secrets_arg: &#secrets_path) -> Self {
+                    Self { #(#copies)* }
+                }
+            }
+        }
+    }
+
+    /// `BASE_URL_ENV` (and `DEFAULT_BASE_URL`), and the statement of `from_env` that binds `base_url`.
+    pub(super) fn base_url(&self) -> (TokenStream, TokenStream) {
+        let var = format!("NAFTIKO_{}_BASE_URL", self.consumed.module.trim_start_matches("r#").to_ascii_uppercase());
+        let env_doc = doc_lines(&format!(
+            "Environment variable that `Client::from_env` reads the base URL from; it overrides the spec's `baseUri`{}.",
+            if matches!(self.consumed.base_uri, BaseUri::Runtime) { " (empty here, so it must be set)" } else { "" }
+        ));
+        let env_const = quote! { #env_doc pub const BASE_URL_ENV: &str = #var; };
+        match &self.consumed.base_uri {
+            BaseUri::Fixed { url } => (
+                quote! {
+                    #env_const
+                    /// The spec's `baseUri`.
+                    pub const DEFAULT_BASE_URL: &str = #url;
+                },
+                quote! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::Some(DEFAULT_BASE_URL))?; },
+            ),
+            BaseUri::Templated { template } => {
+                let default = self.text(template, Scope::Construct, Escape::None, 0).into_string_expr();
+                (
+                    env_const,
+                    quote! {
+                        let default_base_url = #default;
+                        let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::Some(&default_base_url))?;
+                    },
+                )
+            }
+            BaseUri::Runtime => {
+                (env_const, quote! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::None)?; })
+            }
+        }
+    }
+
+    pub(super) fn credentials(&self) -> Credentials {
+        let Some(auth) = &self.consumed.auth else { return Credentials::None };
+        let secret = |t: &Template| self.secret_value(t);
+        Credentials::Expr(match auth {
+            ClientAuth::ApiKey { placement, name, value } => {
+                let placement = match placement {
+                    Placement::Header => quote!(Header),
+                    Placement::Query => quote!(Query),
+                    Placement::Cookie => quote!(Cookie),
+                };
+                let value = secret(value);
+                quote! { ::naftiko_runtime::ClientAuth::api_key(::naftiko_runtime::Placement::#placement, #name, #value) }
+            }
+            ClientAuth::Bearer { token } => {
+                let token = secret(token);
+                quote! { ::naftiko_runtime::ClientAuth::bearer(#token) }
+            }
+            ClientAuth::Basic { username, password } => {
+                let (u, p) = (secret(username), secret(password));
+                quote! { ::naftiko_runtime::ClientAuth::basic(#u, #p) }
+            }
+            ClientAuth::Digest { username, password } => {
+                let (u, p) = (secret(username), secret(password));
+                quote! { ::naftiko_runtime::ClientAuth::digest(#u, #p) }
+            }
+        })
+    }
+
+    /// A `Secret` from a credential template, built from the `auth` argument.
+    pub(super) fn secret_value(&self, template: &Template) -> TokenStream {
+        match self.text(template, Scope::Construct, Escape::None, 0) {
+            Text::Literal(s) => quote! { ::naftiko_runtime::Secret::new(#s) },
+            Text::Secret(secret) => quote! { #secret.clone() },
+            other => {
+                let s = other.into_string_expr();
+                quote! { ::naftiko_runtime::Secret::new(#s) }
+            }
+        }
+    }
+
+    /// `.header(…)?` etc. for an adapter-level parameter with a fixed value.
+    pub(super) fn fixed_adapter_param(&self, fixed: &crate::ir::FixedParam) -> TokenStream {
+        // Adapter-level templates hold literals and secrets only; no operation's parameters.
+        let value = self.text(&fixed.value, Scope::Adapter, Escape::None, 0).arg();
+        let name = &fixed.name;
+        match fixed.location {
+            Placement::Header => quote! { .header(#name, #value)? },
+            Placement::Query => quote! { .query(#name, #value) },
+            Placement::Cookie => quote! { .cookie(#name, #value)? },
+        }
+    }
+
+    pub(super) fn params_struct(&self, op: &ConsumedOp) -> TokenStream {
+        let name = ident(&op.params_type);
+        let fields = op.params.iter().filter(|p| p.fixed.is_none()).map(|p| {
+            let field = ident(&p.field);
+            let ty = rust_type(p.ty);
+            let ty = if p.required {
+                ty
+            } else {
+                quote! { ::core::option::Option<#ty> }
+            };
+            let doc = doc_lines(&param_doc(p));
+            quote! { #doc pub #field: #ty, }
+        });
+        let doc = doc_lines(&format!(
+            "Parameters of `Client::{}` (`{} {}`).",
+            op.method_name.trim_start_matches("r#"),
+            op.method.as_str(),
+            op.path_template
+        ));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    }
+}
+
+pub(super) enum Credentials {
+    None,
+    Expr(TokenStream),
+}
+
+pub(super) fn param_doc(p: &Param) -> String {
+    let place = match p.location {
+        ParamLocation::Path => format!("in: path, name `{}`", p.name),
+        ParamLocation::Query => format!("in: query, name `{}`", p.name),
+        ParamLocation::Header => format!("in: header, name `{}`", p.name),
+        ParamLocation::Cookie => format!("in: cookie, name `{}`", p.name),
+        ParamLocation::BodyField => format!("in: body, field `{}`", p.name),
+        ParamLocation::Body => "in: body, the whole JSON body".to_owned(),
+        ParamLocation::Template => format!("used in the request template as `{{{{{}}}}}`", p.name),
+    };
+    match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+        None => format!("({place})"),
+        Some(d) if !d.contains('\n') => format!("{d} ({place})"),
+        Some(d) => format!("{d}\n\n({place})"),
+    }
+}

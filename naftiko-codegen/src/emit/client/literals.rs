@@ -1,0 +1,107 @@
+//! Spec values as Rust literals of their parameter's type.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use serde_json::Value;
+
+use crate::ir::{BodyTemplate, ParamType};
+
+/// A fixed literal with its parameter's type, so that `value: 5` on an integer stays a number in JSON.
+pub(super) fn typed_literal(ty: ParamType, text: &str) -> Option<TokenStream> {
+    match ty {
+        ParamType::String => Some(quote! { #text }),
+        ParamType::Integer => text.trim().parse::<i64>().ok().map(|n| {
+            let lit = int_literal(n);
+            quote! { &#lit }
+        }),
+        ParamType::Number => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()).map(|n| {
+            let lit = float_literal(n);
+            quote! { &#lit }
+        }),
+        ParamType::Boolean => match text.trim() {
+            "true" => Some(quote! { &true }),
+            "false" => Some(quote! { &false }),
+            _ => None,
+        },
+        ParamType::Object => serde_json::from_str::<Value>(text).ok().map(|v| {
+            let value = constant(&v);
+            quote! { &#value }
+        }),
+        ParamType::Array => None,
+    }
+}
+
+pub(super) fn is_constant(template: &BodyTemplate) -> bool {
+    match template {
+        BodyTemplate::Json(_) => true,
+        BodyTemplate::Param(_) | BodyTemplate::Text(_) => false,
+        BodyTemplate::Array(items) => items.iter().all(is_constant),
+        BodyTemplate::Object(members) => members.iter().all(|(_, m)| is_constant(m)),
+    }
+}
+
+/// The JSON value of a template without placeholders.
+pub(super) fn to_value(template: &BodyTemplate) -> Value {
+    match template {
+        BodyTemplate::Json(v) => v.clone(),
+        BodyTemplate::Array(items) => Value::Array(items.iter().map(to_value).collect()),
+        BodyTemplate::Object(members) => Value::Object(members.iter().map(|(k, m)| (k.clone(), to_value(m))).collect()),
+        BodyTemplate::Param(_) | BodyTemplate::Text(_) => Value::Null,
+    }
+}
+
+/// A constant JSON value: scalars directly, arrays and objects as their JSON text.
+pub(super) fn constant(value: &Value) -> TokenStream {
+    match value {
+        Value::Null => quote! { ::naftiko_runtime::serde_json::Value::Null },
+        Value::Bool(b) => quote! { ::naftiko_runtime::serde_json::Value::Bool(#b) },
+        Value::String(s) => quote! { ::naftiko_runtime::serde_json::Value::from(#s) },
+        Value::Number(n) => {
+            let lit = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => int_literal(i),
+                (None, Some(u)) => {
+                    let lit = Literal::u64_suffixed(u);
+                    quote! { #lit }
+                }
+                (None, None) => float_literal(n.as_f64().unwrap_or_default()),
+            };
+            quote! { ::naftiko_runtime::serde_json::Value::from(#lit) }
+        }
+        Value::Array(_) | Value::Object(_) => {
+            let json = raw_string(&value.to_string());
+            quote! { ::naftiko_runtime::render::constant(#json) }
+        }
+    }
+}
+
+/// An `i64` literal; negative ones as `-n` (a literal token cannot carry the sign everywhere).
+pub(super) fn int_literal(n: i64) -> TokenStream {
+    if n == i64::MIN {
+        return quote! { i64::MIN };
+    }
+    let lit = Literal::i64_suffixed(n.abs());
+    if n < 0 {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    }
+}
+
+/// A finite `f64` literal; negative ones as `-x`.
+pub(super) fn float_literal(x: f64) -> TokenStream {
+    let lit = Literal::f64_suffixed(x.abs());
+    if x.is_sign_negative() {
+        quote! { -#lit }
+    } else {
+        quote! { #lit }
+    }
+}
+
+/// `r#"…"#` with as many `#` as the text needs: JSON reads better without escaped quotes.
+pub(super) fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| quote! { #text })
+}

@@ -1,0 +1,168 @@
+//! One client method: its request assembled part by part, and its body templates.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use serde_json::Value;
+
+use crate::emit::ident;
+use crate::ir::{BodyTemplate, ConsumedOp, Param, ParamLocation, PathPart, RequestBody};
+
+use super::api::Api;
+use super::doc_lines;
+use super::literals::*;
+use super::text::*;
+
+impl Api<'_> {
+    pub(super) fn method(&self, op: &ConsumedOp) -> TokenStream {
+        self.params_read.replace(false);
+        let name = ident(&op.method_name);
+        let params_type = ident(&op.params_type);
+        let method = ident(op.method.as_str());
+        let mut doc = op.summary.clone().unwrap_or_default();
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path_template));
+        let doc = doc_lines(&doc);
+
+        let mut parts: Vec<TokenStream> = Vec::new();
+        for part in &op.path {
+            parts.push(match part {
+                PathPart::Literal(text) => quote! { .path(#text) },
+                PathPart::Param(i) => {
+                    let label = op.params.get(*i).map_or_else(String::new, |p| if p.fixed.is_some() { p.name.clone() } else { field_label(p) });
+                    let value = self.param_arg(op, *i, 0);
+                    quote! { .path_param(#label, #value)? }
+                }
+            });
+        }
+        for (i, p) in op.params.iter().enumerate() {
+            let name = &p.name;
+            match p.location {
+                ParamLocation::Query => {
+                    let value = self.param_arg(op, i, 0);
+                    parts.push(quote! { .query(#name, #value) });
+                }
+                ParamLocation::Header => {
+                    let value = self.param_arg(op, i, 0);
+                    parts.push(quote! { .header(#name, #value)? });
+                }
+                ParamLocation::Cookie => {
+                    let value = self.param_arg(op, i, 0);
+                    parts.push(quote! { .cookie(#name, #value)? });
+                }
+                ParamLocation::Path | ParamLocation::Body | ParamLocation::BodyField | ParamLocation::Template => {}
+            }
+        }
+        match &op.body {
+            RequestBody::None => {}
+            RequestBody::Whole { param } => {
+                let value = self.param_arg(op, *param, 0);
+                parts.push(quote! { .json_body(#value) });
+            }
+            RequestBody::Fields { params } => {
+                for &i in params {
+                    let Some(p) = op.params.get(i) else { continue };
+                    let name = &p.name;
+                    let value = self.param_arg(op, i, 0);
+                    parts.push(quote! { .body_field(#name, #value) });
+                }
+            }
+            RequestBody::Template { content_type, template } => parts.push(self.template_body(op, content_type, template)),
+        }
+
+        let discard_params = (!*self.params_read.borrow()).then(|| quote! { let _ = params; });
+        quote! {
+            #doc
+            pub async fn #name(
+                &self,
+                params: #params_type,
+            ) -> ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error> {
+                #discard_params
+                let request = self.request(::naftiko_runtime::http::Method::#method) #(#parts)*;
+                self.send(request).await
+            }
+        }
+    }
+
+    pub(super) fn template_body(&self, op: &ConsumedOp, content_type: &str, template: &BodyTemplate) -> TokenStream {
+        let is_json = {
+            let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+            essence == "application/json" || essence.ends_with("+json")
+        };
+        match template {
+            // A raw body with placeholders: sent as text; inside JSON, values are escaped as string content.
+            BodyTemplate::Text(t) => {
+                let escape = if is_json { Escape::JsonString } else { Escape::None };
+                let body = self.text(t, Scope::Call(op), escape, 0).into_string_expr();
+                quote! { .body(#content_type, #body) }
+            }
+            BodyTemplate::Json(Value::String(s)) => quote! { .body(#content_type, #s) },
+            other => {
+                let value = self.json_value(op, other, 0);
+                quote! { .templated_body(#content_type, #value) }
+            }
+        }
+    }
+
+    /// A `serde_json::Value` expression for a body template.
+    pub(super) fn json_value(&self, op: &ConsumedOp, template: &BodyTemplate, depth: usize) -> TokenStream {
+        match template {
+            BodyTemplate::Json(value) => constant(value),
+            _ if is_constant(template) => constant(&to_value(template)),
+            BodyTemplate::Param(i) => {
+                let value = self.param_arg(op, *i, depth);
+                quote! { ::naftiko_runtime::render::json(#value) }
+            }
+            BodyTemplate::Text(t) => {
+                let s = self.text(t, Scope::Call(op), Escape::None, depth).into_string_expr();
+                quote! { ::naftiko_runtime::serde_json::Value::String(#s) }
+            }
+            BodyTemplate::Array(items) => {
+                let items = items.iter().map(|item| self.json_value(op, item, depth));
+                quote! { ::naftiko_runtime::serde_json::Value::Array(::std::vec::Vec::from([#(#items),*])) }
+            }
+            BodyTemplate::Object(members) => {
+                let members = members.iter().map(|(key, member)| {
+                    let value = match member {
+                        // An absent parameter leaves its member out rather than sending `null`.
+                        BodyTemplate::Param(i) => {
+                            let value = self.param_arg(op, *i, depth);
+                            quote! { ::naftiko_runtime::render::json_opt(#value) }
+                        }
+                        other => {
+                            let value = self.json_value(op, other, depth);
+                            quote! { ::core::option::Option::Some(#value) }
+                        }
+                    };
+                    quote! { (#key, #value) }
+                });
+                quote! { ::naftiko_runtime::render::object([#(#members),*]) }
+            }
+        }
+    }
+
+    /// The argument (`&V` with `V: ParamValue`) for parameter `i` of `op`: the caller's field, or the
+    /// spec's fixed value.
+    pub(super) fn param_arg(&self, op: &ConsumedOp, i: usize, depth: usize) -> TokenStream {
+        let Some(p) = op.params.get(i) else { return quote!("") };
+        match &p.fixed {
+            None => {
+                self.params_read.replace(true);
+                let field = ident(&p.field);
+                quote! { &params.#field }
+            }
+            Some(template) => {
+                if let Some(typed) = template.as_literal().and_then(|text| typed_literal(p.ty, text)) {
+                    return typed;
+                }
+                self.text(template, Scope::Call(op), Escape::None, depth + 1).arg()
+            }
+        }
+    }
+}
+
+/// The name a caller knows a parameter by, in errors: its field.
+pub(super) fn field_label(p: &Param) -> String {
+    p.field.trim_start_matches("r#").to_owned()
+}
