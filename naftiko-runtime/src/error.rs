@@ -36,6 +36,13 @@ pub enum Error {
     /// The HTTP client itself could not be built (for example: no CA certificates on this system).
     #[error("the HTTP client could not be built: {}", chain(&**.0))]
     Unavailable(#[source] Arc<reqwest::Error>),
+    /// A step of an orchestration failed; the flow stopped there.
+    #[error("step `{step}`: {source}")]
+    Step {
+        step: String,
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -61,9 +68,22 @@ impl Error {
         }
     }
 
-    /// The upstream's reply, when it answered with an error status.
-    pub fn response(&self) -> Option<&Response> {
+    /// This error as the failure of orchestration step `step`.
+    pub fn in_step(self, step: &str) -> Error {
+        Error::Step { step: step.to_owned(), source: Box::new(self) }
+    }
+
+    /// The error without the step it happened in, and that step (`None` outside a flow).
+    pub fn cause(&self) -> (&Error, Option<&str>) {
         match self {
+            Error::Step { step, source } => (source.cause().0, Some(step)),
+            other => (other, None),
+        }
+    }
+
+    /// The upstream's reply, when it answered with an error status (in a flow's step, too).
+    pub fn response(&self) -> Option<&Response> {
+        match self.cause().0 {
             Error::Status(response) => Some(response),
             _ => None,
         }
@@ -86,7 +106,7 @@ impl Error {
 
     /// Whether the call timed out (a gateway answers 504 rather than 502).
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        matches!(self.cause().0, Error::Timeout(_))
     }
 }
 

@@ -22,6 +22,8 @@ pub mod encode;
 #[cfg(feature = "client")]
 pub mod error;
 #[cfg(feature = "client")]
+pub mod flow;
+#[cfg(feature = "client")]
 pub mod http_client;
 #[cfg(feature = "client")]
 pub mod json;

@@ -17,6 +17,12 @@ pub fn json_text<V: ParamValue + ?Sized>(value: &V) -> String {
     quoted[1..quoted.len() - 1].to_owned()
 }
 
+/// A value where a raw JSON body template has a bare placeholder (`"ids": {{ids}}`): the value as
+/// JSON, `null` when absent.
+pub fn json_bare<V: ParamValue + ?Sized>(value: &V) -> String {
+    value.to_body_json().map_or_else(|| "null".to_owned(), |json| json.as_str().to_owned())
+}
+
 /// The parts of a text template, joined.
 pub fn concat(parts: &[&str]) -> String {
     parts.concat()
@@ -53,6 +59,9 @@ mod tests {
         assert_eq!(text(&Some(5i64)), "5");
         assert_eq!(json_text("a\"b\\c\n"), r#"a\"b\\c\n"#);
         assert_eq!(json(&None::<bool>), Value::Null);
+        assert_eq!(json_bare(&None::<String>), "null");
+        assert_eq!(json_bare(&vec!["a".to_owned()]), r#"["a"]"#);
+        assert_eq!(json_bare("x\"y"), r#""x\"y""#);
         assert_eq!(
             object([("a", json_opt(&1i64)), ("b", json_opt(&None::<String>)), ("c", Some(constant(r#"[1,{"d":null}]"#)))]),
             serde_json::json!({"a": 1, "c": [1, {"d": null}]})

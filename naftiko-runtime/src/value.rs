@@ -169,6 +169,91 @@ impl<T: ParamValue + ?Sized> ParamValue for &T {
     }
 }
 
+/// A parameter value read from JSON (a tool argument, a step's output). Conversions are lenient where
+/// the meaning is plain (`5` for a string parameter is `"5"`, `"5"` for an integer is `5`): the
+/// schema check already rejected wrong JSON types for the schemas we generate, and spec-written
+/// schemas may differ from the consumed parameter's type.
+pub trait FromJson: Sized {
+    /// What the value must look like, for error messages.
+    const EXPECTED: &'static str;
+    fn from_json(value: &Value) -> Option<Self>;
+}
+
+impl FromJson for String {
+    const EXPECTED: &'static str = "a string";
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for i64 {
+    const EXPECTED: &'static str = "an integer";
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for f64 {
+    const EXPECTED: &'static str = "a number";
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::Number(n) => n.as_f64(),
+            Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for bool {
+    const EXPECTED: &'static str = "a boolean";
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+impl FromJson for Vec<String> {
+    const EXPECTED: &'static str = "an array of strings";
+    fn from_json(value: &Value) -> Option<Self> {
+        match value {
+            Value::Array(items) => items.iter().map(String::from_json).collect(),
+            // A lone value where a list is expected is a list of one.
+            scalar => String::from_json(scalar).map(|s| vec![s]),
+        }
+    }
+}
+
+impl FromJson for Value {
+    const EXPECTED: &'static str = "JSON";
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(value.clone())
+    }
+}
+
+impl FromJson for Json {
+    const EXPECTED: &'static str = "JSON";
+    /// The value as JSON text (an argument's numbers were checked to be exact when the message was read).
+    fn from_json(value: &Value) -> Option<Self> {
+        Some(Json::from(value))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

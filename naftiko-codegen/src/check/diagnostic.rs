@@ -54,7 +54,7 @@ codes! {
     UnknownNamespace = "E0102", Error, "a `call` names a namespace that no consumes declares";
     UnknownOperation = "E0103", Error, "a `call` names an operation its namespace does not declare";
     DuplicateNamespace = "E0201", Error, "two adapters or binds share a namespace";
-    DuplicateOperation = "E0202", Error, "a consumed namespace declares the same operation name twice";
+    DuplicateOperation = "W0202", Warning, "a consumed namespace declares the same operation name twice; `call` takes the first, as the reference engine does";
     DuplicateTool = "E0203", Error, "an MCP expose declares the same tool name twice";
     DuplicateRoute = "E0204", Error, "a REST expose declares the same method on the same path twice";
     DuplicateParameter = "E0205", Error, "an operation declares the same parameter twice";
@@ -72,6 +72,12 @@ codes! {
     Unsupported = "E0601", Error, "a feature this compiler does not compile yet";
     Import = "E0602", Error, "an imported consumes cannot be resolved";
     CustomTool = "W0603", Warning, "an MCP tool has no `call`: it is a `Handlers` method for the user to implement (default: 501)";
+    UnknownStep = "E0701", Error, "a step reference names no step that runs before it";
+    DuplicateStep = "E0702", Error, "two steps of one orchestration share a name";
+    UnknownRef = "E0703", Error, "a `ref` names no aggregate function";
+    DuplicateFunction = "E0704", Error, "an aggregate declares the same function name twice";
+    MappingTarget = "E0705", Error, "a mapping's `targetName` is not one of the declared outputs";
+    StepShape = "E0706", Error, "a step lacks what its type needs (`call`; `index`, `match`, `lookupValue`)";
 }
 
 /// One finding about a spec.

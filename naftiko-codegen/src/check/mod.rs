@@ -92,9 +92,9 @@ fn consumed_operations(cap: &Capability, diags: &mut Vec<Diagnostic>) {
             if let Some(first) = seen.get(name.value.as_str()) {
                 diags.push(
                     Diagnostic::new(Code::DuplicateOperation, name.span, format!("operation `{}` is declared twice in `{}`", name.value, http.namespace.as_ref().map_or("", |n| n.as_str())))
-                        .label("second declaration")
-                        .related(*first, "first declared here")
-                        .hint("`call` finds operations by name across all resources of a namespace; rename one"),
+                        .label("ignored: `call` takes the first declaration")
+                        .related(*first, "first declared here: this one is compiled")
+                        .hint("`call` finds operations by name across all resources of a namespace, first declaration first (as the reference engine does); rename one to call both"),
                 );
             } else {
                 seen.insert(&name.value, name.span);
@@ -116,7 +116,7 @@ pub enum CallTarget<'c> {
 /// outputs): compiled as a `Handlers` method for the user to implement.
 pub fn is_custom_tool(tool: &Tool) -> bool {
     let inv = &tool.invocation;
-    inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() && inv.mappings.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some())
+    inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() && inv.mappings.is_empty() && !inv.is_mock()
 }
 
 /// Splits `ns.op` after the longest declared namespace it starts with (namespaces may contain dots:
@@ -228,22 +228,24 @@ fn abbreviate(names: &[String]) -> String {
 }
 
 fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
+    let mut invocations: Vec<&Invocation> = cap.aggregates.iter().flat_map(|a| &a.functions).map(|f| &f.invocation).collect();
     for e in &cap.exposes {
-        let invocations: Vec<&Invocation> = match e {
-            Expose::Rest(r) => r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation).collect(),
+        match e {
+            Expose::Rest(r) => invocations.extend(r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation)),
             Expose::Mcp(m) => {
                 tools(m, diags);
-                m.tools.iter().map(|t| &t.invocation).collect()
+                invocations.extend(m.tools.iter().map(|t| &t.invocation));
             }
-            _ => Vec::new(),
-        };
-        for call in invocations.iter().filter_map(|i| i.call.as_ref()) {
-            match resolve_call(cap, call) {
-                // An import that cannot be resolved is reported; its calls would only repeat that.
-                Err(d) if d.code == Code::UnknownNamespace && calls_imported(cap, call) => {}
-                Err(d) => diags.push(d),
-                Ok(_) => {}
-            }
+            _ => {}
+        }
+    }
+    let calls = invocations.iter().flat_map(|i| i.call.iter().chain(i.steps.iter().filter_map(|s| s.call.as_ref())));
+    for call in calls {
+        match resolve_call(cap, call) {
+            // An import that cannot be resolved is reported; its calls would only repeat that.
+            Err(d) if d.code == Code::UnknownNamespace && calls_imported(cap, call) => {}
+            Err(d) => diags.push(d),
+            Ok(_) => {}
         }
     }
 }
@@ -257,7 +259,10 @@ fn tools(mcp: &McpExpose, diags: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
     for tool in &mcp.tools {
         let Some(name) = &tool.name else {
-            diags.push(Diagnostic::new(Code::MissingKey, tool.span, "an MCP tool has no `name`").label("`name` missing here"));
+            // A `ref` lends the tool its function's name.
+            if tool.invocation.reference.is_none() {
+                diags.push(Diagnostic::new(Code::MissingKey, tool.span, "an MCP tool has no `name`").label("`name` missing here"));
+            }
             continue;
         };
         if let Some(first) = seen.get(name.value.as_str()) {
@@ -290,8 +295,8 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                 .hint(hint.to_owned()),
         );
     };
-    for a in &cap.aggregates {
-        report(a.span, "`aggregates`", "call the consumed operations directly with `call: namespace.operation`");
+    for f in cap.aggregates.iter().flat_map(|a| &a.functions) {
+        invocation_features(&f.invocation, &mut report);
     }
     for c in &cap.consumes {
         match c {
@@ -321,7 +326,7 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                         report(span, "`forward`", "declare the operations to proxy with `call`");
                     }
                     for op in &res.operations {
-                        invocation_features(&op.invocation, op.span, &mut report);
+                        invocation_features(&op.invocation, &mut report);
                     }
                 }
             }
@@ -333,7 +338,7 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                     report(p.span, "MCP `prompts`", "remove the prompt; tools are compiled");
                 }
                 for t in &m.tools {
-                    invocation_features(&t.invocation, t.span, &mut report);
+                    invocation_features(&t.invocation, &mut report);
                 }
             }
             // The hint is pinned by the macro's UI tests too.
@@ -343,18 +348,11 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn invocation_features(inv: &Invocation, owner: Span, report: &mut impl FnMut(Span, &str, &str)) {
-    if let Some(step) = inv.steps.first() {
-        report(step.span, "orchestration `steps`", "call one consumed operation with `call`; multi-step flows are not compiled yet");
-    }
-    if let Some(span) = inv.mappings {
-        report(span, "orchestration `mappings`", "use `outputParameters` with a `mapping`");
-    }
-    if let Some(r) = &inv.reference {
-        report(r.span, "`ref` to an aggregate function", "call the consumed operation directly with `call`");
-    }
-    if inv.call.is_none() && inv.steps.is_empty() && inv.reference.is_none() && inv.output_parameters.iter().any(|o| o.value.is_some()) {
-        report(owner, "a mock operation (outputs with `value` and no `call`)", "add `call: namespace.operation`");
+fn invocation_features(inv: &Invocation, report: &mut impl FnMut(Span, &str, &str)) {
+    for step in &inv.steps {
+        if let Some(kind) = step.kind.as_ref().filter(|k| k.value == "script") {
+            report(kind.span, "a `script` step", "generated servers run no scripts: do the computation in a `Handlers` implementation, or with `call` and `lookup` steps");
+        }
     }
 }
 

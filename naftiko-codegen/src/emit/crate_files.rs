@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::rest::OpenApi;
-use crate::emit::{DocPlaceholders, MODULES, binary, crate_docs, format_file, openapi_json};
+use crate::emit::{DocPlaceholders, binary, crate_docs, format_file, modules, openapi_json};
 use crate::ir::{BaseUri, Capability, SecretSource};
 
 /// How the generated crate depends on `naftiko-runtime`.
@@ -54,7 +54,7 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
         GeneratedFile { path: "src/lib.rs".into(), contents: emit_and_format(|| lib_rs(cap))? },
     ];
     // One module at a time, formatted while its tokens are fresh.
-    for m in &MODULES {
+    for m in modules(cap) {
         let contents = emit_and_format(|| m.emit(cap, OpenApi::File("../openapi.json")))?;
         files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents });
     }
@@ -82,7 +82,7 @@ fn emit_and_format(emit: impl Fn() -> TokenStream) -> Result<String, String> {
 /// `src/lib.rs`: the crate docs and every module behind its feature.
 fn lib_rs(cap: &Capability) -> TokenStream {
     let docs = crate_docs(cap);
-    let module_items = MODULES.iter().map(|m| {
+    let module_items = modules(cap).map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let feature = m.feature;
         let export = m.glob_export.then(|| quote! { #[cfg(feature = #feature)] pub use #name::*; });
@@ -193,6 +193,7 @@ fn readme(cap: &Capability) -> Result<String, String> {
                             .get(*operation)
                             .map(|c| format!("Handlers::{} (yours to implement)", c.method_name.trim_start_matches("r#")))
                             .unwrap_or_default(),
+                        crate::ir::Action::Flow { flow, .. } => cap.flows.get(*flow).map(|f| format!("flows::{}", f.fn_name.trim_start_matches("r#"))).unwrap_or_default(),
                     };
                     let hints: Vec<&str> = [
                         (t.hints.read_only, "read-only"),
@@ -279,7 +280,7 @@ mod tests {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(spec);
             let cap = crate::load(&path).capability.unwrap_or_else(|| panic!("{spec} does not load"));
             let mut files: Vec<(&str, Box<dyn Fn() -> TokenStream>)> = vec![("lib", Box::new(|| lib_rs(&cap))), ("main", Box::new(|| binary::main_rs(&cap)))];
-            for m in &MODULES {
+            for m in modules(&cap) {
                 files.push((m.name, Box::new(|| m.emit(&cap, OpenApi::File("../openapi.json")))));
             }
             for (name, emit) in files {

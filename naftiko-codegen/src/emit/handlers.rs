@@ -7,20 +7,35 @@ use quote::quote;
 
 use crate::emit::ident;
 use crate::emit::values::rust_type;
-use crate::ir::{Action, Capability, Consumed, ConsumedOp, CustomOp, Param};
+use crate::ir::{Action, Callee, Capability, Consumed, ConsumedOp, CustomOp, Flow, FlowBody, Param, StepKind};
 
-/// The operations any surface calls, in consumes order, each once.
+/// The operations any surface or flow calls, in consumes order, each once.
 pub fn called_operations(cap: &Capability) -> Vec<(usize, usize)> {
-    let mut called: Vec<(usize, usize)> = cap
+    let by_surfaces = cap
         .rest
         .iter()
         .flat_map(|r| r.endpoints.iter().map(|e| &e.action))
         .chain(cap.mcp.iter().flat_map(|m| m.tools.iter().map(|t| &t.action)))
         .filter_map(|a| match a {
             Action::Call { consumes, operation, .. } => Some((*consumes, *operation)),
-            Action::Custom { .. } => None,
-        })
-        .collect();
+            Action::Custom { .. } | Action::Flow { .. } => None,
+        });
+    let by_flows = cap.flows.iter().flat_map(|f| match &f.body {
+        FlowBody::Call { callee, .. } => vec![*callee],
+        FlowBody::Steps { steps, .. } => steps
+            .iter()
+            .filter_map(|s| match s.kind {
+                StepKind::Call { callee, .. } => Some(callee),
+                StepKind::Lookup { .. } => None,
+            })
+            .collect(),
+        FlowBody::Mock { .. } => Vec::new(),
+    });
+    let by_flows = by_flows.filter_map(|c| match c {
+        Callee::Operation { consumes, operation } => Some((consumes, operation)),
+        Callee::Custom { .. } => None,
+    });
+    let mut called: Vec<(usize, usize)> = by_surfaces.chain(by_flows).collect();
     called.sort_unstable();
     called.dedup();
     called
@@ -41,15 +56,26 @@ pub fn calls_doc(consumed: &Consumed, op: &ConsumedOp) -> String {
     format!(" `{} {}` on `{}`.", op.method.as_str(), op.path_template, consumed.namespace)
 }
 
-/// The `Handlers` method an exposed operation runs and the parameters it takes.
+/// What an exposed operation runs — a `Handlers` method or a flow — and the parameters it takes.
 pub struct Called<'a> {
-    /// The `Handlers` method.
+    /// The `Handlers` method, or the function of `flows`.
     pub method: Ident,
     /// Path of its parameter struct from a top module of the crate (`super::client::XParams`).
     pub params_type: TokenStream,
     pub params: &'a [Param],
     /// What it does, for docs: "`GET /x` on `ns`." or "`Handlers::x`, …".
     pub doc: String,
+    /// A function of the `flows` module (called with the handlers), not a `Handlers` method.
+    pub flow: bool,
+}
+
+impl Called<'_> {
+    /// The call, awaited: `handlers.x(params).await` or `<flows>::x(&*handlers, params).await`, where
+    /// `flows` is the path of the `flows` module from where the call is written.
+    pub fn call(&self, flows: &TokenStream) -> TokenStream {
+        let method = &self.method;
+        if self.flow { quote! { #flows::#method(&*handlers, params).await } } else { quote! { handlers.#method(params).await } }
+    }
 }
 
 pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
@@ -59,7 +85,7 @@ pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
             let op = consumed.operations.get(*operation)?;
             let path = client_path(cap, consumed);
             let params = ident(&op.params_type);
-            Some(Called { method: ident(&op.method_name), params_type: quote!(#path::#params), params: &op.params, doc: calls_doc(consumed, op) })
+            Some(Called { method: ident(&op.method_name), params_type: quote!(#path::#params), params: &op.params, doc: calls_doc(consumed, op), flow: false })
         }
         Action::Custom { operation, .. } => {
             let custom = cap.custom.get(*operation)?;
@@ -69,9 +95,20 @@ pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
                 params_type: quote!(super::handlers::#input),
                 params: &custom.params,
                 doc: custom_doc(custom),
+                flow: false,
             })
         }
+        Action::Flow { flow, .. } => {
+            let flow = cap.flows.get(*flow)?;
+            let input = ident(&flow.input_type);
+            Some(Called { method: ident(&flow.fn_name), params_type: quote!(super::flows::#input), params: &flow.inputs, doc: flow_doc(flow), flow: true })
+        }
     }
+}
+
+/// Doc line of what runs a flow.
+pub fn flow_doc(flow: &Flow) -> String {
+    format!(" `flows::{}`, the {}.", flow.fn_name.trim_start_matches("r#"), flow.origin)
 }
 
 /// Doc line of a custom operation.
@@ -170,6 +207,8 @@ pub fn emit(cap: &Capability) -> TokenStream {
         })
     });
     let (custom_structs, custom_methods): (Vec<TokenStream>, Vec<TokenStream>) = cap.custom.iter().map(custom_items).unzip();
+    // A capability of mocks only consumes nothing: no upstream to override.
+    let upstreams = if cap.consumes.is_empty() { quote!(_upstreams) } else { quote!(upstreams) };
     let trait_doc = crate::emit::doc(if cap.custom.is_empty() {
         " What the exposed operations do. Each method's default calls the consumed API."
     } else {
@@ -194,7 +233,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
             }
 
             /// Like [`Clients::from_env`], with base URLs overridden by `upstreams` (`--upstream`).
-            pub fn with_upstreams(upstreams: &::naftiko_runtime::Upstreams) -> ::core::result::Result<Self, ::naftiko_runtime::ConfigError> {
+            pub fn with_upstreams(#upstreams: &::naftiko_runtime::Upstreams) -> ::core::result::Result<Self, ::naftiko_runtime::ConfigError> {
                 Ok(Self { #(#overrides)* })
             }
         }

@@ -6,7 +6,8 @@ use quote::quote;
 
 use crate::ir::{Mapping, PathStep};
 
-fn steps(path: &[PathStep]) -> TokenStream {
+/// `&[Step::…]`: a compiled path, as the runtime walks it.
+pub fn steps(path: &[PathStep]) -> TokenStream {
     let steps = path.iter().map(|s| match s {
         PathStep::Field(name) => quote! { ::naftiko_runtime::mapping::Step::Field(#name) },
         PathStep::Index(i) => quote! { ::naftiko_runtime::mapping::Step::Index(#i) },

@@ -88,6 +88,7 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
             Action::Custom { operation, .. } => {
                 cap.custom.get(*operation).map(|c| format!("`Handlers::{}` (yours to implement)", c.method_name.trim_start_matches("r#"))).unwrap_or_default()
             }
+            Action::Flow { flow, .. } => cap.flows.get(*flow).map(|f| format!("`flows::{}`", f.fn_name.trim_start_matches("r#"))).unwrap_or_default(),
         };
         doc.push(format!(" | `{}` | {calls} |", tool.name));
     }
@@ -140,6 +141,13 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
     let title = option_str(tool.title.as_deref());
     let description = option_str(tool.description.as_deref());
     let schema = raw_string(&tool.input_schema.to_string());
+    let output_schema = match &tool.output_schema {
+        Some(s) => {
+            let s = raw_string(&s.to_string());
+            quote! { Some(#s) }
+        }
+        None => quote! { None },
+    };
     let h = tool.hints;
     let (read_only, destructive, idempotent, open_world) =
         (option_bool(h.read_only), option_bool(h.destructive), option_bool(h.idempotent), option_bool(h.open_world));
@@ -149,7 +157,7 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
             title: #title,
             description: #description,
             input_schema: #schema,
-            output_schema: None,
+            output_schema: #output_schema,
             hints: mcp::ToolHints {
                 read_only: #read_only,
                 destructive: #destructive,
@@ -284,7 +292,6 @@ fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
 fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
     let Some(called) = called(cap, &tool.action) else { return quote! {} };
     let name = ident(&tool.fn_name);
-    let method = &called.method;
     // The parameter type's path is relative to the crate's top modules; this function is one level deeper.
     let params_type = &called.params_type;
     let fields = tool.action.bindings().iter().filter_map(|b| {
@@ -293,14 +300,15 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
         let value = binding_value(b, param, &tool.inputs);
         Some(quote! { #field: #value, })
     });
-    let call = quote! { handlers.#method(params).await };
+    let call = called.call(&quote!(super::super::flows));
     // A tool whose bindings are all literals never reads its arguments.
     let reads_args = tool.action.bindings().iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let args = if reads_args { quote!(args) } else { quote!(_args) };
     let tool_name = &tool.name;
     let result = match tool.action.output() {
-        Output::Passthrough => quote! { mcp::result(#tool_name, #call) },
-        Output::Mapped(m) => {
+        // A flow shapes its own reply.
+        None | Some(Output::Passthrough) => quote! { mcp::result(#tool_name, #call) },
+        Some(Output::Mapped(m)) => {
             let shape = mapping::expression(m, &quote!(value));
             quote! { mcp::result_mapped(#tool_name, #call, |value| #shape) }
         }
@@ -310,7 +318,7 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
         .as_deref()
         .or(match &tool.action {
             Action::Call { consumes, operation, .. } => cap.consumes.get(*consumes).and_then(|c| c.operations.get(*operation)).and_then(|o| o.summary.as_deref()),
-            Action::Custom { .. } => None,
+            Action::Custom { .. } | Action::Flow { .. } => None,
         })
         .map(|s| format!(" {}", s.lines().next().unwrap_or_default()))
         .unwrap_or_default();
@@ -332,7 +340,13 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
 fn read_argument(input: &Input, ty: ParamType) -> TokenStream {
     let name = &input.name;
     let t = rust_type(ty);
-    quote! { args.get::<#t>(#name)? }
+    match &input.path {
+        Some(path) => {
+            let steps = mapping::steps(path);
+            quote! { args.path::<#t>(#name, #steps)? }
+        }
+        None => quote! { args.get::<#t>(#name)? },
+    }
 }
 
 fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
@@ -357,7 +371,8 @@ fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
                 quote! { (#text).map(|text| mcp::parse::<#ty>(#name, &text)).transpose()? }
             }
         }
-        Source::Absent => quote! { None },
+        // Steps exist inside flows only.
+        Source::Step(_) | Source::Absent => quote! { None },
     };
     if param.required {
         let label = match &b.source {

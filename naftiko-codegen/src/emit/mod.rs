@@ -7,6 +7,7 @@
 pub mod binary;
 pub mod client;
 pub mod crate_files;
+pub mod flows;
 pub mod handlers;
 pub mod mapping;
 pub mod mcp;
@@ -59,6 +60,8 @@ pub struct Module {
     pub feature: &'static str,
     /// Re-exported at the crate root (`pub use client::*`); surfaces stay qualified (`rest::router`).
     pub glob_export: bool,
+    /// Whether a capability has this module (the `flows` of one that declares none would be empty).
+    pub present: fn(&Capability) -> bool,
     emit: fn(&Capability, rest::OpenApi<'_>) -> TokenStream,
 }
 
@@ -70,13 +73,19 @@ impl Module {
 }
 
 /// Every module, in the order of the crate root.
-pub const MODULES: [Module; 5] = [
-    Module { name: "client", feature: "client", glob_export: true, emit: |cap, _| client::emit(cap) },
-    Module { name: "handlers", feature: "rest", glob_export: true, emit: |cap, _| handlers::emit(cap) },
-    Module { name: "rest", feature: "rest", glob_export: false, emit: rest::emit },
-    Module { name: "mcp", feature: "mcp", glob_export: false, emit: |cap, _| mcp::emit(cap) },
-    Module { name: "server", feature: "server", glob_export: false, emit: |cap, _| binary::emit(cap) },
+pub const MODULES: [Module; 6] = [
+    Module { name: "client", feature: "client", glob_export: true, present: |_| true, emit: |cap, _| client::emit(cap) },
+    Module { name: "handlers", feature: "rest", glob_export: true, present: |_| true, emit: |cap, _| handlers::emit(cap) },
+    Module { name: "flows", feature: "rest", glob_export: false, present: |cap| !cap.flows.is_empty(), emit: |cap, _| flows::emit(cap) },
+    Module { name: "rest", feature: "rest", glob_export: false, present: |_| true, emit: rest::emit },
+    Module { name: "mcp", feature: "mcp", glob_export: false, present: |_| true, emit: |cap, _| mcp::emit(cap) },
+    Module { name: "server", feature: "server", glob_export: false, present: |_| true, emit: |cap, _| binary::emit(cap) },
 ];
+
+/// The modules `cap` has.
+pub fn modules(cap: &Capability) -> impl Iterator<Item = &'static Module> + '_ {
+    MODULES.iter().filter(|m| (m.present)(cap))
+}
 
 /// The OpenAPI document as the crate's `openapi.json` holds it, when the capability exposes REST.
 pub fn openapi_json(cap: &Capability) -> Option<String> {
@@ -91,8 +100,7 @@ pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
         (Layout::Inline, Some(text)) => rest::OpenApi::Inline(text),
         (Layout::Inline, None) => rest::OpenApi::Inline("{}"),
     };
-    let modules = MODULES
-        .iter()
+    let modules = modules(cap)
         .map(|m| EmittedModule { name: m.name, feature: m.feature, tokens: m.emit(cap, openapi), glob_export: m.glob_export })
         .collect();
     Emitted { docs: crate_docs(cap), modules, openapi: openapi_text }

@@ -132,6 +132,11 @@ fn operation(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> Value {
                 op.insert("description".into(), Value::from(format!("Runs tool `{}`, which the spec declares without a `call`: 501 until its `Handlers` method is implemented.", custom.name)));
             }
         }
+        Action::Flow { flow, .. } => {
+            if let Some(flow) = cap.flows.get(*flow) {
+                op.insert("description".into(), Value::from(format!("Runs the {}.", flow.origin)));
+            }
+        }
     }
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
@@ -159,18 +164,20 @@ fn operation(cap: &Capability, rest: &RestSurface, e: &Endpoint) -> Value {
         op.insert("requestBody".into(), Value::Object(body));
     }
     let reply = match output {
-        Output::Passthrough => "The upstream reply: its status, JSON body and paging headers, passed through.",
-        Output::Mapped(_) => "The upstream reply, reshaped by the spec's output mapping.",
+        Some(Output::Passthrough) => "The upstream reply: its status, JSON body and paging headers, passed through.",
+        Some(Output::Mapped(_)) => "The upstream reply, reshaped by the spec's output mapping.",
+        None => "The flow's reply; a step's upstream error passes through with its status and body.",
     };
-    op.insert(
-        "responses".into(),
-        json!({
-            "default": { "description": reply, "content": { "application/json": { "schema": {} } } },
-            "400": error_response("Invalid input (missing or mistyped parameter, invalid JSON)."),
-            "502": error_response("The upstream API could not be reached."),
-            "504": error_response("The upstream API did not answer in time.")
-        }),
-    );
+    let mut responses = json!({
+        "default": { "description": reply, "content": { "application/json": { "schema": {} } } },
+        "400": error_response("Invalid input (missing or mistyped parameter, invalid JSON)."),
+        "502": error_response("The upstream API could not be reached."),
+        "504": error_response("The upstream API did not answer in time.")
+    });
+    if let (Some(schema), Value::Object(responses)) = (&e.output_schema, &mut responses) {
+        responses.insert("200".into(), json!({ "description": "The reply, shaped as the spec's outputs declare.", "content": { "application/json": { "schema": schema } } }));
+    }
+    op.insert("responses".into(), responses);
     Value::Object(op)
 }
 

@@ -160,7 +160,6 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
     let Some(called) = called(cap, &e.action) else { return quote! {} };
     let bindings = e.action.bindings();
     let name = ident(&e.fn_name);
-    let method_name = &called.method;
     let params_type = &called.params_type;
     let fields = bindings.iter().filter_map(|b| {
         let param = called.params.get(b.param)?;
@@ -171,11 +170,12 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
     // A handler whose bindings are all literals never reads the request.
     let reads_request = bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let request = if reads_request { quote!(request) } else { quote!(_request) };
-    let call = quote! { handlers.#method_name(params).await };
+    let call = called.call(&quote!(super::flows));
     let operation = &e.name;
     let reply = match e.action.output() {
-        Output::Passthrough => quote! { rt::reply(#operation, #call) },
-        Output::Mapped(m) => {
+        // A flow shapes its own reply.
+        None | Some(Output::Passthrough) => quote! { rt::reply(#operation, #call) },
+        Some(Output::Mapped(m)) => {
             let shape = mapping::expression(m, &quote!(value));
             quote! { rt::reply_mapped(#operation, #call, |value| #shape) }
         }
@@ -187,7 +187,7 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
             let op = consumed.and_then(|c| c.operations.get(*operation));
             format!(" `{} {}` → `{}.{}`.", e.method.as_str(), e.path, consumed.map_or("", |c| c.namespace.as_str()), op.map_or("", |o| o.name.as_str()))
         }
-        Action::Custom { .. } => format!(" `{} {}` →{}", e.method.as_str(), e.path, called.doc),
+        Action::Custom { .. } | Action::Flow { .. } => format!(" `{} {}` →{}", e.method.as_str(), e.path, called.doc),
     };
     let summary_doc = crate::emit::summary_doc(&summary);
     let route = crate::emit::doc(&route);
@@ -220,6 +220,14 @@ fn read_input(input: &Input, ty: ParamType) -> TokenStream {
         InputLocation::Header => quote! { request.header::<#t>(#name)? },
         InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
         InputLocation::Body if ty == ParamType::Object => quote! { request.body()? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if input.path.is_some() => {
+            let steps = crate::emit::mapping::steps(input.path.as_deref().unwrap_or_default());
+            if ty == ParamType::Object {
+                quote! { request.body_json_path(#name, #steps)? }
+            } else {
+                quote! { request.body_path::<#t>(#name, #steps)? }
+            }
+        }
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty == ParamType::Object => quote! { request.body_json_field(#name)? },
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => quote! { request.body_field::<#t>(#name)? },
     }
@@ -236,7 +244,8 @@ fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
             let text = values::input_template(t, |i| inputs.get(i).map(|input| read_input(input, ParamType::String)));
             values::convert_text(text, param.ty, &param.name)
         }
-        Source::Absent => quote! { None },
+        // Steps exist inside flows only.
+        Source::Step(_) | Source::Absent => quote! { None },
     };
     let input = match &b.source {
         Source::Input(i) => inputs.get(*i),

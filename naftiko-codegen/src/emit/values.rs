@@ -81,7 +81,8 @@ pub fn secret_template(template: &Template, secrets: &[Secret]) -> TokenStream {
                     None => args.push(quote! { "" }),
                 }
             }
-            TemplatePart::Param(_) => {}
+            // Secret templates hold literals and secrets only.
+            TemplatePart::Param(_) | TemplatePart::Step(_) => {}
         }
     }
     quote! { ::naftiko_runtime::Secret::new(::std::format!(#format #(, #args)*)) }
@@ -102,7 +103,8 @@ pub fn input_template(template: &Template, read: impl Fn(usize) -> Option<TokenS
                     None => args.push(quote! { "" }),
                 }
             }
-            TemplatePart::Secret(_) => {}
+            // Surfaces' templates name inputs only (secrets stay in the clients, steps in flows).
+            TemplatePart::Secret(_) | TemplatePart::Step(_) => {}
         }
     }
     quote! { Some(::std::format!(#format #(, #args)*)) }

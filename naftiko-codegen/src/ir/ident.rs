@@ -93,6 +93,11 @@ impl Scope {
         }
     }
 
+    /// Whether `ident` is taken in this scope.
+    pub fn contains(&self, ident: &str) -> bool {
+        self.taken.contains_key(ident)
+    }
+
     pub fn name(&mut self, ident: String, original: &str) -> Named {
         if !self.taken.contains_key(&ident) {
             self.taken.insert(ident.clone(), original.to_owned());

@@ -23,6 +23,10 @@ pub struct Capability {
     pub custom: Vec<CustomOp>,
     pub rest: Vec<RestSurface>,
     pub mcp: Vec<McpSurface>,
+    /// Orchestrations, mocks and aggregate functions: one generated function each, which every
+    /// surface referring to it calls.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub flows: Vec<Flow>,
 }
 
 /// An MCP tool with no `call`: its interface (name, arguments) is the spec's, its behaviour the user's.
@@ -114,6 +118,8 @@ pub enum TemplatePart {
     Secret(String),
     /// A parameter of the same operation, by index into its `params`.
     Param(usize),
+    /// Inside a flow: a value from an earlier step's output (`{{get-ship.region}}`).
+    Step(StepPath),
 }
 
 impl Template {
@@ -312,6 +318,20 @@ pub enum BodyTemplate {
     Text(Template),
     Array(Vec<BodyTemplate>),
     Object(Vec<(String, BodyTemplate)>),
+    /// A raw JSON body written as text (`body: |`): each placeholder sits inside a JSON string or
+    /// bare, and is written accordingly (escaped string content, or the value as JSON).
+    RawJson(Vec<RawJsonPart>),
+}
+
+/// A piece of a raw JSON body template.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum RawJsonPart {
+    Text(String),
+    /// A placeholder inside a JSON string: its value as escaped string content (`""` when absent).
+    InString(TemplatePart),
+    /// A placeholder where a JSON value goes: the value as JSON (`null` when absent).
+    Bare(TemplatePart),
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
@@ -384,6 +404,9 @@ pub struct Endpoint {
     pub summary: Option<String>,
     pub inputs: Vec<Input>,
     pub action: Action,
+    /// JSON Schema of its success reply, when its outputs declare a shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<serde_json::Value>,
 }
 
 /// An exposed MCP adapter.
@@ -416,6 +439,9 @@ pub struct ToolDef {
     /// The tool's JSON Schema, decided at generation time.
     pub input_schema: serde_json::Value,
     pub action: Action,
+    /// JSON Schema of its structured result, when its outputs declare a shape.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output_schema: Option<serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, Default, PartialEq, Eq)]
@@ -445,6 +471,10 @@ pub struct Input {
     pub ty: ParamType,
     pub required: bool,
     pub description: Option<String>,
+    /// Read at a JSONPath of the request body (REST) or of the arguments (MCP) instead of from the
+    /// member named `name` (`value: $.user.id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<Vec<PathStep>>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
@@ -469,20 +499,119 @@ pub enum Action {
     Call { consumes: usize, operation: usize, bindings: Vec<Binding>, output: Output },
     /// Run a custom operation (index into `Capability::custom`); `bindings` fill its arguments.
     Custom { operation: usize, bindings: Vec<Binding>, output: Output },
+    /// Run a flow (index into `Capability::flows`): steps, a mock, or the aggregate function a `ref`
+    /// names. `bindings` fill its inputs; the flow shapes its own reply.
+    Flow { flow: usize, bindings: Vec<Binding> },
 }
 
 impl Action {
     pub fn bindings(&self) -> &[Binding] {
         match self {
-            Action::Call { bindings, .. } | Action::Custom { bindings, .. } => bindings,
+            Action::Call { bindings, .. } | Action::Custom { bindings, .. } | Action::Flow { bindings, .. } => bindings,
         }
     }
 
-    pub fn output(&self) -> &Output {
+    /// How the surface shapes the reply; `None` for a flow, which shapes its own.
+    pub fn output(&self) -> Option<&Output> {
         match self {
-            Action::Call { output, .. } | Action::Custom { output, .. } => output,
+            Action::Call { output, .. } | Action::Custom { output, .. } => Some(output),
+            Action::Flow { .. } => None,
         }
     }
+}
+
+// ---------------------------------------------------------------- flows
+
+/// A generated async function with an input struct of its own: the `steps` or mock outputs of an
+/// exposed operation, or an aggregate function. Every surface that refers to it calls the same
+/// function, so REST and MCP cannot drift.
+#[derive(Clone, Debug, Serialize)]
+pub struct Flow {
+    /// What the spec calls it, for docs: `tool get-ship-with-crew`, `aggregate function crew-resolver.resolve-crew-for-ship`.
+    pub origin: String,
+    /// The generated function, in the `flows` module.
+    pub fn_name: String,
+    /// Its input struct, e.g. `GetShipWithCrewInput`.
+    pub input_type: String,
+    pub summary: Option<String>,
+    /// The fields of the input struct (location `BodyField`: members of one object).
+    pub inputs: Vec<Param>,
+    pub body: FlowBody,
+    /// JSON Schema of what it answers, when its outputs declare it.
+    pub output_schema: Option<serde_json::Value>,
+}
+
+/// What a flow does.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FlowBody {
+    /// One call (an aggregate function with `call`), the reply shaped by `output`.
+    Call { callee: Callee, bindings: Vec<Binding>, output: Output },
+    /// `steps` in order: a failing step stops the flow with an error naming it.
+    Steps { steps: Vec<Step>, reply: StepsReply },
+    /// No upstream: the outputs' `value`s over the inputs.
+    Mock { value: MockValue },
+}
+
+/// An operation a flow or step calls.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Callee {
+    Operation { consumes: usize, operation: usize },
+    /// A custom operation (`Capability::custom`).
+    Custom { operation: usize },
+}
+
+/// One orchestration step.
+#[derive(Clone, Debug, Serialize)]
+pub struct Step {
+    /// The step's name as written (how later steps and mappings refer to it).
+    pub name: String,
+    /// The Rust local holding its output.
+    pub var: String,
+    pub kind: StepKind,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepKind {
+    /// Call an operation; the step's output is its reply as JSON (projected to the operation's
+    /// named outputs when it declares any).
+    Call { callee: Callee, bindings: Vec<Binding>, projection: Option<Mapping> },
+    /// Find in the array output of step `index` the entries whose `key` field equals `value` (each
+    /// element of it, when it is an array), keeping `fields`.
+    Lookup { index: usize, key: String, value: Source, fields: Vec<String> },
+}
+
+/// A path into an earlier step's output (`$.get-ship.dimensions.length`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct StepPath {
+    /// Index into the flow's steps.
+    pub step: usize,
+    pub path: Vec<PathStep>,
+}
+
+/// What a flow of steps answers.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StepsReply {
+    /// `mappings`: an object whose members (dot paths) take values from the steps' outputs; a value
+    /// that is missing leaves its member out.
+    Mappings { members: Vec<(Vec<String>, StepPath)> },
+    /// No mappings: the last call's reply, shaped by the operation's outputs.
+    LastCall { step: usize, output: Output },
+}
+
+/// A mock reply: literal JSON and text templates over the inputs.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum MockValue {
+    Json(serde_json::Value),
+    /// Text over the inputs (`"Hello, {{name}}!"`), converted to the output's type when it declares
+    /// `integer`, `number` or `boolean` and the text is one.
+    Text { template: Template, ty: Option<ParamType> },
+    Object(Vec<(String, MockValue)>),
+    Array(Vec<MockValue>),
 }
 
 /// Where one consumed parameter (or custom operation argument) gets its value.
@@ -496,8 +625,10 @@ pub struct Binding {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Source {
-    /// Index into the exposed operation's `inputs`.
+    /// Index into the exposed operation's `inputs` (a flow's, inside a flow).
     Input(usize),
+    /// Inside a flow: the JSON at a path of an earlier step's output.
+    Step(StepPath),
     Literal(serde_json::Value),
     /// A string with inputs and secrets inside (`"prefix-{{x}}"`); `Param` parts index inputs here.
     Template(Template),

@@ -142,7 +142,16 @@ pub struct OutputParameter {
     pub value: Option<S<serde_json::Value>>,
     pub description: Option<S<String>>,
     pub properties: Vec<(S<String>, OutputParameter)>,
+    /// The element of an array. Written as a list of named fields (`items: [{name: a}, {name: b}]`),
+    /// it is read as an object of those fields.
     pub items: Option<Box<OutputParameter>>,
+}
+
+impl OutputParameter {
+    /// This output, or one nested in it, has a `value`.
+    pub fn has_value(&self) -> bool {
+        self.value.is_some() || self.properties.iter().any(|(_, p)| p.has_value()) || self.items.as_ref().is_some_and(|i| i.has_value())
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -177,15 +186,23 @@ pub struct ExposedResource {
     pub forward: Option<Span>,
 }
 
-/// What REST operations and MCP tools share: how they call upstream and what they return.
+/// What REST operations, MCP tools and aggregate functions share: how they call upstream and what
+/// they return.
 #[derive(Clone, Debug, Default)]
 pub struct Invocation {
     pub call: Option<S<String>>,
     pub with: Vec<(S<String>, S<serde_json::Value>)>,
     pub output_parameters: Vec<OutputParameter>,
     pub steps: Vec<Step>,
-    pub mappings: Option<Span>,
+    pub mappings: Vec<StepMapping>,
     pub reference: Option<S<String>>,
+}
+
+impl Invocation {
+    /// Outputs carry values and nothing is called: the reply is made of them.
+    pub fn is_mock(&self) -> bool {
+        self.call.is_none() && self.steps.is_empty() && self.reference.is_none() && self.output_parameters.iter().any(OutputParameter::has_value)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -254,13 +271,28 @@ pub struct SkillExpose {
     pub namespace: Option<S<String>>,
 }
 
-/// Orchestration step (`call`, `lookup`, `script`); recorded so its use can be reported precisely.
+/// An orchestration step: `type: call` (`call`, `with`), `type: lookup` (`index`, `match`,
+/// `lookupValue`, `outputParameters`), or `type: script` (recorded to be reported).
 #[derive(Clone, Debug)]
 pub struct Step {
     pub span: Span,
     pub kind: Option<S<String>>,
     pub name: Option<S<String>>,
     pub call: Option<S<String>>,
+    pub with: Vec<(S<String>, S<serde_json::Value>)>,
+    pub index: Option<S<String>>,
+    pub match_field: Option<S<String>>,
+    pub lookup_value: Option<S<String>>,
+    /// The fields a lookup keeps.
+    pub fields: Vec<S<String>>,
+}
+
+/// A `mappings` entry: `targetName` (a dot path in the reply) ← `value` (`$.step.path`).
+#[derive(Clone, Debug)]
+pub struct StepMapping {
+    pub span: Span,
+    pub target_name: Option<S<String>>,
+    pub value: Option<S<String>>,
 }
 
 /// An aggregate, MCP resource or prompt: recorded by name and place only, not compiled yet.
@@ -274,5 +306,26 @@ pub struct NamedFeature {
 pub struct Aggregate {
     pub span: Span,
     pub namespace: Option<S<String>>,
-    pub functions: Vec<NamedFeature>,
+    pub label: Option<S<String>>,
+    pub functions: Vec<AggregateFunction>,
+}
+
+/// A function of an aggregate: what tools and operations with `ref: namespace.name` run.
+#[derive(Clone, Debug)]
+pub struct AggregateFunction {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub semantics: Option<Semantics>,
+    pub input_parameters: Vec<ExposedParameter>,
+    pub invocation: Invocation,
+}
+
+/// What a function does to the world, from which tool hints are derived.
+#[derive(Clone, Debug, Default)]
+pub struct Semantics {
+    pub span: Span,
+    pub safe: Option<S<bool>>,
+    pub idempotent: Option<S<bool>>,
+    pub cacheable: Option<S<bool>>,
 }

@@ -208,11 +208,39 @@ fn output_parameter(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<OutputPa
         value: m.json("value"),
         description: m.string("description"),
         properties,
-        items: m.node("items").and_then(|n| output_parameter(n, m.diags)).map(Box::new),
+        items: m.node("items").and_then(|n| items(n, m.diags)).map(Box::new),
     };
     m.ignore(&["in", "maxLength", "const", "values", "pattern"]);
     m.finish();
     Some(out)
+}
+
+/// An array's `items`: an output parameter, or (as real specs write it) a list of named fields,
+/// read as an object of those fields.
+fn items(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<OutputParameter> {
+    let Some(fields) = node.as_seq() else { return output_parameter(node, diags) };
+    let mut properties = Vec::new();
+    for field in fields {
+        let Some(param) = output_parameter(field, diags) else { continue };
+        match param.name.clone() {
+            Some(name) => properties.push((name, param)),
+            None => diags.push(
+                Diagnostic::new(Code::MissingKey, param.span, "a field of `items` has no `name`")
+                    .label("`name` missing here")
+                    .hint("a list under `items` names the fields of each element: `- {name: id, type: string}`"),
+            ),
+        }
+    }
+    Some(OutputParameter {
+        span: head(node),
+        name: None,
+        kind: Some(Spanned::new("object".to_owned(), head(node))),
+        mapping: None,
+        value: None,
+        description: None,
+        properties,
+        items: None,
+    })
 }
 
 fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
@@ -290,26 +318,28 @@ fn exposed_operation(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Exposed
 }
 
 fn invocation(m: &mut Map<'_, '_>) -> Invocation {
-    let with = match m.node("with") {
+    let with = with_map(m);
+    Invocation {
+        call: m.string("call"),
+        with,
+        output_parameters: m.list("outputParameters", output_parameter),
+        steps: m.list("steps", step),
+        mappings: m.list("mappings", step_mapping),
+        reference: m.string("ref"),
+    }
+}
+
+/// A `with` mapping: parameter names to values.
+fn with_map(m: &mut Map<'_, '_>) -> Vec<(Spanned<String>, Spanned<serde_json::Value>)> {
+    match m.node("with") {
         Some(w) => match w.as_map() {
-            Some(entries) => entries
-                .iter()
-                .filter_map(|(k, v)| Some((located_str(k)?, Spanned::new(v.to_json(), v.span))))
-                .collect(),
+            Some(entries) => entries.iter().filter_map(|(k, v)| Some((located_str(k)?, Spanned::new(v.to_json(), v.span)))).collect(),
             None => {
                 m.diags.push(wrong_type(w, "a mapping of parameter names to values"));
                 Vec::new()
             }
         },
         None => Vec::new(),
-    };
-    Invocation {
-        call: m.string("call"),
-        with,
-        output_parameters: m.list("outputParameters", output_parameter),
-        steps: m.list("steps", step),
-        mappings: m.node("mappings").map(|n| n.span),
-        reference: m.string("ref"),
     }
 }
 
@@ -361,8 +391,31 @@ fn hints(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Hints> {
 
 fn step(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Step> {
     let mut m = Map::new(node, "an orchestration step", diags)?;
-    let s = Step { span: head(node), kind: m.string("type"), name: m.string("name"), call: m.string("call") };
-    m.ignore_rest();
+    let kind = m.string("type");
+    if kind.as_ref().is_some_and(|k| k.value == "script") {
+        // Not compiled (reported by check): its own keys are not read.
+        m.ignore_rest();
+    }
+    let s = Step {
+        span: head(node),
+        kind,
+        name: m.string("name"),
+        call: m.string("call"),
+        with: with_map(&mut m),
+        index: m.string("index"),
+        match_field: m.string("match"),
+        lookup_value: m.string("lookupValue"),
+        fields: m.list("outputParameters", |n, d| scalar(n, "a field name", d)),
+    };
+    m.ignore(&["description"]);
+    m.finish();
+    Some(s)
+}
+
+fn step_mapping(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<StepMapping> {
+    let mut m = Map::new(node, "a mapping", diags)?;
+    let s = StepMapping { span: head(node), target_name: m.string("targetName"), value: m.string("value") };
+    m.finish();
     Some(s)
 }
 
@@ -378,10 +431,34 @@ fn aggregate(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Aggregate> {
     let a = Aggregate {
         span: head(node),
         namespace: m.string("namespace"),
-        functions: m.list("functions", named_feature),
+        label: m.string("label"),
+        functions: m.list("functions", aggregate_function),
     };
-    m.ignore_rest();
+    m.ignore(&["description"]);
+    m.finish();
     Some(a)
+}
+
+fn aggregate_function(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<AggregateFunction> {
+    let mut m = Map::new(node, "an aggregate function", diags)?;
+    let f = AggregateFunction {
+        span: head(node),
+        name: m.string("name"),
+        description: m.string("description"),
+        semantics: m.node("semantics").and_then(|n| semantics(n, m.diags)),
+        input_parameters: m.list("inputParameters", exposed_parameter),
+        invocation: invocation(&mut m),
+    };
+    m.ignore(&["label"]);
+    m.finish();
+    Some(f)
+}
+
+fn semantics(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Semantics> {
+    let mut m = Map::new(node, "`semantics`", diags)?;
+    let s = Semantics { span: head(node), safe: m.bool("safe"), idempotent: m.bool("idempotent"), cacheable: m.bool("cacheable") };
+    m.finish();
+    Some(s)
 }
 
 // ---- primitives ----
@@ -560,6 +637,7 @@ const KNOWN_KEYS: &[&str] = &[
     "description", "label", "required", "type", "value", "mapping", "call", "with", "tools", "hints",
     "readOnly", "destructive", "idempotent", "openWorld", "port", "address", "transport", "body", "data",
     "location", "keys", "outputRawFormat", "inputSchema", "placement", "token", "key", "username", "password",
+    "steps", "mappings", "targetName", "lookupValue", "index", "match", "aggregates", "functions", "semantics", "ref",
 ];
 
 fn edit_distance(a: &str, b: &str) -> usize {

@@ -2,10 +2,10 @@
 
 use serde_json::{Map, Value};
 
-use crate::Json;
 use crate::mcp::ToolError;
 use crate::mcp::schema::describe;
 use crate::rest::FromWire;
+pub use crate::value::FromJson as FromArgument;
 
 /// A tool call's arguments, read into parameter types by generated code.
 #[derive(Clone, Debug, Default)]
@@ -21,9 +21,19 @@ impl Arguments {
     pub fn get<T: FromArgument>(&self, name: &str) -> Result<Option<T>, ToolError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
-            Some(value) => T::from_argument(value)
+            Some(value) => T::from_json(value)
                 .map(Some)
                 .ok_or_else(|| ToolError::new(format!("argument `{name}` must be {}, got {}", T::EXPECTED, describe(value)))),
+        }
+    }
+
+    /// The value at a JSONPath of the arguments (`value: $.user.id`) converted to `T`; `input` names it.
+    pub fn path<T: FromArgument>(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<T>, ToolError> {
+        match crate::flow::at(&Value::Object(self.0.clone()), path) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => T::from_json(&value)
+                .map(Some)
+                .ok_or_else(|| ToolError::new(format!("argument `{input}` must be {}, got {}", T::EXPECTED, describe(&value)))),
         }
     }
 
@@ -34,91 +44,6 @@ impl Arguments {
 
     pub fn as_map(&self) -> &Map<String, Value> {
         &self.0
-    }
-}
-
-/// A value a tool argument can be read as. Conversions are lenient where the meaning is plain
-/// (`5` for a string parameter is `"5"`, `"5"` for an integer is `5`): the schema check already
-/// rejected wrong JSON types for the schemas we generate, and spec-written schemas may differ from
-/// the consumed parameter's type.
-pub trait FromArgument: Sized {
-    /// What the value must look like, for error messages.
-    const EXPECTED: &'static str;
-    fn from_argument(value: &Value) -> Option<Self>;
-}
-
-impl FromArgument for String {
-    const EXPECTED: &'static str = "a string";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Bool(b) => Some(b.to_string()),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for i64 {
-    const EXPECTED: &'static str = "an integer";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64)),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for f64 {
-    const EXPECTED: &'static str = "a number";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Number(n) => n.as_f64(),
-            Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for bool {
-    const EXPECTED: &'static str = "a boolean";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Bool(b) => Some(*b),
-            Value::String(s) => match s.trim() {
-                "true" => Some(true),
-                "false" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-}
-
-impl FromArgument for Vec<String> {
-    const EXPECTED: &'static str = "an array of strings";
-    fn from_argument(value: &Value) -> Option<Self> {
-        match value {
-            Value::Array(items) => items.iter().map(String::from_argument).collect(),
-            // A lone value where a list is expected is a list of one.
-            scalar => String::from_argument(scalar).map(|s| vec![s]),
-        }
-    }
-}
-
-impl FromArgument for Value {
-    const EXPECTED: &'static str = "JSON";
-    fn from_argument(value: &Value) -> Option<Self> {
-        Some(value.clone())
-    }
-}
-
-impl FromArgument for Json {
-    const EXPECTED: &'static str = "JSON";
-    /// The argument's JSON (its numbers were checked to be exact when the message was read).
-    fn from_argument(value: &Value) -> Option<Self> {
-        Some(Json::from(value))
     }
 }
 

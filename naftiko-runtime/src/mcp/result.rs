@@ -101,23 +101,38 @@ fn structured(text: String, value: Value, is_error: bool) -> CallToolResult {
 }
 
 fn failure(tool: &str, error: Error) -> CallToolResult {
-    match error {
+    let (cause, step) = error.cause();
+    // "Step `get-ship` of `tool`" inside a flow, else "`tool`".
+    let what = match step {
+        Some(step) => format!("step `{step}` of `{tool}`"),
+        None => format!("`{tool}`"),
+    };
+    match cause {
         Error::Status(response) => {
             let body = serde_json::from_slice::<Value>(&response.body).unwrap_or_else(|_| Value::String(response.text().into_owned()));
             let mut details = Map::new();
+            if let Some(step) = step {
+                details.insert("step".into(), Value::from(step));
+            }
             details.insert("status".into(), Value::from(response.status.as_u16()));
             details.insert("body".into(), body);
-            let text = format!("The upstream API answered {}: {}", response.status, response.text());
+            let text = match step {
+                Some(step) => format!("Step `{step}` failed: the upstream API answered {}: {}", response.status, response.text()),
+                None => format!("The upstream API answered {}: {}", response.status, response.text()),
+            };
             structured(text, Value::Object(details), true)
         }
-        Error::InvalidInput { field, reason } => ToolError::new(format!("invalid argument `{field}`: {reason}")).into_result(),
+        Error::InvalidInput { field, reason } => match step {
+            Some(step) => ToolError::new(format!("step `{step}`: invalid `{field}`: {reason}")).into_result(),
+            None => ToolError::new(format!("invalid argument `{field}`: {reason}")).into_result(),
+        },
         other => {
-            tracing::warn!(tool, error = %other, "upstream call failed");
+            tracing::warn!(tool, error = %error, "upstream call failed");
             let message = match other {
-                Error::Timeout(_) => format!("The upstream API did not answer `{tool}` in time."),
-                Error::Connect(_) => format!("The upstream API of `{tool}` could not be reached."),
-                Error::Decode(_) => format!("The upstream API's reply to `{tool}` could not be read."),
-                _ => format!("The upstream API broke off the call of `{tool}`."),
+                Error::Timeout(_) => format!("The upstream API did not answer {what} in time."),
+                Error::Connect(_) => format!("The upstream API of {what} could not be reached."),
+                Error::Decode(_) => format!("The upstream API's reply to {what} could not be read."),
+                _ => format!("The upstream API broke off the call of {what}."),
             };
             ToolError::new(message).into_result()
         }

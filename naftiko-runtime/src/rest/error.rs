@@ -54,21 +54,27 @@ impl AdapterError {
     /// (the reply itself, error statuses included, is passed through instead). The detail, which
     /// names the upstream URL, goes to the log, not to the caller.
     pub fn upstream_failure(operation: &str, error: &Error) -> Self {
-        if let Error::InvalidInput { field, reason } = error {
+        let (cause, step) = error.cause();
+        if let Error::InvalidInput { field, reason } = cause {
             return Self::bad_input(format!("input `{field}`: {reason}"));
         }
         tracing::warn!(operation, error = %error, "upstream call failed");
+        let operation = match step {
+            Some(step) => format!("step `{step}` of `{operation}`"),
+            None => format!("`{operation}`"),
+        };
+        let error = cause;
         match error {
             Error::Timeout(_) => {
-                Self::new(StatusCode::GATEWAY_TIMEOUT, "upstream_timeout", format!("the upstream API did not answer `{operation}` in time"))
+                Self::new(StatusCode::GATEWAY_TIMEOUT, "upstream_timeout", format!("the upstream API did not answer {operation} in time"))
             }
             Error::Decode(_) => {
-                Self::new(StatusCode::BAD_GATEWAY, "upstream_invalid_reply", format!("the upstream API's reply to `{operation}` could not be read"))
+                Self::new(StatusCode::BAD_GATEWAY, "upstream_invalid_reply", format!("the upstream API's reply to {operation} could not be read"))
             }
             Error::Connect(_) => {
-                Self::new(StatusCode::BAD_GATEWAY, "upstream_unreachable", format!("the upstream API of `{operation}` could not be reached"))
+                Self::new(StatusCode::BAD_GATEWAY, "upstream_unreachable", format!("the upstream API of {operation} could not be reached"))
             }
-            _ => Self::new(StatusCode::BAD_GATEWAY, "upstream_unreachable", format!("the upstream API broke off the call of `{operation}`")),
+            _ => Self::new(StatusCode::BAD_GATEWAY, "upstream_unreachable", format!("the upstream API broke off the call of {operation}")),
         }
     }
 

@@ -19,8 +19,11 @@ const PASSED_THROUGH: [HeaderName; 5] =
 pub fn reply(operation: &str, result: Result<Response, Error>) -> HttpResponse {
     match result {
         Ok(response) => passthrough(response),
-        Err(Error::Status(response)) => passthrough(*response),
-        Err(error) => AdapterError::upstream_failure(operation, &error).into_response(),
+        // An upstream error passes through as it came, also from a flow's step.
+        Err(error) => match error.cause().0 {
+            Error::Status(response) => passthrough((**response).clone()),
+            _ => AdapterError::upstream_failure(operation, &error).into_response(),
+        },
     }
 }
 

@@ -325,6 +325,24 @@ impl RestRequest {
         Ok(self.member(name)?.map(|raw| Json::from(raw.to_owned())))
     }
 
+    /// The value at a JSONPath of the body (`value: $.user.id`) decoded into `T`; `input` names it in
+    /// errors. `None` when the path finds nothing or `null`.
+    pub fn body_path<T: serde::de::DeserializeOwned>(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<T>, AdapterError> {
+        let Some(raw) = self.body_at(input, path)? else { return Ok(None) };
+        serde_json::from_value(raw).map(Some).map_err(|e| AdapterError::bad_input(format!("input `{input}`: {e}")))
+    }
+
+    /// The JSON at a JSONPath of the body, as JSON.
+    pub fn body_json_path(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<Json>, AdapterError> {
+        Ok(self.body_at(input, path)?.map(Json::from))
+    }
+
+    fn body_at(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<serde_json::Value>, AdapterError> {
+        let Some(body) = self.body()? else { return Ok(None) };
+        json::check_exact_numbers(body.as_str()).map_err(|problem| AdapterError::bad_input(format!("input `{input}`: {problem}")))?;
+        Ok(crate::flow::at(&body.to_value(), path).filter(|v| !v.is_null()))
+    }
+
     /// Member `name` of the object body; `None` when absent or `null`.
     fn member(&self, name: &str) -> Result<Option<&RawValue>, AdapterError> {
         let Some(body) = self.body()? else { return Ok(None) };

@@ -34,7 +34,7 @@ pub(super) fn typed_literal(ty: ParamType, text: &str) -> Option<TokenStream> {
 pub(super) fn is_constant(template: &BodyTemplate) -> bool {
     match template {
         BodyTemplate::Json(_) => true,
-        BodyTemplate::Param(_) | BodyTemplate::Text(_) => false,
+        BodyTemplate::Param(_) | BodyTemplate::Text(_) | BodyTemplate::RawJson(_) => false,
         BodyTemplate::Array(items) => items.iter().all(is_constant),
         BodyTemplate::Object(members) => members.iter().all(|(_, m)| is_constant(m)),
     }
@@ -46,7 +46,7 @@ pub(super) fn to_value(template: &BodyTemplate) -> Value {
         BodyTemplate::Json(v) => v.clone(),
         BodyTemplate::Array(items) => Value::Array(items.iter().map(to_value).collect()),
         BodyTemplate::Object(members) => Value::Object(members.iter().map(|(k, m)| (k.clone(), to_value(m))).collect()),
-        BodyTemplate::Param(_) | BodyTemplate::Text(_) => Value::Null,
+        BodyTemplate::Param(_) | BodyTemplate::Text(_) | BodyTemplate::RawJson(_) => Value::Null,
     }
 }
 

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::ident;
-use crate::ir::{BodyTemplate, ConsumedOp, Param, ParamLocation, PathPart, RequestBody};
+use crate::ir::{BodyTemplate, ConsumedOp, Param, ParamLocation, PathPart, RawJsonPart, RequestBody, TemplatePart};
 
 use super::api::Api;
 use super::doc_lines;
@@ -98,11 +98,43 @@ impl Api<'_> {
                 quote! { .body(#content_type, #body) }
             }
             BodyTemplate::Json(Value::String(s)) => quote! { .body(#content_type, #s) },
+            BodyTemplate::RawJson(parts) => {
+                let body = self.raw_json(op, parts);
+                quote! { .body(#content_type, #body) }
+            }
             other => {
                 let value = self.json_value(op, other, 0);
                 quote! { .templated_body(#content_type, #value) }
             }
         }
+    }
+
+    /// A raw JSON body: its text, each placeholder written as escaped string content (inside a JSON
+    /// string; `""` when absent) or as JSON (bare; `null` when absent), so no value can change the
+    /// document's structure.
+    fn raw_json(&self, op: &ConsumedOp, parts: &[RawJsonPart]) -> TokenStream {
+        let value = |part: &TemplatePart| match part {
+            TemplatePart::Param(i) => self.param_arg(op, *i, 0),
+            TemplatePart::Secret(var) => {
+                let secret = self.secret_access(var, Scope::Call(op));
+                quote! { #secret.expose() }
+            }
+            TemplatePart::Literal(s) => quote! { #s },
+            // A consumed operation's templates name no step.
+            TemplatePart::Step(_) => quote! { "" },
+        };
+        let pieces = parts.iter().map(|part| match part {
+            RawJsonPart::Text(text) => quote! { #text },
+            RawJsonPart::InString(p) => {
+                let v = value(p);
+                quote! { &::naftiko_runtime::render::json_text(#v) }
+            }
+            RawJsonPart::Bare(p) => {
+                let v = value(p);
+                quote! { &::naftiko_runtime::render::json_bare(#v) }
+            }
+        });
+        quote! { ::naftiko_runtime::render::concat(&[#(#pieces),*]) }
     }
 
     /// A `serde_json::Value` expression for a body template.
@@ -117,6 +149,11 @@ impl Api<'_> {
             BodyTemplate::Text(t) => {
                 let s = self.text(t, Scope::Call(op), Escape::None, depth).into_string_expr();
                 quote! { ::naftiko_runtime::serde_json::Value::String(#s) }
+            }
+            // Raw JSON text is a whole body; nested, it is its value once rendered.
+            BodyTemplate::RawJson(parts) => {
+                let text = self.raw_json(op, parts);
+                quote! { ::naftiko_runtime::render::constant(&#text) }
             }
             BodyTemplate::Array(items) => {
                 let items = items.iter().map(|item| self.json_value(op, item, depth));

@@ -103,6 +103,8 @@ impl Api<'_> {
                         _ => {}
                     }
                 }
+                // A consumed operation's templates name no step (steps exist in flows only).
+                TemplatePart::Step(_) => {}
             }
         }
     }
@@ -175,6 +177,7 @@ pub(super) fn template_doc(template: &Template) -> String {
             TemplatePart::Literal(s) => s.clone(),
             TemplatePart::Secret(var) => format!("{{{{{var}}}}}"),
             TemplatePart::Param(i) => format!("{{{{#{i}}}}}"),
+            TemplatePart::Step(p) => format!("{{{{step {}}}}}", p.step),
         })
         .collect()
 }

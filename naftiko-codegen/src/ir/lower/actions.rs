@@ -11,59 +11,93 @@ use crate::source::{Span, Spanned};
 use crate::spec::model as spec;
 
 use super::custom::schema_param_type;
+use super::flows::FlowSource;
 use super::inputs::{InputBuilder, Surface, input_reference, strip_input_prefix};
 use super::{Lowering, Target, text};
 
+/// An exposed operation or tool, as `action` needs it.
+pub(super) struct Exposed<'s> {
+    pub invocation: &'s spec::Invocation,
+    pub declared: Vec<&'s spec::ExposedParameter>,
+    pub input_schema: Option<&'s Spanned<Value>>,
+    pub owner: Span,
+    /// A tool with no `call`: the custom operation it is.
+    pub custom_self: Option<usize>,
+    /// Names the flow of its steps or mock outputs: `tool get-ship-with-crew`, and the name.
+    pub origin: String,
+    pub name: &'s Spanned<String>,
+    pub summary: Option<String>,
+}
+
 impl Lowering<'_> {
-    /// Resolves what an exposed operation or tool does: its inputs and how they bind to the call.
-    pub(super) fn action(
-        &mut self,
-        inv: &spec::Invocation,
-        declared: &[&spec::ExposedParameter],
-        input_schema: Option<&Spanned<Value>>,
-        surface: Surface<'_>,
-        owner: Span,
-        custom_self: Option<usize>,
-    ) -> Option<(Vec<Input>, Action)> {
-        // A custom tool "calls" itself: its arguments bind to its own inputs of the same name.
+    /// Resolves what an exposed operation or tool does: its inputs and how they bind to what it
+    /// runs — a consumed or custom operation, the aggregate function its `ref` names, or the flow
+    /// of its own `steps` or mock outputs (lowered here).
+    pub(super) fn action(&mut self, exposed: Exposed<'_>, surface: Surface<'_>) -> Option<(Vec<Input>, Action)> {
+        let Exposed { invocation: inv, declared, input_schema, owner, custom_self, .. } = exposed;
+        let declared = declared.as_slice();
+        // What a flow is "called" by, for diagnostics.
+        let flow_call;
         let self_call;
-        let call = match (&inv.call, custom_self) {
-            (Some(call), _) => call,
-            (None, Some(index)) => {
-                self_call = Spanned::new(self.custom[index].name.clone(), owner);
-                &self_call
-            }
-            (None, None) => {
-                // steps/ref/mock are reported as unsupported by `check`; a bare operation is reported here.
-                if inv.steps.is_empty() && inv.reference.is_none() && !inv.output_parameters.iter().any(|o| o.value.is_some()) {
+        let (call, target) = if let Some(reference) = &inv.reference {
+            (reference, Target::Flow(self.referenced_function(reference)?))
+        } else if !inv.steps.is_empty() || inv.is_mock() {
+            let flow = self.lower_flow(FlowSource {
+                origin: exposed.origin,
+                name: exposed.name,
+                summary: exposed.summary,
+                declared: declared.to_vec(),
+                input_schema,
+                invocation: inv,
+                namespace: None,
+                required_by_default: matches!(surface, Surface::Mcp),
+                surface: Some(if matches!(surface, Surface::Mcp) { "tool" } else { "rest" }),
+                owner,
+            })?;
+            flow_call = Spanned::new(exposed.name.value.clone(), owner);
+            (&flow_call, Target::Flow(flow))
+        } else {
+            // A custom tool "calls" itself: its arguments bind to its own inputs of the same name.
+            let call = match (&inv.call, custom_self) {
+                (Some(call), _) => call,
+                (None, Some(index)) => {
+                    self_call = Spanned::new(self.custom[index].name.clone(), owner);
+                    &self_call
+                }
+                (None, None) => {
                     self.error(Diagnostic::new(Code::MissingKey, owner, "this operation has no `call`").label("nothing to do").hint(
-                        "add `call: namespace.operation` naming a consumed operation, or `call: <tool name>` naming an MCP tool that has none",
+                        "add `call: namespace.operation` naming a consumed operation, `call: <tool name>` naming an MCP tool that has none, `steps`, or outputs with a `value`",
                     ));
+                    return None;
                 }
-                return None;
-            }
-        };
-        let target = match custom_self {
-            Some(index) => Target::Custom(index),
-            // Unresolvable calls were reported by `check`.
-            None => match crate::check::resolve_call(self.cap, call).ok()? {
-                crate::check::CallTarget::Operation { http, op, .. } => {
-                    let ns = http.namespace.as_ref()?.value.clone();
-                    let opname = op.name.as_ref()?.value.clone();
-                    let &(consumes, operation) = self.ops.get(&(ns, opname))?;
-                    Target::Operation { consumes, operation }
-                }
-                crate::check::CallTarget::Tool(tool) => Target::Custom(*self.custom_index.get(&tool.name.as_ref()?.value)?),
-            },
+            };
+            let target = match custom_self {
+                Some(index) => Target::Custom(index),
+                // Unresolvable calls were reported by `check`.
+                None => match crate::check::resolve_call(self.cap, call).ok()? {
+                    crate::check::CallTarget::Operation { http, op, .. } => {
+                        let ns = http.namespace.as_ref()?.value.clone();
+                        let opname = op.name.as_ref()?.value.clone();
+                        let &(consumes, operation) = self.ops.get(&(ns, opname))?;
+                        Target::Operation { consumes, operation }
+                    }
+                    crate::check::CallTarget::Tool(tool) => Target::Custom(*self.custom_index.get(&tool.name.as_ref()?.value)?),
+                },
+            };
+            (call, target)
         };
         let (params, path_template) = match target {
             Target::Operation { consumes, operation } => {
                 let op = &self.consumes[consumes].operations[operation];
                 (op.params.clone(), op.path_template.clone())
             }
-            Target::Custom(index) => {
+            Target::Custom(_) | Target::Flow(_) => {
+                let mut params = match target {
+                    Target::Custom(index) => self.custom[index].params.clone(),
+                    Target::Flow(index) => self.flows[index].inputs.clone(),
+                    Target::Operation { .. } => Vec::new(),
+                };
                 // Arguments are JSON members; a REST caller sends them in the query when its method has no body.
-                let mut params = self.custom[index].params.clone();
                 if let Surface::Rest { method, .. } = surface
                     && method.ignores_body()
                 {
@@ -79,6 +113,7 @@ impl Lowering<'_> {
             declared_mode: !declared.is_empty() || input_schema.is_some(),
             used: Vec::new(),
             whole_body_name: matches!(target, Target::Custom(_)),
+            constants: Vec::new(),
         };
         if let Surface::Rest { vars, .. } = surface {
             for (i, var) in vars.iter().enumerate() {
@@ -119,7 +154,41 @@ impl Lowering<'_> {
             };
             let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
             let required = d.required.as_ref().map_or(matches!(surface, Surface::Mcp), |r| r.value);
-            b.push(&name.value, location, ty, required, text(&d.description));
+            // `value`: a JSONPath into the request body (the arguments, on MCP), or a fixed value.
+            let path = match d.value.as_ref().map(|v| (v, &v.value)) {
+                None | Some((_, Value::Null)) => None,
+                Some((v, Value::String(s))) if s.trim_start().starts_with('$') => {
+                    let from_body = matches!(surface, Surface::Mcp) || d.location.as_ref().is_none_or(|l| l.value == "body");
+                    if !from_body {
+                        self.error(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                v.span,
+                                format!(
+                                    "input `{}` reads `{s}` from the request body, but is `in: {}`",
+                                    name.value,
+                                    d.location.as_ref().map_or("", |l| l.value.as_str())
+                                ),
+                            )
+                            .label("a JSONPath value reads the body")
+                            .hint("use `in: body`, or drop `value` to read the input where `in` says"),
+                        );
+                        continue;
+                    }
+                    let Some(path) = self.json_path(&Spanned::new(s.trim().to_owned(), v.span)) else { continue };
+                    Some(path)
+                }
+                Some((_, literal)) => {
+                    b.constants.push((name.value.clone(), literal.clone()));
+                    continue;
+                }
+            };
+            let location = match (path.is_some(), surface) {
+                (true, Surface::Rest { .. }) => InputLocation::BodyField,
+                _ => location,
+            };
+            let index = b.push(&name.value, location, ty, required, text(&d.description));
+            b.inputs[index].path = path;
         }
         if let Some(schema) = input_schema {
             let required: Vec<&str> =
@@ -150,7 +219,10 @@ impl Lowering<'_> {
                     let value = &inv.with[wi].1;
                     self.with_source(value, p, &surface, &mut b)
                 }
-                None => b.reference(&p.name, p, &surface).map_or(Source::Absent, Source::Input),
+                None => match b.constant(&p.name) {
+                    Some(value) => Source::Literal(value.clone()),
+                    None => b.reference(&p.name, p, &surface).map_or(Source::Absent, Source::Input),
+                },
             };
             if source == Source::Absent && p.location == ParamLocation::Path {
                 self.error(
@@ -201,10 +273,10 @@ impl Lowering<'_> {
                 }
             }
         }
-        let output = self.output(&inv.output_parameters);
         let action = match target {
-            Target::Operation { consumes, operation } => Action::Call { consumes, operation, bindings, output },
-            Target::Custom(operation) => Action::Custom { operation, bindings, output },
+            Target::Operation { consumes, operation } => Action::Call { consumes, operation, bindings, output: self.output(&inv.output_parameters) },
+            Target::Custom(operation) => Action::Custom { operation, bindings, output: self.output(&inv.output_parameters) },
+            Target::Flow(flow) => Action::Flow { flow, bindings },
         };
         Some((b.inputs, action))
     }
@@ -241,6 +313,7 @@ impl Lowering<'_> {
             }
         };
         match reference {
+            Some(name) if b.constant(name).is_some() => Source::Literal(b.constant(name).cloned().unwrap_or_default()),
             Some(name) => match b.reference(name, p, surface) {
                 Some(i) => Source::Input(i),
                 None => self.unknown_input(name, value.span, b),

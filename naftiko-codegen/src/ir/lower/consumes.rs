@@ -344,7 +344,7 @@ impl Lowering<'_> {
     pub(super) fn request_body(&mut self, op: &spec::ConsumedOperation, params: &mut Vec<Param>, fields: &mut Scope) -> RequestBody {
         match &op.body {
             Some(spec::Body::Raw(raw)) => {
-                let template = BodyTemplate::Text(self.value_template(&raw.value, raw.span, params, fields));
+                let template = self.raw_json_template(&raw.value, raw.span, params, fields);
                 self.demote_body_params(params);
                 RequestBody::Template { content_type: "application/json".to_owned(), template }
             }
@@ -366,7 +366,11 @@ impl Lowering<'_> {
                 };
                 let data = data.as_ref().map_or(Value::Null, |d| d.value.clone());
                 let span = data_span(kind.span, op);
-                let template = self.body_template(&data, span, params, fields);
+                let template = match &data {
+                    // JSON written as text, like `body: |`.
+                    Value::String(text) if content_type == "application/json" => self.raw_json_template(text, span, params, fields),
+                    _ => self.body_template(&data, span, params, fields),
+                };
                 self.demote_body_params(params);
                 RequestBody::Template { content_type: content_type.to_owned(), template }
             }
@@ -380,6 +384,44 @@ impl Lowering<'_> {
                 }
             }
         }
+    }
+
+    /// A JSON body written as text: each placeholder is inside a JSON string (its value is written as
+    /// escaped string content) or bare (its value is written as JSON). A parameter that only the
+    /// template names and that stands bare takes any JSON (`"crewIds": {{crewIds}}` is an array).
+    pub(super) fn raw_json_template(&mut self, text: &str, span: Span, params: &mut Vec<Param>, fields: &mut Scope) -> BodyTemplate {
+        let mut parts = Vec::new();
+        let (mut in_string, mut escaped) = (false, false);
+        for piece in template::pieces(text) {
+            match piece {
+                Piece::Text(t) => {
+                    for c in t.chars() {
+                        match c {
+                            _ if escaped => escaped = false,
+                            '\\' if in_string => escaped = true,
+                            '"' => in_string = !in_string,
+                            _ => {}
+                        }
+                    }
+                    parts.push(RawJsonPart::Text(t.to_owned()));
+                }
+                Piece::Ref(r) => {
+                    let part = match self.secret_ref(r) {
+                        Some(var) => TemplatePart::Secret(self.secret(var, span)),
+                        None => {
+                            let name = strip_input_prefix(r, &self.expose_namespaces);
+                            let index = template_param(name, span, params, fields, self.diags);
+                            if !in_string && params[index].location == ParamLocation::Template && params[index].ty == ParamType::String {
+                                params[index].ty = ParamType::Object;
+                            }
+                            TemplatePart::Param(index)
+                        }
+                    };
+                    parts.push(if in_string { RawJsonPart::InString(part) } else { RawJsonPart::Bare(part) });
+                }
+            }
+        }
+        BodyTemplate::RawJson(parts)
     }
 
     /// With a body template, `in: body` parameters are the template's inputs, not separate bodies.
@@ -420,8 +462,12 @@ impl Lowering<'_> {
                 _ => Vec::new(),
             }
         });
-        for inv in invocations {
-            let Some(call) = &inv.call else { continue };
+        let invocations = invocations.chain(self.cap.aggregates.iter().flat_map(|a| &a.functions).map(|f| &f.invocation));
+        // Each `call` with its `with`: the invocation's own, and each call step's.
+        let calls = invocations.flat_map(|inv| {
+            inv.call.as_ref().map(|c| (c, &inv.with)).into_iter().chain(inv.steps.iter().filter_map(|s| Some((s.call.as_ref()?, &s.with))))
+        });
+        for (call, with) in calls {
             let Ok(crate::check::CallTarget::Operation { http, op, .. }) = crate::check::resolve_call(self.cap, call) else { continue };
             let (Some(ns), Some(name)) = (&http.namespace, &op.name) else { continue };
             let Some(&(ci, oi)) = self.ops.get(&(ns.value.clone(), name.value.clone())) else { continue };
@@ -436,7 +482,7 @@ impl Lowering<'_> {
             for p in &op.params {
                 fields.name(p.field.clone(), &p.name);
             }
-            for (key, _) in &inv.with {
+            for (key, _) in with {
                 if op.params.iter().any(|p| p.name == key.value || same_name(&p.name, &key.value)) {
                     continue;
                 }

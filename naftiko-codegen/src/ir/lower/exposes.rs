@@ -11,6 +11,8 @@ use crate::ir::template::{self, Segment};
 use crate::source::{Span, Spanned};
 use crate::spec::model as spec;
 
+use super::actions::Exposed;
+use super::flows::{function_spec, output_schema};
 use super::inputs::Surface;
 use super::{Lowering, report_rename, text};
 
@@ -71,20 +73,37 @@ impl Lowering<'_> {
                     continue;
                 }
                 first_seen.insert((route, method), m.span);
-                let name = op.name.clone().unwrap_or_else(|| Spanned::new(format!("{} {}", method.as_str().to_lowercase(), path.value), m.span));
+                // A `ref` lends its function's name and description to an operation that has none.
+                let function = op.invocation.reference.as_ref().and_then(|r| function_spec(self.cap, &r.value));
+                let name = op
+                    .name
+                    .clone()
+                    .or_else(|| function.and_then(|f| f.name.clone()))
+                    .unwrap_or_else(|| Spanned::new(format!("{} {}", method.as_str().to_lowercase(), path.value), m.span));
+                let summary = text(&op.description).or_else(|| text(&op.label)).or_else(|| function.and_then(|f| text(&f.description)));
                 let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), &name, "handler", self.diags);
-                let declared: Vec<&spec::ExposedParameter> = res.input_parameters.iter().chain(&op.input_parameters).collect();
-                let surface = Surface::Rest { vars: &vars, method };
-                let Some((inputs, action)) = self.action(&op.invocation, &declared, None, surface, op.span, None) else { continue };
+                let exposed = Exposed {
+                    invocation: &op.invocation,
+                    declared: res.input_parameters.iter().chain(&op.input_parameters).collect(),
+                    input_schema: None,
+                    owner: op.span,
+                    custom_self: None,
+                    origin: format!("REST operation `{} {}`", method.as_str(), path.value),
+                    name: &name,
+                    summary: summary.clone(),
+                };
+                let Some((inputs, action)) = self.action(exposed, Surface::Rest { vars: &vars, method }) else { continue };
+                let output_schema = self.output_schema_of(&action, &op.invocation.output_parameters);
                 endpoints.push(Endpoint {
                     name: name.value.clone(),
                     fn_name,
                     method,
                     route,
                     path: path.value.clone(),
-                    summary: text(&op.description).or_else(|| text(&op.label)),
+                    summary,
                     inputs,
                     action,
+                    output_schema,
                 });
                 routes[route].endpoints.push(endpoints.len() - 1);
             }
@@ -151,19 +170,33 @@ impl Lowering<'_> {
         let port = self.port(m.port.as_ref());
         let auth = m.authentication.as_ref().and_then(|a| self.server_auth(a));
         let mut tools = Vec::new();
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: Vec<String> = Vec::new();
         for t in &m.tools {
-            let Some(name) = &t.name else { continue };
-            if seen.contains(&name.value.as_str()) {
+            // A `ref` lends its function's name, description and hints to a tool.
+            let function = t.invocation.reference.as_ref().and_then(|r| function_spec(self.cap, &r.value));
+            let Some(name) = t.name.clone().or_else(|| function.and_then(|f| f.name.clone())) else { continue };
+            if seen.contains(&name.value) {
                 continue; // reported by check
             }
-            seen.push(&name.value);
-            let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), name, "handler", self.diags);
-            let declared: Vec<&spec::ExposedParameter> = t.input_parameters.iter().collect();
+            seen.push(name.value.clone());
+            let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), &name, "handler", self.diags);
             let custom_self = crate::check::is_custom_tool(t).then(|| self.custom_index.get(&name.value).copied()).flatten();
-            let Some((inputs, action)) = self.action(&t.invocation, &declared, t.input_schema.as_ref(), Surface::Mcp, t.span, custom_self) else {
+            let description = text(&t.description).or_else(|| function.and_then(|f| text(&f.description)));
+            let derived = function.and_then(|f| f.semantics.as_ref()).map(derived_hints).unwrap_or_default();
+            let exposed = Exposed {
+                invocation: &t.invocation,
+                declared: t.input_parameters.iter().collect(),
+                input_schema: t.input_schema.as_ref(),
+                owner: t.span,
+                custom_self,
+                origin: format!("tool `{}`", name.value),
+                name: &name,
+                summary: description.clone(),
+            };
+            let Some((inputs, action)) = self.action(exposed, Surface::Mcp) else {
                 continue;
             };
+            let output_schema = self.output_schema_of(&action, &t.invocation.output_parameters);
             let input_schema = match &t.input_schema {
                 Some(schema) => {
                     let mut schema = schema.value.clone();
@@ -174,24 +207,52 @@ impl Lowering<'_> {
                 }
                 None => tool_schema(&inputs),
             };
-            let hints = t.hints.as_ref().map_or_else(Hints::default, |h| Hints {
-                read_only: h.read_only.as_ref().map(|b| b.value),
-                destructive: h.destructive.as_ref().map(|b| b.value),
-                idempotent: h.idempotent.as_ref().map(|b| b.value),
-                open_world: h.open_world.as_ref().map(|b| b.value),
-            });
+            // Hints the spec writes override those its function's semantics imply.
+            let explicit = t.hints.as_ref();
+            let hints = Hints {
+                read_only: explicit.and_then(|h| h.read_only.as_ref()).map(|b| b.value).or(derived.read_only),
+                destructive: explicit.and_then(|h| h.destructive.as_ref()).map(|b| b.value).or(derived.destructive),
+                idempotent: explicit.and_then(|h| h.idempotent.as_ref()).map(|b| b.value).or(derived.idempotent),
+                open_world: explicit.and_then(|h| h.open_world.as_ref()).map(|b| b.value).or(derived.open_world),
+            };
             tools.push(ToolDef {
                 name: name.value.clone(),
                 fn_name,
                 title: text(&t.label),
-                description: text(&t.description),
+                description,
                 hints,
                 inputs,
                 input_schema,
                 action,
+                output_schema,
             });
         }
         Some(McpSurface { namespace, port, address: text(&m.address), transport, description: text(&m.description), auth, tools })
+    }
+}
+
+impl Lowering<'_> {
+    /// The JSON Schema of what an operation answers: its flow's, or that of the outputs it shapes the
+    /// reply with; `None` for a reply passed through.
+    fn output_schema_of(&self, action: &Action, outputs: &[spec::OutputParameter]) -> Option<Value> {
+        match action {
+            Action::Flow { flow, .. } => self.flows.get(*flow).and_then(|f| f.output_schema.clone()),
+            Action::Call { output: Output::Mapped(_), .. } | Action::Custom { output: Output::Mapped(_), .. } => output_schema(outputs),
+            Action::Call { .. } | Action::Custom { .. } => None,
+        }
+    }
+}
+
+/// The hints an aggregate function's `semantics` imply (wiki §3.4.5.3, as the engine derives them):
+/// `safe: true` → read-only and not destructive, `safe: false` → not read-only, `idempotent` copied;
+/// `cacheable` implies none.
+fn derived_hints(semantics: &spec::Semantics) -> Hints {
+    let safe = semantics.safe.as_ref().map(|s| s.value);
+    Hints {
+        read_only: safe,
+        destructive: safe.filter(|s| *s).map(|_| false),
+        idempotent: semantics.idempotent.as_ref().map(|i| i.value),
+        open_world: None,
     }
 }
 

@@ -19,6 +19,8 @@ pub(super) struct InputBuilder {
     /// A derived REST input named `body` is the whole JSON body (custom operations' arguments have no
     /// consumed location to say otherwise).
     pub(super) whole_body_name: bool,
+    /// Declared inputs with a fixed `value`: not read from the request; what refers to them gets the value.
+    pub(super) constants: Vec<(String, serde_json::Value)>,
 }
 
 impl InputBuilder {
@@ -28,8 +30,13 @@ impl InputBuilder {
 
     pub(super) fn push(&mut self, name: &str, location: InputLocation, ty: ParamType, required: bool, description: Option<String>) -> usize {
         let field = self.fields.name(ident::snake(name), name).ident;
-        self.inputs.push(Input { name: name.to_owned(), field, location, ty, required, description });
+        self.inputs.push(Input { name: name.to_owned(), field, location, ty, required, description, path: None });
         self.inputs.len() - 1
+    }
+
+    /// The fixed value of a declared input named `name`.
+    pub(super) fn constant(&self, name: &str) -> Option<&serde_json::Value> {
+        self.constants.iter().find(|(n, _)| n == name || same_name(n, name)).map(|(_, v)| v)
     }
 
     /// The input a reference names, derived from the consumed parameter when inputs are not declared.

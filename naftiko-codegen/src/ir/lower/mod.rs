@@ -9,6 +9,7 @@ mod auth;
 mod consumes;
 mod custom;
 mod exposes;
+mod flows;
 mod inputs;
 mod outputs;
 mod secrets;
@@ -35,7 +36,7 @@ const RESERVED_FNS: &[&str] = &[
     "new", "clients", "client", "from_env", "with_http_client", "base_url", "request", "send", "router", "serve", "main",
 ];
 /// Functions of the generated `rest` module that REST handlers must not be named after.
-pub(super) const RESERVED_REST_FNS: &[&str] = &["router"];
+pub(super) const RESERVED_REST_FNS: &[&str] = &["router", "router_with", "options"];
 
 pub(super) struct Lowering<'a> {
     pub(super) cap: &'a spec::Capability,
@@ -55,6 +56,11 @@ pub(super) struct Lowering<'a> {
     pub(super) custom_index: HashMap<String, usize>,
     /// Every expose namespace: `with: {x: <namespace>.p}` refers to input `p`.
     pub(super) expose_namespaces: Vec<String>,
+    /// Flows (steps, mocks, aggregate functions), and the names of their functions.
+    pub(super) flows: Vec<Flow>,
+    pub(super) flow_names: Scope,
+    /// Aggregate functions by `namespace.name`: their flow and where they are declared.
+    pub(super) functions: HashMap<String, (usize, Span)>,
 }
 
 /// What an exposed operation calls, once resolved.
@@ -62,6 +68,7 @@ pub(super) struct Lowering<'a> {
 pub(super) enum Target {
     Operation { consumes: usize, operation: usize },
     Custom(usize),
+    Flow(usize),
 }
 
 /// Lowers `doc`; returns `None` when it has errors (reported in `diags`).
@@ -87,10 +94,14 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         custom: Vec::new(),
         custom_index: HashMap::new(),
         expose_namespaces,
+        flows: Vec::new(),
+        flow_names: Scope::default(),
+        functions: HashMap::new(),
     };
     l.lower_consumes();
     l.imply_query_params();
     l.lower_custom_tools();
+    l.lower_aggregates();
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
     let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
@@ -135,6 +146,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         custom: l.custom,
         rest,
         mcp,
+        flows: l.flows,
     })
 }
 
