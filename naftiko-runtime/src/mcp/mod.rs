@@ -22,7 +22,7 @@ pub use http::{McpOptions, router};
 pub use result::{Dispatch, ToolError, ToolFuture, ToolOutcome, boxed, result, result_mapped};
 pub use schema::validate_arguments;
 pub use server::McpServer;
-pub use stdio::serve_stdio;
+pub use stdio::{serve_io, serve_stdio};
 pub use tools::{ServerSpec, ToolHints, ToolSpec, tools};
 
 pub use rmcp;

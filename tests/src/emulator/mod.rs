@@ -369,7 +369,7 @@ async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
     respond(&app, &parts, &bytes).unwrap_or_else(IntoResponse::into_response)
 }
 
-fn record(parts: &Parts, body: &[u8]) -> RecordedRequest {
+pub(crate) fn record(parts: &Parts, body: &[u8]) -> RecordedRequest {
     RecordedRequest {
         method: parts.method.as_str().to_owned(),
         // `Uri::path` is the request-target as received: nothing decodes it.

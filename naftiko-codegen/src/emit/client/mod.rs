@@ -57,6 +57,10 @@ fn module_docs(cap: &Capability) -> TokenStream {
         [_] => "here".to_owned(),
         several => format!("in a module of its own ({})", several.iter().map(|c| format!("`{}`", c.module)).collect::<Vec<_>>().join(", ")),
     };
+    if cap.consumes.is_empty() {
+        let text = format!("{} consumes no API: its operations answer from the spec alone. Only its `Secrets` are here.", cap.title);
+        return crate::emit::inner_docs(&wrap(&text, 100).lines().map(|l| format!(" {l}")).collect::<Vec<_>>());
+    }
     let paragraphs = [
         format!("Typed client of the APIs that {} consumes.", cap.title),
         format!(

@@ -75,10 +75,17 @@ impl Lowering<'_> {
                 first_seen.insert((route, method), m.span);
                 // A `ref` lends its function's name and description to an operation that has none.
                 let function = op.invocation.reference.as_ref().and_then(|r| function_spec(self.cap, &r.value));
+                // An inherited name already taken by another operation gets the method appended: operation
+                // names are OpenAPI `operationId`s, which must be unique.
+                let inherited = || {
+                    let f = function.and_then(|f| f.name.clone())?;
+                    let taken = endpoints.iter().any(|e| e.name == f.value);
+                    Some(if taken { Spanned::new(format!("{}-{}", f.value, method.as_str().to_lowercase()), op.span) } else { f })
+                };
                 let name = op
                     .name
                     .clone()
-                    .or_else(|| function.and_then(|f| f.name.clone()))
+                    .or_else(inherited)
                     .unwrap_or_else(|| Spanned::new(format!("{} {}", method.as_str().to_lowercase(), path.value), m.span));
                 let summary = text(&op.description).or_else(|| text(&op.label)).or_else(|| function.and_then(|f| text(&f.description)));
                 let fn_name = report_rename(fn_names.name(ident::snake(&name.value), &name.value), &name, "handler", self.diags);

@@ -155,7 +155,9 @@ impl Lowering<'_> {
                 continue;
             }
             let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
-            let required = d.required.as_ref().map_or(source.required_by_default, |r| r.value);
+            // A path variable is always present: the route does not match without it.
+            let in_path = d.location.as_ref().is_some_and(|l| l.value == "path");
+            let required = in_path || d.required.as_ref().map_or(source.required_by_default, |r| r.value);
             scope.push(&name.value, ty, required, text(&d.description));
         }
         if let Some(schema) = source.input_schema {
@@ -678,8 +680,8 @@ fn step_names_hint(scope: &FlowScope) -> String {
 }
 
 /// The JSON Schema of what declared outputs answer: a list of named outputs is an object of them,
-/// one unnamed output is its own shape. Values a mapping does not find are `null`, so scalar and
-/// object members admit `null`.
+/// one unnamed output is its own shape. Values a mapping does not find are `null`, so what a mapping
+/// reads admits `null`; an object built from `properties` is always there.
 pub(super) fn output_schema(outputs: &[spec::OutputParameter]) -> Option<Value> {
     match outputs {
         [] => None,
@@ -700,7 +702,8 @@ fn schema_of(o: &spec::OutputParameter) -> Value {
     let mut schema = serde_json::Map::new();
     if !o.properties.is_empty() {
         let properties: serde_json::Map<String, Value> = o.properties.iter().map(|(n, p)| (n.value.clone(), schema_of(p))).collect();
-        schema.insert("type".into(), serde_json::json!(["object", "null"]));
+        // An object of `properties` is built whatever the upstream sent: it is never null.
+        schema.insert("type".into(), Value::from("object"));
         schema.insert("properties".into(), Value::Object(properties));
     } else if kind == Some("array") {
         schema.insert("type".into(), serde_json::json!(["array", "null"]));
