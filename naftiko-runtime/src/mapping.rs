@@ -25,6 +25,12 @@ pub fn path(value: &Value, steps: &[Step]) -> Value {
     }
 }
 
+/// The first of `tries` that is not `null` (later ones are not computed), else `null`: an operation
+/// with several outputs answers one, as the reference engine does.
+pub fn first_of(tries: &[&dyn Fn() -> Value]) -> Value {
+    tries.iter().map(|f| f()).find(|v| !v.is_null()).unwrap_or(Value::Null)
+}
+
 /// The array at `steps`, each element mapped by `item`; `null` when it is not an array.
 pub fn each(value: &Value, steps: &[Step], item: impl Fn(&Value) -> Value) -> Value {
     match path(value, steps) {

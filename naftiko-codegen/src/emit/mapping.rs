@@ -44,6 +44,13 @@ pub fn expression(mapping: &Mapping, value: &TokenStream) -> TokenStream {
                 None => quote! { ::naftiko_runtime::mapping::path(#value, #steps) },
             }
         }
+        Mapping::FirstOf { mappings } => {
+            let tries = mappings.iter().map(|m| {
+                let e = expression(m, value);
+                quote! { || #e }
+            });
+            quote! { ::naftiko_runtime::mapping::first_of(&[#(&#tries),*]) }
+        }
         Mapping::Constant { value: constant } => {
             let json = constant.to_string();
             quote! { ::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }

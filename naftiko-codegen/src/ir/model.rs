@@ -656,6 +656,9 @@ pub enum Mapping {
     /// Map every element of the array at `path`.
     Array { path: Vec<PathStep>, items: Option<Box<Mapping>> },
     Constant { value: serde_json::Value },
+    /// The first of these that is not `null` (an operation with several outputs answers one, as the
+    /// reference engine does), else `null`.
+    FirstOf { mappings: Vec<Mapping> },
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -116,10 +116,13 @@ impl Lowering<'_> {
             let bindings = self.step_bindings(callee, &inv.with, call, &mut scope)?;
             FlowBody::Call { callee, bindings, output: self.output(&inv.output_parameters) }
         };
+        let outputs = &inv.output_parameters;
         let output_schema = match &body {
             FlowBody::Call { output: Output::Passthrough, .. }
             | FlowBody::Steps { reply: StepsReply::LastCall { output: Output::Passthrough, .. }, .. } => None,
-            _ => output_schema(&inv.output_parameters),
+            FlowBody::Call { .. } | FlowBody::Steps { reply: StepsReply::LastCall { .. }, .. } => output_schema(outputs),
+            FlowBody::Steps { reply: StepsReply::Mappings { members }, .. } => Some(mappings_schema(members, outputs)),
+            FlowBody::Mock { .. } => Some(keyed_schema(outputs)),
         };
         let (fn_name, input_type) = self.flow_names(&source);
         self.flows.push(Flow { origin: source.origin, fn_name, input_type, summary: source.summary, inputs: scope.inputs, body, output_schema });
@@ -679,22 +682,43 @@ fn step_names_hint(scope: &FlowScope) -> String {
     }
 }
 
-/// The JSON Schema of what declared outputs answer: a list of named outputs is an object of them,
-/// one unnamed output is its own shape. Values a mapping does not find are `null`, so what a mapping
-/// reads admits `null`; an object built from `properties` is always there.
+/// The JSON Schema of what an operation's outputs make of an upstream reply: one output's shape, or
+/// any of several (the first that is not `null` answers).
 pub(super) fn output_schema(outputs: &[spec::OutputParameter]) -> Option<Value> {
     match outputs {
         [] => None,
-        [single] if single.name.is_none() => Some(schema_of(single)),
-        several => {
-            let mut properties = serde_json::Map::new();
-            for o in several {
-                let name = o.name.as_ref().map_or("value", |n| n.value.as_str());
-                properties.insert(name.to_owned(), schema_of(o));
-            }
-            Some(serde_json::json!({"type": "object", "properties": properties}))
+        [single] => Some(schema_of(single)),
+        several => Some(serde_json::json!({"anyOf": several.iter().map(schema_of).collect::<Vec<_>>()})),
+    }
+}
+
+/// The JSON Schema of a mock reply: an object of the outputs by name (`value` for one without).
+fn keyed_schema(outputs: &[spec::OutputParameter]) -> Value {
+    let properties: serde_json::Map<String, Value> =
+        outputs.iter().map(|o| (o.name.as_ref().map_or("value", |n| n.value.as_str()).to_owned(), schema_of(o))).collect();
+    serde_json::json!({"type": "object", "properties": properties})
+}
+
+/// The JSON Schema of what `mappings` build: an object of their targets (dot paths nest), each typed
+/// as the declared output at that place says, when one does. A target whose value is missing is left
+/// out, so none is required.
+fn mappings_schema(members: &[(Vec<String>, StepPath)], outputs: &[spec::OutputParameter]) -> Value {
+    let declared = keyed_schema(outputs);
+    let mut root = serde_json::json!({"type": "object", "properties": {}});
+    for (path, _) in members {
+        let (mut node, mut known) = (&mut root, Some(&declared));
+        for (i, segment) in path.iter().enumerate() {
+            known = known.and_then(|k| k.get("properties")).and_then(|p| p.get(segment));
+            let child = match known {
+                Some(schema) if i + 1 == path.len() || schema.get("properties").is_some() => schema.clone(),
+                _ if i + 1 == path.len() => serde_json::json!({}),
+                _ => serde_json::json!({"type": "object", "properties": {}}),
+            };
+            let Some(properties) = node.get_mut("properties").and_then(Value::as_object_mut) else { break };
+            node = properties.entry(segment.clone()).or_insert(child);
         }
     }
+    root
 }
 
 fn schema_of(o: &spec::OutputParameter) -> Value {

@@ -10,14 +10,20 @@ use crate::spec::model as spec;
 use super::Lowering;
 
 impl Lowering<'_> {
+    /// How an exposed operation shapes the upstream reply. With several outputs it answers the first
+    /// that is not `null`, bare (not keyed by name), as the reference engine does.
     pub(super) fn output(&mut self, outputs: &[spec::OutputParameter]) -> Output {
-        match outputs.first() {
-            None => Output::Passthrough,
-            Some(o) => match self.mapping(o) {
+        match outputs {
+            [] => Output::Passthrough,
+            [o] => match self.mapping(o) {
                 Some(Mapping::Path { path }) if path.is_empty() => Output::Passthrough,
                 Some(m) => Output::Mapped(m),
                 None => Output::Passthrough,
             },
+            several => {
+                let mappings: Option<Vec<Mapping>> = several.iter().map(|o| self.mapping(o)).collect();
+                mappings.map_or(Output::Passthrough, |mappings| Output::Mapped(Mapping::FirstOf { mappings }))
+            }
         }
     }
 
