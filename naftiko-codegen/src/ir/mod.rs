@@ -4,5 +4,6 @@ pub mod ident;
 pub mod lower;
 pub mod model;
 pub mod template;
+pub mod usage;
 
 pub use model::*;

@@ -75,6 +75,11 @@ pub struct Consumed {
     /// Adapter-level parameters with fixed values, sent on every request.
     pub fixed: Vec<FixedParam>,
     pub operations: Vec<ConsumedOp>,
+    /// The secret variables this API's client reads (its `Auth` holds exactly these), by
+    /// [`usage::analyze`](super::usage::analyze).
+    pub secrets_read: std::collections::BTreeSet<String>,
+    /// Whether requests read secrets, not only the constructor (then the client keeps its `Auth`).
+    pub requests_read_secrets: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -216,6 +221,8 @@ pub struct ConsumedOp {
     pub params: Vec<Param>,
     pub body: RequestBody,
     pub response: ResponseFormat,
+    /// Whether the request reads a caller-supplied parameter (else the method ignores its `params`).
+    pub reads_params: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

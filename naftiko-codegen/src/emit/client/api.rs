@@ -1,9 +1,6 @@
 //! One consumed API: its `Auth`, its `Client` (constructor, base URL, credentials, helpers) and its
-//! `…Params` structs. Emission records which secrets and parameters the code reads, so that nothing
-//! unused is declared (the generated crate compiles without warnings).
-
-use std::cell::RefCell;
-use std::collections::BTreeSet;
+//! `…Params` structs. Which secrets and parameters the code reads was decided by the IR
+//! (`ir::usage`), so that nothing unused is declared (the generated crate compiles without warnings).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -15,40 +12,25 @@ use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, Pa
 use super::text::*;
 use super::{doc_lines, load_secret, secret_doc};
 
-/// One consumed API being emitted. Emission records which secrets and parameters the code reads, so
-/// that nothing unused is declared (the generated crate compiles without warnings).
+/// One consumed API being emitted.
 pub(super) struct Api<'a> {
     pub(super) cap: &'a Capability,
     pub(super) consumed: &'a Consumed,
     pub(super) nested: bool,
-    /// Secret variables the API's code reads, from `auth` or `self.secrets`.
-    pub(super) secrets_used: RefCell<BTreeSet<String>>,
-    /// Whether an operation reads `self.secrets` (then the client keeps its `Auth`).
-    pub(super) call_reads_secrets: RefCell<bool>,
-    /// Whether the operation being emitted reads `params`.
-    pub(super) params_read: RefCell<bool>,
 }
 
 impl<'a> Api<'a> {
     pub(super) fn new(cap: &'a Capability, consumed: &'a Consumed, nested: bool) -> Self {
-        Api {
-            cap,
-            consumed,
-            nested,
-            secrets_used: RefCell::new(BTreeSet::new()),
-            call_reads_secrets: RefCell::new(false),
-            params_read: RefCell::new(false),
-        }
+        Api { cap, consumed, nested }
     }
 
     pub(super) fn emit(&self) -> TokenStream {
-        // Operations and the constructor first: they decide which secrets `Auth` holds.
         let methods: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.method(op)).collect();
         let params_structs: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.params_struct(op)).collect();
         let fixed: Vec<TokenStream> = self.consumed.fixed.iter().map(|f| self.fixed_adapter_param(f)).collect();
         let credentials = self.credentials();
         let (base_url_consts, base_url_default) = self.base_url();
-        let keeps_secrets = *self.call_reads_secrets.borrow();
+        let keeps_secrets = self.consumed.requests_read_secrets;
         let auth_used_in_new = keeps_secrets || !matches!(credentials, Credentials::None);
 
         let auth = self.auth_struct();
@@ -159,7 +141,7 @@ impl<'a> Api<'a> {
     }
 
     pub(super) fn auth_struct(&self) -> TokenStream {
-        let used = self.secrets_used.borrow();
+        let used = &self.consumed.secrets_read;
         let secrets: Vec<&crate::ir::Secret> = self.cap.secrets.iter().filter(|s| used.contains(&s.var)).collect();
         let fields = secrets.iter().map(|s| {
             let field = ident(&s.field);

@@ -22,9 +22,6 @@ use crate::ir::{Capability, SecretSource};
 
 use api::Api;
 
-/// Templates may name parameters whose own values are templates; deeper than this is a cycle.
-pub(super) const MAX_TEMPLATE_DEPTH: usize = 8;
-
 pub fn emit(cap: &Capability) -> TokenStream {
     let docs = module_docs(cap);
     let secrets = secrets_struct(cap);

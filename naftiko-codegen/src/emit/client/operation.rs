@@ -14,7 +14,6 @@ use super::text::*;
 
 impl Api<'_> {
     pub(super) fn method(&self, op: &ConsumedOp) -> TokenStream {
-        self.params_read.replace(false);
         let name = ident(&op.method_name);
         let params_type = ident(&op.params_type);
         let method = ident(op.method.as_str());
@@ -71,7 +70,7 @@ impl Api<'_> {
             RequestBody::Template { content_type, template } => parts.push(self.template_body(op, content_type, template)),
         }
 
-        let discard_params = (!*self.params_read.borrow()).then(|| quote! { let _ = params; });
+        let discard_params = (!op.reads_params).then(|| quote! { let _ = params; });
         quote! {
             #doc
             pub async fn #name(
@@ -185,7 +184,6 @@ impl Api<'_> {
         let Some(p) = op.params.get(i) else { return quote!("") };
         match &p.fixed {
             None => {
-                self.params_read.replace(true);
                 let field = ident(&p.field);
                 quote! { &params.#field }
             }

@@ -6,8 +6,8 @@ use quote::quote;
 use crate::emit::ident;
 use crate::ir::{ConsumedOp, Template, TemplatePart};
 
-use super::MAX_TEMPLATE_DEPTH;
 use super::api::Api;
+use crate::ir::usage::MAX_TEMPLATE_DEPTH;
 
 /// Where a template's secrets are read from.
 #[derive(Clone, Copy)]
@@ -109,16 +109,12 @@ impl Api<'_> {
         }
     }
 
-    /// `auth.field` or `self.secrets.field`, recording the secret as used.
+    /// `auth.field` or `self.secrets.field`.
     pub(super) fn secret_access(&self, var: &str, scope: Scope<'_>) -> TokenStream {
-        self.secrets_used.borrow_mut().insert(var.to_owned());
         let field = self.cap.secrets.iter().find(|s| s.var == var).map_or_else(|| ident(&crate::ir::ident::snake(var)), |s| ident(&s.field));
         match scope {
             Scope::Construct => quote! { auth.#field },
-            Scope::Adapter | Scope::Call(_) => {
-                self.call_reads_secrets.replace(true);
-                quote! { self.secrets.#field }
-            }
+            Scope::Adapter | Scope::Call(_) => quote! { self.secrets.#field },
         }
     }
 
@@ -127,7 +123,6 @@ impl Api<'_> {
             Scope::Call(op) => op.params.get(i).map(|p| ident(&p.field)),
             Scope::Construct | Scope::Adapter => None,
         };
-        self.params_read.replace(true);
         match field {
             Some(field) => quote! { params.#field },
             None => quote! { "" },

@@ -68,6 +68,9 @@ impl Lowering<'_> {
                 auth,
                 fixed,
                 operations,
+                // Filled by `usage::analyze` once every implied parameter is known.
+                secrets_read: Default::default(),
+                requests_read_secrets: false,
             });
         }
     }
@@ -303,6 +306,7 @@ impl Lowering<'_> {
             params,
             body,
             response,
+            reads_params: false,
         })
     }
 

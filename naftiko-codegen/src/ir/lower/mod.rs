@@ -133,6 +133,8 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             _ => {}
         }
     }
+    // Last: lowering the exposes may still add implied parameters to consumed operations.
+    l.consumes.iter_mut().for_each(crate::ir::usage::analyze);
     let info = doc.info.as_ref();
     Some(Capability {
         crate_name: ident::crate_name(stem),
