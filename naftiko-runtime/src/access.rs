@@ -5,13 +5,16 @@
 //! Refusals are JSON 403s sent before any handler runs, so nothing reaches the upstream. CORS headers
 //! are added only when origins are configured.
 
+use std::convert::Infallible;
+use std::future::Ready;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Uri, header};
-use axum::middleware::Next;
-use axum::response::IntoResponse as _;
+use axum::response::{IntoResponse as _, Response};
+use futures::future::Either;
 
 use crate::rest::AdapterError;
 
@@ -99,7 +102,10 @@ impl Access {
         let Some(authority) = authority else { return false };
         let host = unbracket(authority.host());
         let port = authority.port_u16();
-        self.allowed_hosts.iter().filter_map(|allowed| allowed_host(allowed)).any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
+        self.allowed_hosts
+            .iter()
+            .filter_map(|allowed| allowed_host(allowed))
+            .any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
     }
 
     /// Whether a request's `Origin` is allowed (RFC 6454: scheme, host and port; a missing port is
@@ -184,7 +190,9 @@ impl AllowedOrigin {
     fn parse(text: &str) -> Option<AllowedOrigin> {
         let text = text.trim();
         match text.strip_suffix(":*") {
-            Some(base) => Origin::parse(base).filter(|o| matches!(o, Origin::Tuple { port: None, .. })).map(|origin| AllowedOrigin { origin, any_port: true }),
+            Some(base) => {
+                Origin::parse(base).filter(|o| matches!(o, Origin::Tuple { port: None, .. })).map(|origin| AllowedOrigin { origin, any_port: true })
+            }
             None => Origin::parse(text).map(|origin| AllowedOrigin { origin, any_port: false }),
         }
     }
@@ -232,19 +240,49 @@ pub fn guard(router: axum::Router, access: Access) -> axum::Router {
                 .max_age(Duration::from_secs(600)),
         )
     };
-    let access = Arc::new(access);
-    router.layer(axum::middleware::from_fn(move |request: Request, next: Next| {
-        let access = Arc::clone(&access);
-        async move {
-            match access.check(request.uri(), request.headers()) {
-                Ok(()) => next.run(request).await,
-                Err(refusal) => {
-                    tracing::info!(status = refusal.status.as_u16(), kind = refusal.kind, "request refused");
-                    refusal.into_response()
-                }
+    router.layer(GuardLayer(Arc::new(access)))
+}
+
+/// The check as a tower layer rather than `middleware::from_fn`: it runs inline in `call`, so an
+/// accepted request costs a header comparison, not a boxed future and two service clones.
+#[derive(Clone)]
+struct GuardLayer(Arc<Access>);
+
+impl<S> tower::Layer<S> for GuardLayer {
+    type Service = Guarded<S>;
+
+    fn layer(&self, inner: S) -> Guarded<S> {
+        Guarded { inner, access: Arc::clone(&self.0) }
+    }
+}
+
+#[derive(Clone)]
+struct Guarded<S> {
+    inner: S,
+    access: Arc<Access>,
+}
+
+impl<S> tower::Service<Request> for Guarded<S>
+where
+    S: tower::Service<Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Either<S::Future, Ready<Result<Response, Infallible>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        match self.access.check(request.uri(), request.headers()) {
+            Ok(()) => Either::Left(self.inner.call(request)),
+            Err(refusal) => {
+                tracing::info!(status = refusal.status.as_u16(), kind = refusal.kind, "request refused");
+                Either::Right(std::future::ready(Ok(refusal.into_response())))
             }
         }
-    }))
+    }
 }
 
 #[cfg(test)]

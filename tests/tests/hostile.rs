@@ -205,8 +205,8 @@ async fn allowed_hosts_and_origins_are_the_operators_choice() {
 async fn idle_and_slow_connections_do_not_take_the_server_down() {
     let emulator = Emulator::start().await;
     let upstream = emulator.base_url();
-    let server = ServerProcess::start_with_file_limit(SNAPSHOTS, 512, &["--upstream", &upstream], &[("SCALEWAY_API_KEY", EMULATOR_TOKEN)])
-        .expect("start");
+    let server =
+        ServerProcess::start_with_file_limit(SNAPSHOTS, 512, &["--upstream", &upstream], &[("SCALEWAY_API_KEY", EMULATOR_TOKEN)]).expect("start");
     let (rest, mcp) = (server.rest.expect("rest"), server.mcp.expect("mcp"));
     let mut held = Vec::new();
     for i in 0..600 {
@@ -244,6 +244,45 @@ async fn idle_and_slow_connections_do_not_take_the_server_down() {
         }
     }
     assert_eq!(closed, 50, "idle and half-sent connections are closed by the header timeout");
+}
+
+/// A body trickled too slowly gets 408 once `--body-timeout` has passed (nothing is sent upstream), and
+/// a request head trickled a byte at a time is closed after `--header-timeout`, busy as the client keeps it.
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_bodies_and_slow_heads_time_out() {
+    let emulator = Emulator::start().await;
+    let server = start(&emulator, &["--body-timeout", "1", "--header-timeout", "1"]).await;
+    let rest = server.rest.expect("rest");
+    let sent = emulator.requests().len();
+
+    let mut stream = TcpStream::connect(rest).await.expect("connect");
+    let head = format!("POST {BASE} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"volume_id\"");
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let started = Instant::now();
+    let mut reply = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut reply)).await;
+    let reply = String::from_utf8_lossy(&reply);
+    assert!(reply.starts_with("HTTP/1.1 408"), "{reply}");
+    assert!(reply.contains(r#""type":"request_timeout""#), "{reply}");
+    assert!(started.elapsed() < Duration::from_secs(5), "answered after {:?}", started.elapsed());
+    assert_eq!(emulator.requests().len(), sent, "nothing reached the upstream");
+
+    let mut stream = TcpStream::connect(rest).await.expect("connect");
+    let started = Instant::now();
+    let mut closed = false;
+    for byte in b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".iter().cycle().take(60) {
+        if stream.write_all(&[*byte]).await.is_err() {
+            closed = true;
+            break;
+        }
+        let mut buffer = [0u8; 64];
+        if let Ok(Ok(0) | Err(_)) = tokio::time::timeout(Duration::from_millis(100), stream.read(&mut buffer)).await {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "a head trickled for 6 s was not cut off");
+    assert!(started.elapsed() < Duration::from_secs(4), "closed after {:?}", started.elapsed());
 }
 
 /// A huge MCP message gets a small answer, and the work it causes is bounded.
@@ -312,7 +351,9 @@ async fn errors_say_enough_and_no_more() {
     let (rest, mcp) = (server.rest.expect("rest"), server.mcp.expect("mcp"));
 
     // A malformed chunk size is a bad request, not a body too large.
-    let chunked = format!("POST {BASE} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n");
+    let chunked = format!(
+        "POST {BASE} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{{}}\r\n0\r\n\r\n"
+    );
     let reply = raw(rest, chunked.as_bytes()).await;
     assert_eq!((reply.status, reply.error().as_str()), (400, "invalid_argument"), "{}", reply.body);
 
@@ -356,7 +397,9 @@ async fn passed_through_bodies_keep_every_digit() {
     let volume = emulator.seed_volume("fr-par-1");
     let server = start(&emulator, &["--no-mcp"]).await;
     let rest = server.rest.expect("rest");
-    let body = format!(r#"{{"name": "exact", "volume_id": "{volume}", "tags": ["t"], "x-big": 123456789012345678901234567890, "x-pi": 3.14159265358979323846}}"#);
+    let body = format!(
+        r#"{{"name": "exact", "volume_id": "{volume}", "tags": ["t"], "x-big": 123456789012345678901234567890, "x-pi": 3.14159265358979323846}}"#
+    );
     let reply = raw(rest, &request("POST", BASE, &[LOCAL, JSON], &body)).await;
     assert!(reply.status < 500, "{}", reply.body);
     let sent = emulator.requests().into_iter().find(|r| r.method == "POST").expect("forwarded");
@@ -376,7 +419,8 @@ async fn gateway_errors_do_not_show_the_upstream() {
     let reply = raw(rest, &get(BASE)).await;
     assert_eq!((reply.status, reply.error().as_str()), (502, "upstream_unreachable"));
     assert_eq!(reply.json()["message"], "the upstream API of `listsnapshots` could not be reached");
-    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "list-snapshots", "arguments": {"zone": "fr-par-1"}}}).to_string();
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": "list-snapshots", "arguments": {"zone": "fr-par-1"}}})
+        .to_string();
     let reply = raw(mcp, &mcp_post("127.0.0.1", &[], &call)).await;
     assert_eq!(reply.json()["result"]["content"][0]["text"], "The upstream API of `list-snapshots` could not be reached.");
     for text in [&reply.body, &server.logs().join("\n")] {

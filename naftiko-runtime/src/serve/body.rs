@@ -41,7 +41,8 @@ pub(crate) async fn bound_body(bounds: Arc<BodyBounds>, request: Request, next: 
             inner: body,
             budget: bounds.budget.clone(),
             held: Arc::clone(&held),
-            deadline: bounds.timeout.map(|t| Box::pin(tokio::time::sleep(t))),
+            deadline: bounds.timeout.map(|t| tokio::time::Instant::now() + t),
+            timer: None,
         })
     });
     let response = next.run(request).await;
@@ -54,7 +55,11 @@ struct BoundedBody {
     budget: Option<Arc<Semaphore>>,
     /// The budget this body's bytes take, shared with [`bound_body`] so that it outlives the body.
     held: Arc<Mutex<Option<OwnedSemaphorePermit>>>,
-    deadline: Option<Pin<Box<tokio::time::Sleep>>>,
+    /// When the last byte must have arrived.
+    deadline: Option<tokio::time::Instant>,
+    /// The timer for `deadline`, armed the first time the body has to wait for bytes: a body that
+    /// arrived with its head (most of them) never costs a timer.
+    timer: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl http_body::Body for BoundedBody {
@@ -62,12 +67,24 @@ impl http_body::Body for BoundedBody {
     type Error = axum::Error;
 
     fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
-        if let Some(deadline) = &mut self.deadline
-            && deadline.as_mut().poll(cx).is_ready()
+        if let Some(timer) = &mut self.timer
+            && timer.as_mut().poll(cx).is_ready()
         {
             return Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))));
         }
-        let frame = std::task::ready!(Pin::new(&mut self.inner).poll_frame(cx));
+        let frame = match Pin::new(&mut self.inner).poll_frame(cx) {
+            Poll::Ready(frame) => frame,
+            Poll::Pending => {
+                if let (None, Some(deadline)) = (&self.timer, self.deadline) {
+                    let mut timer = Box::pin(tokio::time::sleep_until(deadline));
+                    if timer.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Some(Err(axum::Error::new(BodyTimedOut))));
+                    }
+                    self.timer = Some(timer);
+                }
+                return Poll::Pending;
+            }
+        };
         if let (Some(Ok(frame)), Some(budget)) = (&frame, &self.budget)
             && let Some(data) = frame.data_ref()
             && !data.is_empty()
