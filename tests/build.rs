@@ -3,9 +3,9 @@
 //! `OUT_DIR` (listed in `engine_fixtures.rs` and `engine_tutorial.rs` there), and sets `cfg(engine_specs)`. Without `../shared`
 //! nothing is generated and the suites that need these modules say they were skipped.
 //!
-//! Tutorial steps 7 and 9 also use an XML upstream and a `skill` expose, which this compiler does not
-//! compile yet: those parts (the `legacy` import and bind, `list-legacy-vessels`, the skill expose) are
-//! cut from the text here, in memory, before it is compiled. Everything else is compiled unchanged.
+//! Tutorial steps 7 and 9 also have a `skill` expose, which this compiler does not compile yet: it is cut
+//! from the text here, in memory, before it is compiled. Everything else is compiled unchanged. The specs
+//! of tests/fixtures (ours) are compiled always.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -26,7 +26,17 @@ const FIXTURES: &[&str] = &[
     "mcp/mcp-step-with-namespace-capability.yaml",
     "mcp/mcp-tool-handler-with-mustache-capability.yaml",
     "nested-object-output-capability.yaml",
+    "formats/xml-capability.yaml",
+    "formats/csv-capability.yaml",
+    "formats/yaml-capability.yaml",
+    "formats/html-capability.yaml",
+    "formats/markdown-capability.yaml",
+    "http/http-forward-value-capability.yaml",
+    "register.capability.yml",
 ];
+
+/// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
+const OWN: &[&str] = &["catalog.yaml"];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[
@@ -34,18 +44,25 @@ const TUTORIAL: &[(&str, &[&str])] = &[
     ("step-2-shipyard-wiring.yml", &[]),
     ("step-3-shipyard-auth.yml", &[]),
     ("step-4-shipyard-output-shaping.yml", &[]),
+    ("step-5-shipyard-multi-source.yml", &[]),
+    ("step-6-shipyard-write-operations.yml", &[]),
     ("step-7-shipyard-orchestrated-lookup.yml", NOT_YET),
     ("step-9-shipyard-aggregates.yml", NOT_YET),
 ];
 
 /// The first line of each sequence item that goes (the item is that line and every line indented deeper).
-const NOT_YET: &[&str] =
-    &["- type: skill", "- import: legacy", "- namespace: \"dockyard-env\"", "- name: list-legacy-vessels", "- name: legacy-vessels"];
+const NOT_YET: &[&str] = &["- type: skill"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(engine_specs)");
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // Our own fixtures, in this repository: always.
+    for spec in OWN {
+        let path = manifest.join("fixtures").join(spec);
+        println!("cargo::rerun-if-changed={}", path.display());
+        generate(&path, &[], &out);
+    }
     let engine = manifest.join("../../shared/reference/engine");
     println!("cargo::rerun-if-changed={}", engine.display());
     if !engine.is_dir() {

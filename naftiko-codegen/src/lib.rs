@@ -112,6 +112,7 @@ pub fn load_with(name: &str, text: &str, import_dir: Option<&Path>) -> Loaded {
         Some(root) => {
             let mut doc = spec::read::document(&root, &mut diagnostics);
             spec::import::resolve(&mut doc, import_dir, &mut sources, &mut diagnostics);
+            spec::schemas::resolve(&mut doc, import_dir, &mut sources, &mut diagnostics);
             check::check(&doc, &mut diagnostics);
             let stem = Path::new(name).file_stem().and_then(|s| s.to_str()).unwrap_or("capability");
             let stem = stem.strip_suffix(".capability").or_else(|| stem.strip_suffix(".naftiko")).unwrap_or(stem);

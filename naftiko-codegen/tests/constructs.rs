@@ -313,7 +313,7 @@ fn head_text_binary_paths_base_uris_and_bodies() {
     );
     assert!(matches!(&files.auth, Some(ClientAuth::ApiKey { placement: Placement::Cookie, name, .. }) if name == "session"));
     let shape: Vec<(&str, Method, &str, ResponseFormat)> =
-        files.operations.iter().map(|o| (o.name.as_str(), o.method, o.path_template.as_str(), o.response)).collect();
+        files.operations.iter().map(|o| (o.name.as_str(), o.method, o.path_template.as_str(), o.response.clone())).collect();
     assert_eq!(
         shape,
         [

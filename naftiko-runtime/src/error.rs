@@ -36,6 +36,10 @@ pub enum Error {
     /// The HTTP client itself could not be built (for example: no CA certificates on this system).
     #[error("the HTTP client could not be built: {}", chain(&**.0))]
     Unavailable(#[source] Arc<reqwest::Error>),
+    /// A reply in a declared format other than JSON (`outputRawFormat`) that is not valid in that
+    /// format. The detail says where the body broke, never what it holds.
+    #[error("the upstream's reply is not valid {format}: {detail}")]
+    Format { format: &'static str, detail: String },
     /// A step of an orchestration failed; the flow stopped there.
     #[error("step `{step}`: {source}")]
     Step {

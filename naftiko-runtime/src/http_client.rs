@@ -167,6 +167,16 @@ impl HttpClient {
 }
 
 impl HttpClient {
+    /// Sends a `forward` route's request with `auth` and its `body` streamed, once (a stream cannot be
+    /// sent twice, so no retry), and answers the upstream's reply whatever its status, its body
+    /// streamed too.
+    pub async fn forward(&self, request: RequestBuilder, auth: &ClientAuth, body: reqwest::Body) -> Result<http::Response<reqwest::Body>, Error> {
+        let client = self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))?;
+        let prepared = request.prepare(auth)?;
+        let reply = client.request(prepared.method, prepared.url).headers(prepared.headers).body(body).send().await.map_err(Error::from_reqwest)?;
+        Ok(reply.into())
+    }
+
     /// Sends once, then again (at most `retries` times) while an idempotent request could not connect
     /// or was answered 429/502/503/504, waiting `Retry-After` seconds when given (else 100 ms, 200 ms,
     /// …). Timeouts are not retried: the time is already spent.

@@ -24,6 +24,8 @@ pub mod error;
 #[cfg(feature = "client")]
 pub mod flow;
 #[cfg(feature = "client")]
+pub mod formats;
+#[cfg(feature = "client")]
 pub mod http_client;
 #[cfg(feature = "client")]
 pub mod json;

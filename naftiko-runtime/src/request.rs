@@ -83,6 +83,29 @@ impl RequestBuilder {
         self
     }
 
+    /// A `forward` route's request: its path (already checked and encoded, as
+    /// `rest::forward::Forwarded` does) appended to the base URL, its query before the API's own query
+    /// parameters, and its headers where the API sets none of that name (the API's own parameters, and
+    /// its credentials when sent, win).
+    pub fn forwarded(mut self, path: &str, query: Option<&str>, headers: HeaderMap) -> Self {
+        self.path.push_str(path);
+        if let Some(query) = query.filter(|q| !q.is_empty()) {
+            self.query.insert(0, query.to_owned());
+        }
+        let own: Vec<HeaderName> = self.headers.keys().cloned().collect();
+        let mut name = None;
+        // `HeaderMap`'s iterator names a header once, then gives its further values without a name.
+        for (header, value) in headers {
+            name = header.or(name);
+            if let Some(name) = &name
+                && !own.contains(name)
+            {
+                self.headers.append(name.clone(), value);
+            }
+        }
+        self
+    }
+
     /// A path value, percent-encoded as exactly one segment (see [`encode::path_segment`] for what is
     /// rejected); `field` names it in the error.
     pub fn path_param<V: ParamValue + ?Sized>(mut self, field: &str, value: &V) -> Result<Self, Error> {

@@ -25,6 +25,22 @@ impl Response {
         Response { status, headers, body: Bytes::from(body.to_string()) }
     }
 
+    /// This reply with its body converted to JSON by `convert` (an upstream declared in another format
+    /// with `outputRawFormat`): from now on it is JSON, `Content-Type: application/json`, for the
+    /// typed client's callers and the adapters alike. An empty body stays empty (nothing to convert).
+    /// A body that does not convert is [`Error::Format`] naming `format`.
+    pub fn converted(mut self, format: &'static str, convert: impl FnOnce(&[u8]) -> Result<serde_json::Value, String>) -> Result<Response, Error> {
+        if self.body.is_empty() {
+            return Ok(self);
+        }
+        let value = convert(&self.body).map_err(|detail| Error::Format { format, detail })?;
+        self.body = Bytes::from(value.to_string());
+        self.headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static("application/json"));
+        self.headers.remove(http::header::CONTENT_LENGTH);
+        self.headers.remove(http::header::CONTENT_ENCODING);
+        Ok(self)
+    }
+
     /// The body parsed as JSON into `T` (`serde_json::Value` for any JSON).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(Error::Decode)

@@ -18,18 +18,31 @@ use crate::emulator::{RecordedRequest, record};
 pub struct Answer {
     pub status: u16,
     pub content_type: &'static str,
-    pub body: String,
+    pub body: Vec<u8>,
+    /// Further headers, in order.
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
     /// `status` with a JSON body.
     pub fn json(status: u16, body: impl Into<String>) -> Answer {
-        Answer { status, content_type: "application/json", body: body.into() }
+        Answer::bytes(status, "application/json", body.into().into_bytes())
     }
 
     /// `status` with a body of any media type.
     pub fn text(status: u16, content_type: &'static str, body: impl Into<String>) -> Answer {
-        Answer { status, content_type, body: body.into() }
+        Answer::bytes(status, content_type, body.into().into_bytes())
+    }
+
+    /// `status` with a binary body.
+    pub fn bytes(status: u16, content_type: &'static str, body: Vec<u8>) -> Answer {
+        Answer { status, content_type, body, headers: Vec::new() }
+    }
+
+    /// This answer with one more header.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Answer {
+        self.headers.push((name, value.into()));
+        self
     }
 }
 
@@ -95,15 +108,15 @@ impl Recorder {
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, 1 << 20).await else {
+    let Ok(bytes) = to_bytes(body, 8 << 20).await else {
         return StatusCode::PAYLOAD_TOO_LARGE.into_response();
     };
     let recorded = record(&parts, &bytes);
     let answer = (shared.responder)(&recorded);
     shared.log.lock().unwrap_or_else(PoisonError::into_inner).push(recorded);
-    Response::builder()
-        .status(answer.status)
-        .header("content-type", answer.content_type)
-        .body(Body::from(answer.body))
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    let mut response = Response::builder().status(answer.status).header("content-type", answer.content_type);
+    for (name, value) in answer.headers {
+        response = response.header(name, value);
+    }
+    response.body(Body::from(answer.body)).unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
 }

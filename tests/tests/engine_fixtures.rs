@@ -343,6 +343,101 @@ mod suite {
         peer.cancel().await.ok();
     }
 
+    /// The engine's sample data (`src/test/resources/schemas/`), read in place.
+    fn sample(name: &str) -> Vec<u8> {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/engine/src/test/resources/schemas").join(name);
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    /// What `GET <path>` answers on a REST router whose one consumed API serves `body` as `content_type`.
+    async fn fetch(router: naftiko_runtime::rest::axum::Router, path: &str) -> (u16, Option<String>, Value) {
+        let rest = serve(router).await;
+        let reply = http().get(format!("http://{rest}{path}")).send().await.expect("GET");
+        let status = reply.status().as_u16();
+        let content_type = reply.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        (status, content_type, reply.json().await.expect("a JSON body"))
+    }
+
+    fn users() -> Value {
+        json!([
+            {"id": "1", "name": "Alice Smith", "email": "alice@example.com"},
+            {"id": "2", "name": "Bob Johnson", "email": "bob@example.com"},
+            {"id": "3", "name": "Carol White", "email": "carol@example.com"}
+        ])
+    }
+
+    /// `formats/*.yaml` (engine: `CsvIntegrationTest`, `YamlIntegrationTest`, `HtmlIntegrationTest`,
+    /// `MarkdownIntegrationTest`, `XmlIntegrationTest`, which convert the sample files the fixtures name):
+    /// served end to end against an upstream answering those files.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn converted_formats_end_to_end() {
+        let csv = Recorder::start(|_| Answer::bytes(200, "text/csv", sample("sample-users.csv"))).await;
+        let (status, content_type, body) = fetch(csv_capability::rest::router(proxy!(csv_capability, mock_csv, csv.base_url())), "/csv/users").await;
+        assert_eq!((status, content_type.as_deref(), body), (200, Some("application/json"), users()));
+        let sent = csv.only_request();
+        assert_eq!(sent.target(), "/api/users");
+        assert_eq!(sent.header("user-agent"), Some("Naftiko/1.0.0-alpha2"), "the adapter's header");
+
+        let yaml = Recorder::start(|_| Answer::bytes(200, "application/yaml", sample("sample-users.yaml"))).await;
+        let (_, _, body) = fetch(yaml_capability::rest::router(proxy!(yaml_capability, mock_yaml, yaml.base_url())), "/yaml/users").await;
+        assert_eq!(body, users());
+
+        let html = Recorder::start(|_| Answer::bytes(200, "text/html", sample("sample-products.html"))).await;
+        let (_, _, body) = fetch(html_capability::rest::router(proxy!(html_capability, mock_html, html.base_url())), "/html/products").await;
+        assert_eq!(body, json!([{"name": "Widget", "price": "$42", "stock": "150"}, {"name": "Gadget", "price": "$99", "stock": "30"}]));
+
+        let markdown = Recorder::start(|_| Answer::bytes(200, "text/markdown", sample("sample-readme.md"))).await;
+        let (_, _, body) =
+            fetch(markdown_capability::rest::router(proxy!(markdown_capability, mock_markdown, markdown.base_url())), "/markdown/features").await;
+        assert_eq!(body, json!([{"feature": "HTML support", "status": "GA"}, {"feature": "Markdown support", "status": "Beta"}]));
+
+        // The XML fixture maps `$.root.user`, but the converted document drops the root's name (the
+        // engine's own `XmlIntegrationTest` reads `user` at the top): nothing is there. The engine then
+        // sends the raw XML; we answer `null`, as the operation's output schema says.
+        let xml = Recorder::start(|_| Answer::bytes(200, "application/xml", sample("sample-users.xml"))).await;
+        let (status, content_type, body) = fetch(xml_capability::rest::router(proxy!(xml_capability, mock_xml, xml.base_url())), "/xml/users").await;
+        assert_eq!((status, content_type.as_deref(), body), (200, Some("application/json"), Value::Null));
+        // The typed client has the converted document, `user` array and all.
+        let client = xml_capability::Client::new(xml.base_url(), xml_capability::Auth::default());
+        let document: Value = client.get_users(xml_capability::GetUsersParams {}).await.expect("reply").json().expect("JSON");
+        assert_eq!(document, json!({"user": users()}));
+    }
+
+    /// `http/http-forward-value-capability.yaml` (engine: `ForwardValueFieldTest`) and
+    /// `register.capability.yml`: every request under the route goes to the consumed API with its own
+    /// headers and credentials, the trusted header only.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn forward_routes() {
+        let upstream = Recorder::start(|r| Answer::json(200, json!({"seen": r.target()}).to_string())).await;
+        let handlers = proxy!(http_forward_value_capability, external, format!("{}/v1", upstream.base_url()));
+        let rest = serve(http_forward_value_capability::rest::router(handlers)).await;
+        let reply = http().get(format!("http://{rest}/forward/users/me?x=1")).header("authorization", "Bearer callers").send().await.expect("GET");
+        assert_eq!(reply.status(), 200);
+        assert_eq!(reply.json::<Value>().await.expect("JSON"), json!({"seen": "/v1/users/me?x=1"}), "the query goes too (the engine drops it)");
+        let sent = upstream.only_request();
+        assert_eq!(sent.header("x-api-version"), Some("2026-03-03"));
+        assert_eq!(sent.header("x-api-key"), Some("secret-key-123"));
+        assert!(sent.header("authorization").is_none(), "no trusted headers: nothing of the caller's");
+
+        let notion = Recorder::start(|_| Answer::json(200, r#"{"object":"user"}"#)).await;
+        let client = register::Client::new(notion.base_url(), register::Auth::default());
+        let rest = serve(register::rest::router(Arc::new(register::Proxy::new(register::Clients { notion: client })))).await;
+        let reply = http()
+            .post(format!("http://{rest}/notion/pages"))
+            .header("notion-version", "2022-06-28")
+            .header("authorization", "Bearer callers")
+            .json(&json!({"parent": {"page_id": "p-1"}}))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(reply.status(), 200);
+        let sent = notion.only_request();
+        assert_eq!((sent.method.as_str(), sent.target().as_str()), ("POST", "/pages"));
+        assert_eq!(sent.header("notion-version"), Some("2022-06-28"), "trusted");
+        assert_eq!(sent.header("authorization"), Some("Basic c2NvdHQ6dGlnZXI="), "the API's own basic credentials, not the caller's");
+        assert_eq!(sent.body_json(), Some(json!({"parent": {"page_id": "p-1"}})));
+    }
+
     /// `mcp/mcp-stdio-capability.yaml` (engine: `StdioIntegrationTest`): the same tool over stdio; the server
     /// names itself after the expose's namespace.
     #[tokio::test(flavor = "multi_thread")]

@@ -3,8 +3,8 @@
 //! fake of the tutorial's registry (`naftiko_tests::shipyard`), driven by the real rmcp client and
 //! reqwest. The answers are the shapes the tutorial prints.
 //!
-//! Steps 7 and 9 run without their XML upstream and `skill` expose, which this compiler does not
-//! compile yet (tests/build.rs cuts those parts, in memory). Without `../shared` nothing runs and one test says so.
+//! Steps 7 and 9 run without their `skill` expose, which this compiler does not compile yet
+//! (tests/build.rs cuts it, in memory). Without `../shared` nothing runs and one test says so.
 
 #[cfg(not(engine_specs))]
 #[test]
@@ -35,14 +35,17 @@ mod suite {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference/engine/src/main/resources/tutorial")
     }
 
-    /// Tutorial step `step` as its generated binary, every consumed API at `upstream`.
+    /// Tutorial step `step` as its generated binary, every consumed API (the registry; from step 5 the
+    /// legacy Dockyard too) at `upstream`.
     fn start(step: &str, upstream: Option<&Recorder>, extra: &[&str]) -> ServerProcess {
         // The clients of the tests (reqwest, rmcp's) need a TLS provider chosen, even for plain HTTP.
         naftiko_runtime::install_crypto_provider();
-        let url = upstream.map(Recorder::base_url);
+        let legacy = !["step-1", "step-2", "step-3", "step-4"].iter().any(|s| step.starts_with(s));
+        let namespaces: &[&str] = if legacy { &["registry", "legacy"] } else { &["registry"] };
+        let upstreams: Vec<String> = upstream.map(|u| namespaces.iter().map(|ns| format!("{ns}={}", u.base_url())).collect()).unwrap_or_default();
         let mut args: Vec<&str> = extra.to_vec();
-        if let Some(url) = &url {
-            args.extend(["--upstream", url]);
+        for upstream in &upstreams {
+            args.extend(["--upstream", upstream]);
         }
         ServerProcess::start_in(&tutorial(), SHIPYARD, &args, &[("SHIPYARD_STEP", step)]).unwrap_or_else(|e| panic!("{step}: {e}"))
     }
@@ -177,6 +180,47 @@ mod suite {
         peer.cancel().await.ok();
     }
 
+    /// What the tutorial prints for `list-legacy-vessels` (Part 1, step 5): the Dockyard's XML as JSON.
+    fn legacy_vessels() -> Value {
+        json!([
+            {"vesselCode": "LEGACY-4012", "name": "Old Faithful", "type": "cargo", "flag": "GB", "status": "active"},
+            {"vesselCode": "LEGACY-2087", "name": "Iron Maiden", "type": "bulk_carrier", "flag": "PA", "status": "laid_up"}
+        ])
+    }
+
+    /// Step 5: a second upstream, the legacy Dockyard, answering XML behind an API key from the binds file.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn step_5_an_xml_upstream_beside_the_registry() {
+        let upstreams = Shipyard::start().await;
+        let server = start("step-5-shipyard-multi-source", Some(&upstreams), &["--no-rest"]);
+        let peer = connect(&server, Some(MCP_TOKEN)).await;
+        assert_eq!(names(&tools(&peer).await), ["list-ships", "get-ship", "list-legacy-vessels"]);
+        let vessels = call(&peer, "list-legacy-vessels", json!({})).await;
+        assert_eq!(text(&vessels), legacy_vessels().to_string(), "the tutorial's array, keys in its order");
+        let sent = upstreams.only_request();
+        assert_eq!(sent.target(), "/vessels");
+        assert_eq!(sent.header("x-dock-key"), Some("dummy-dockyard-key"), "the bind's value");
+        assert!(sent.header("authorization").is_none(), "the registry's token is the registry's");
+        assert_eq!(answer(&call(&peer, "get-ship", json!({"imo": "IMO-9321483"})).await)["name"], "Northern Star");
+        peer.cancel().await.ok();
+    }
+
+    /// Step 6: `create-voyage` writes to the registry (a raw JSON body with arrays).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn step_6_write_operations() {
+        let upstreams = Shipyard::start().await;
+        let server = start("step-6-shipyard-write-operations", Some(&upstreams), &["--no-rest"]);
+        let peer = connect(&server, Some(MCP_TOKEN)).await;
+        assert_eq!(names(&tools(&peer).await), ["list-ships", "get-ship", "list-legacy-vessels", "create-voyage"]);
+        let voyage = json!({"shipImo": "IMO-9321483", "departurePort": "Oslo", "arrivalPort": "Singapore",
+            "departureDate": "2026-04-10", "arrivalDate": "2026-05-02", "crewIds": ["CREW-001", "CREW-003"], "cargoIds": ["CARGO-2024-0451"]});
+        let planned = answer(&call(&peer, "create-voyage", voyage.clone()).await);
+        assert_eq!(planned["voyageId"], "VOY-2026-042");
+        assert_eq!(planned["route"], json!({"from": "Oslo", "to": "Singapore"}));
+        assert_eq!(upstreams.only_request().body_json(), Some(voyage));
+        peer.cancel().await.ok();
+    }
+
     /// Step 7: `get-ship-with-crew` runs two calls and a lookup, on MCP and REST alike; `create-voyage`
     /// renders a raw JSON body with arrays; a failing step stops the flow and says which.
     #[tokio::test(flavor = "multi_thread")]
@@ -185,8 +229,8 @@ mod suite {
         let server = start("step-7-shipyard-orchestrated-lookup", Some(&registry), &[]);
         let peer = connect(&server, Some(MCP_TOKEN)).await;
         let tools = tools(&peer).await;
-        assert_eq!(names(&tools), ["list-ships", "get-ship", "create-voyage", "get-ship-with-crew"]);
-        assert_eq!(tools[3]["inputSchema"]["required"], json!(["imo"]));
+        assert_eq!(names(&tools), ["list-ships", "get-ship", "list-legacy-vessels", "create-voyage", "get-ship-with-crew"]);
+        assert_eq!(tools[4]["inputSchema"]["required"], json!(["imo"]));
 
         let crewed = call(&peer, "get-ship-with-crew", json!({"imo": "IMO-9321483"})).await;
         assert_eq!(answer(&crewed), northern_star_with_crew());
@@ -199,6 +243,13 @@ mod suite {
         let reply = http.get(format!("{rest}/ships/IMO-9321483/crew")).send().await.expect("GET crew");
         assert_eq!(reply.status(), 200);
         assert_eq!(reply.json::<Value>().await.expect("JSON"), northern_star_with_crew(), "REST and MCP answer alike");
+
+        // The legacy vessels over REST too (the spec maps `$.`, the converted document: an object, not
+        // the array the items describe, so the array mapping finds nothing, as in the engine).
+        let reply = http.get(format!("{rest}/legacy/vessels")).send().await.expect("GET legacy");
+        assert_eq!(reply.status(), 200);
+        assert_eq!(reply.headers()["content-type"], "application/json");
+        assert_eq!(reply.json::<Value>().await.expect("JSON"), Value::Null);
 
         // A ship the registry does not know: the first step fails, the second never runs.
         registry.clear();

@@ -14,6 +14,8 @@ pub enum Part {
     Servers,
     /// What a generated crate costs its users to build; the client-only dependency tree.
     Build,
+    /// XML → JSON conversion and a REST `forward` route, each against its baseline.
+    Formats,
     /// 60 s through REST and MCP at once against the emulator (not part of a plain `bench`).
     Soak,
 }
@@ -40,6 +42,12 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seco
     }
     if only.is_none_or(|p| p == Part::Servers) {
         let code = servers(runs);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    if only.is_none_or(|p| p == Part::Formats) {
+        let code = super::bench_formats::formats(runs);
         if code != ExitCode::SUCCESS {
             return code;
         }
@@ -147,7 +155,7 @@ fn row(what: &str, (time, _): (Duration, usize), (baseline, _): (Duration, usize
     println!("  {what:<32} {:>9.1} ms   {:>5.2}x baseline", time.as_secs_f64() * 1e3, time.as_secs_f64() / baseline.as_secs_f64());
 }
 
-fn best(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
+pub(crate) fn best(runs: usize, mut f: impl FnMut() -> usize) -> (Duration, usize) {
     let mut best = Duration::MAX;
     let mut result = 0;
     for _ in 0..runs.max(1) {

@@ -107,6 +107,7 @@ fn gen_task(check: bool) -> ExitCode {
 }
 
 mod bench;
+mod bench_formats;
 mod load;
 use bench::bench;
 

@@ -77,6 +77,8 @@ codes! {
     UnknownRef = "E0703", Error, "a `ref` names no aggregate function";
     DuplicateFunction = "E0704", Error, "an aggregate declares the same function name twice";
     MappingTarget = "E0705", Error, "a mapping's `targetName` is not one of the declared outputs";
+    SchemaFile = "E0801", Error, "an `outputSchema` file is missing, unreadable or does not compile";
+    HopByHopHeader = "W0802", Warning, "a trusted header describes one connection (hop-by-hop) and is never forwarded";
     StepShape = "E0706", Error, "a step lacks what its type needs (`call`; `index`, `match`, `lookupValue`)";
 }
 

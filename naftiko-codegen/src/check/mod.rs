@@ -3,6 +3,7 @@
 //! reported by `ir::lower`, which computes those bindings.
 
 pub mod diagnostic;
+pub mod transport;
 
 use std::collections::BTreeMap;
 
@@ -33,6 +34,8 @@ pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
     consumed_operations(cap, diags);
     exposes(cap, diags);
     unsupported(cap, diags);
+    transport::formats(cap, diags);
+    transport::forwards(cap, diags);
     secrets(cap, &binds, diags);
 }
 
@@ -308,13 +311,7 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                 {
                     report(kind.span, &format!("consumes of type `{}`", kind.value), "only `type: http` consumes are compiled");
                 }
-                for op in h.resources.iter().flat_map(|r| &r.operations) {
-                    if let Some(f) = &op.output_raw_format
-                        && !matches!(f.value.as_str(), "json" | "text" | "binary")
-                    {
-                        report(f.span, &format!("`outputRawFormat: {}`", f.value), "use `json`; other formats are passed through only as `text` or `binary`");
-                    }
-                }
+                // `outputRawFormat` values are checked by `formats`.
             }
         }
     }
@@ -322,9 +319,6 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
         match e {
             Expose::Rest(r) => {
                 for res in &r.resources {
-                    if let Some(span) = res.forward {
-                        report(span, "`forward`", "declare the operations to proxy with `call`");
-                    }
                     for op in &res.operations {
                         invocation_features(&op.invocation, &mut report);
                     }

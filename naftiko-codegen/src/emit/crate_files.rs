@@ -131,9 +131,27 @@ fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String
             crate_name => cap.crate_name.as_str(),
             description => cap.title.as_str(),
             runtime_dependency => runtime_dependency,
+            converters => runtime_features(cap),
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
+}
+
+/// The naftiko-runtime features beyond `client` that the capability's code needs: the converters of
+/// the formats its consumed APIs answer in, sorted.
+pub fn runtime_features(cap: &Capability) -> Vec<&'static str> {
+    let mut features: Vec<&'static str> = cap
+        .consumes
+        .iter()
+        .flat_map(|c| &c.operations)
+        .filter_map(|op| match &op.response {
+            crate::ir::ResponseFormat::Converted(conversion) => Some(conversion.feature()),
+            _ => None,
+        })
+        .collect();
+    features.sort_unstable();
+    features.dedup();
+    features
 }
 
 fn toml_string(s: &str) -> String {

@@ -36,7 +36,11 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         let rest_methods = methods.map(|(m, f)| quote! { .#m(#f::<H>) });
         quote! { .route(#path, #first #(#rest_methods)*) }
     });
-    let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, e));
+    let forward_routes = rest.forwards.iter().map(|f| {
+        let (route, name) = (&f.route, ident(&f.fn_name));
+        quote! { .route(#route, axum::routing::any(#name::<H>)) }
+    });
+    let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, e)).chain(rest.forwards.iter().map(|f| forward_handler(cap, f)));
     let openapi_const = match openapi {
         OpenApi::File(path) => quote! { pub const OPENAPI_JSON: &str = include_str!(#path); },
         OpenApi::Inline(text) => quote! { pub const OPENAPI_JSON: &str = #text; },
@@ -94,6 +98,7 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         pub fn router_with<H: Handlers>(handlers: Arc<H>, options: rt::RestOptions) -> axum::Router {
             let router = axum::Router::new()
                 #(#routes)*
+                #(#forward_routes)*
                 .route("/openapi.json", axum::routing::get(|| async { rt::json_document(OPENAPI_JSON) }))
                 .with_state(handlers);
             rt::finish(router, options)
@@ -115,7 +120,45 @@ fn module_doc(rest: &RestSurface) -> Vec<String> {
     for e in &rest.endpoints {
         doc.push(format!(" | {} | `{}` | `{}` |", e.method.as_str(), e.path, e.name));
     }
+    for f in &rest.forwards {
+        doc.push(format!(" | any | `{}` | forwarded |", f.path));
+    }
     doc
+}
+
+/// A `forward` route's handler: the request passed to the consumed API's client as it came (path below
+/// the route re-encoded, trusted headers only), its reply streamed back.
+fn forward_handler(cap: &Capability, f: &crate::ir::ForwardRoute) -> TokenStream {
+    let Some(consumed) = cap.consumes.get(f.consumes) else { return quote! {} };
+    let name = ident(&f.fn_name);
+    let field = ident(&consumed.module);
+    let depth = f.depth;
+    let trusted = f.trusted.iter().map(|h| quote! { axum::http::HeaderName::from_static(#h) });
+    let count = f.trusted.len();
+    let label = format!("forward {}", f.path);
+    let summary = crate::emit::summary_doc(&f.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default());
+    let trusted_doc = if f.trusted.is_empty() {
+        "no caller header".to_owned()
+    } else {
+        f.trusted.iter().map(|h| format!("`{h}`")).collect::<Vec<_>>().join(", ")
+    };
+    let route_doc = crate::emit::doc(&format!(
+        " Any method on `{}` → `{}`, with {trusted_doc} from the caller.",
+        f.path, consumed.namespace
+    ));
+    quote! {
+        #summary
+        #route_doc
+        async fn #name<H: Handlers>(State(handlers): State<Arc<H>>, request: axum::extract::Request) -> axum::response::Response {
+            const TRUSTED: [axum::http::HeaderName; #count] = [#(#trusted),*];
+            let forwarded = match rt::forward::Forwarded::from_request(request, #depth, &TRUSTED) {
+                Ok(forwarded) => forwarded,
+                Err(refused) => return axum::response::IntoResponse::into_response(refused),
+            };
+            let rt::forward::Forwarded { method, path, query, headers, body } = forwarded;
+            rt::forward::reply(#label, handlers.clients().#field.forward(method, &path, query.as_deref(), headers, body).await)
+        }
+    }
 }
 
 /// The axum path of a route; variables take identifier names (the extractor reads them by position).

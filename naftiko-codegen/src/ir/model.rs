@@ -80,6 +80,8 @@ pub struct Consumed {
     pub secrets_read: std::collections::BTreeSet<String>,
     /// Whether requests read secrets, not only the constructor (then the client keeps its `Auth`).
     pub requests_read_secrets: bool,
+    /// Whether a `forward` route sends to this API (its client then has a `forward` method).
+    pub forwarded: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -341,12 +343,55 @@ pub enum RawJsonPart {
     Bare(TemplatePart),
 }
 
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum ResponseFormat {
     Json,
     Text,
     Binary,
+    /// Another format (`outputRawFormat`), converted to JSON by the client as the reply arrives.
+    Converted(Conversion),
+}
+
+/// How a reply in another format becomes JSON (`naftiko_runtime::formats`).
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+#[serde(tag = "format", rename_all = "snake_case")]
+pub enum Conversion {
+    Xml,
+    /// CSV, TSV or PSV: the column separator.
+    Delimited { separator: u8, name: &'static str },
+    Yaml,
+    /// The tables of an HTML page; `selector` (`outputSchema`) picks them with CSS.
+    Html { selector: Option<String> },
+    /// Front matter, tables and sections of a Markdown document; `sections` (`outputSchema`) keeps those
+    /// whose heading starts with it.
+    Markdown { sections: Option<String> },
+    /// The descriptor (a serialized `FileDescriptorSet`, compiled from `outputSchema`) and the message.
+    Protobuf { descriptor_set: Vec<u8>, message: String },
+    Avro { schema: String },
+}
+
+impl Conversion {
+    /// The format's name in messages (`xml`, `csv`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Conversion::Xml => "xml",
+            Conversion::Delimited { name, .. } => name,
+            Conversion::Yaml => "yaml",
+            Conversion::Html { .. } => "html",
+            Conversion::Markdown { .. } => "markdown",
+            Conversion::Protobuf { .. } => "protobuf",
+            Conversion::Avro { .. } => "avro",
+        }
+    }
+
+    /// The naftiko-runtime feature holding the converter.
+    pub fn feature(&self) -> &'static str {
+        match self {
+            Conversion::Delimited { .. } => "csv",
+            other => other.name(),
+        }
+    }
 }
 
 // ---------------------------------------------------------------- exposed surfaces
@@ -362,6 +407,26 @@ pub struct RestSurface {
     /// Distinct path shapes; same-shape paths with other variable names are merged.
     pub routes: Vec<Route>,
     pub endpoints: Vec<Endpoint>,
+    /// Resources that pass every request under their path to a consumed API.
+    pub forwards: Vec<ForwardRoute>,
+}
+
+/// A `forward` resource: every method, and every path below it when it ends in `{{path}}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ForwardRoute {
+    /// The resource path as written.
+    pub path: String,
+    /// The axum route (`/notion/{*path}`, or the path itself).
+    pub route: String,
+    /// The handler's name in the `rest` module.
+    pub fn_name: String,
+    /// Segments of the route before the forwarded part (the rest of the request path is forwarded).
+    pub depth: usize,
+    /// The consumed API (index into `Capability::consumes`).
+    pub consumes: usize,
+    /// Caller headers passed on, lowercase (hop-by-hop ones already left out).
+    pub trusted: Vec<String>,
+    pub summary: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

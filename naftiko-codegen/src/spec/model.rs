@@ -95,6 +95,17 @@ pub struct ConsumedOperation {
     pub output_schema: Option<S<String>>,
     pub output_parameters: Vec<OutputParameter>,
     pub body: Option<Body>,
+    /// The schema file `outputSchema` names for a binary format, read and compiled by `spec::schemas`.
+    pub schema: Option<BinarySchema>,
+}
+
+/// A Protobuf or Avro schema, as the generated code embeds it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BinarySchema {
+    /// A serialized `FileDescriptorSet` and the fully-qualified name of the message a reply is.
+    Protobuf { descriptor_set: Vec<u8>, message: String },
+    /// The Avro schema's JSON text.
+    Avro { schema: String },
 }
 
 /// A consumed `inputParameters` entry. `type`, `description` and `required` are real-world additions
@@ -183,7 +194,15 @@ pub struct ExposedResource {
     pub description: Option<S<String>>,
     pub input_parameters: Vec<ExposedParameter>,
     pub operations: Vec<ExposedOperation>,
-    pub forward: Option<Span>,
+    pub forward: Option<Forward>,
+}
+
+/// `forward`: every request under the resource's path passed to a consumed API.
+#[derive(Clone, Debug)]
+pub struct Forward {
+    pub span: Span,
+    pub target_namespace: Option<S<String>>,
+    pub trusted_headers: Vec<S<String>>,
 }
 
 /// What REST operations, MCP tools and aggregate functions share: how they call upstream and what

@@ -131,6 +131,7 @@ fn consumed_operation(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Consum
         output_schema: m.string("outputSchema"),
         output_parameters: m.list("outputParameters", output_parameter),
         body: m.node("body").and_then(|n| body(n, m.diags)),
+        schema: None,
     };
     m.finish();
     Some(op)
@@ -296,10 +297,21 @@ fn exposed_resource(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<ExposedR
         description: m.string("description"),
         input_parameters: m.list("inputParameters", exposed_parameter),
         operations: m.list("operations", exposed_operation),
-        forward: m.node("forward").map(|n| n.span),
+        forward: m.node("forward").and_then(|n| forward(n, m.diags)),
     };
     m.finish();
     Some(r)
+}
+
+fn forward(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Forward> {
+    let mut m = Map::new(node, "a `forward`", diags)?;
+    let f = Forward {
+        span: head(node),
+        target_namespace: m.required_string("targetNamespace"),
+        trusted_headers: m.list("trustedHeaders", |n, d| scalar(n, "a header name", d)),
+    };
+    m.finish();
+    Some(f)
 }
 
 fn exposed_operation(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<ExposedOperation> {
@@ -638,6 +650,7 @@ const KNOWN_KEYS: &[&str] = &[
     "readOnly", "destructive", "idempotent", "openWorld", "port", "address", "transport", "body", "data",
     "location", "keys", "outputRawFormat", "inputSchema", "placement", "token", "key", "username", "password",
     "steps", "mappings", "targetName", "lookupValue", "index", "match", "aggregates", "functions", "semantics", "ref",
+    "forward", "targetNamespace", "trustedHeaders", "outputSchema",
 ];
 
 fn edit_distance(a: &str, b: &str) -> usize {

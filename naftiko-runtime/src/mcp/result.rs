@@ -132,6 +132,7 @@ fn failure(tool: &str, error: Error) -> CallToolResult {
                 Error::Timeout(_) => format!("The upstream API did not answer {what} in time."),
                 Error::Connect(_) => format!("The upstream API of {what} could not be reached."),
                 Error::Decode(_) => format!("The upstream API's reply to {what} could not be read."),
+                Error::Format { format, .. } => format!("The upstream API's reply to {what} is not valid {format}."),
                 _ => format!("The upstream API broke off the call of {what}."),
             };
             ToolError::new(message).into_result()

@@ -71,6 +71,11 @@ impl AdapterError {
             Error::Decode(_) => {
                 Self::new(StatusCode::BAD_GATEWAY, "upstream_invalid_reply", format!("the upstream API's reply to {operation} could not be read"))
             }
+            Error::Format { format, .. } => Self::new(
+                StatusCode::BAD_GATEWAY,
+                "upstream_invalid_reply",
+                format!("the upstream API's reply to {operation} is not valid {format}"),
+            ),
             Error::Connect(_) => {
                 Self::new(StatusCode::BAD_GATEWAY, "upstream_unreachable", format!("the upstream API of {operation} could not be reached"))
             }

@@ -11,6 +11,7 @@ use axum::middleware::Next;
 
 mod auth;
 mod error;
+pub mod forward;
 mod reply;
 mod request;
 

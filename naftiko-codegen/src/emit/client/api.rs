@@ -66,6 +66,24 @@ impl<'a> Api<'a> {
             }
         });
 
+        let forward = self.consumed.forwarded.then(|| {
+            quote! {
+                /// Sends what a `forward` route received (path below the route, query, trusted headers,
+                /// streamed body) to this API, with its own parameters and credentials, which win over a
+                /// caller's header of the same name. The reply comes back whatever its status, streamed.
+                pub async fn forward(
+                    &self,
+                    method: ::naftiko_runtime::http::Method,
+                    path: &str,
+                    query: ::core::option::Option<&str>,
+                    headers: ::naftiko_runtime::http::HeaderMap,
+                    body: ::naftiko_runtime::reqwest::Body,
+                ) -> ::core::result::Result<::naftiko_runtime::http::Response<::naftiko_runtime::reqwest::Body>, ::naftiko_runtime::Error> {
+                    let request = ::naftiko_runtime::RequestBuilder::new(method, &self.base_url) #(#fixed)*;
+                    self.http.forward(request.forwarded(path, query, headers), &self.credentials, body).await
+                }
+            }
+        });
         quote! {
             #auth
             #base_url_consts
@@ -113,6 +131,8 @@ impl<'a> Api<'a> {
                 }
 
                 #(#methods)*
+
+                #forward
 
                 #helpers
             }

@@ -15,7 +15,7 @@ mod tests;
 mod text;
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
 use crate::emit::ident;
 use crate::ir::{Capability, SecretSource};
@@ -42,8 +42,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
             })
             .collect(),
     };
+    // The converters the APIs' formats need: a build without the runtime feature stops here, naming it.
+    let requirements = crate::emit::crate_files::runtime_features(cap).into_iter().map(|feature| {
+        let check = format_ident!("__require_{}", feature);
+        quote! { ::naftiko_runtime::#check!(); }
+    });
     quote! {
         #docs
+        #(#requirements)*
         #secrets
         #apis
     }

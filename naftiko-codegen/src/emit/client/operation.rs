@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::ident;
-use crate::ir::{BodyTemplate, ConsumedOp, Param, ParamLocation, PathPart, RawJsonPart, RequestBody, TemplatePart};
+use crate::ir::{BodyTemplate, ConsumedOp, Conversion, Param, ParamLocation, PathPart, RawJsonPart, RequestBody, ResponseFormat, TemplatePart};
 
 use super::api::Api;
 use super::doc_lines;
@@ -22,6 +22,13 @@ impl Api<'_> {
             doc.push_str("\n\n");
         }
         doc.push_str(&format!("`{} {}`", op.method.as_str(), op.path_template));
+        if let ResponseFormat::Converted(conversion) = &op.response {
+            doc.push_str(&format!(
+                "\n\nThe API answers {}: a successful reply is converted to JSON (`naftiko_runtime::formats::{}`); one that is not valid {0} is `Error::Format`.",
+                conversion.name(),
+                conversion.feature().replace("csv", "delimited")
+            ));
+        }
         let doc = doc_lines(&doc);
 
         let mut parts: Vec<TokenStream> = Vec::new();
@@ -71,6 +78,7 @@ impl Api<'_> {
         }
 
         let discard_params = (!op.reads_params).then(|| quote! { let _ = params; });
+        let send = Self::send_and_convert(op);
         quote! {
             #doc
             pub async fn #name(
@@ -79,9 +87,48 @@ impl Api<'_> {
             ) -> ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error> {
                 #discard_params
                 let request = self.request(::naftiko_runtime::http::Method::#method) #(#parts)*;
-                self.send(request).await
+                #send
             }
         }
+    }
+
+    /// Sending the request, and converting a reply in another format to JSON.
+    fn send_and_convert(op: &ConsumedOp) -> TokenStream {
+        let ResponseFormat::Converted(conversion) = &op.response else { return quote! { self.send(request).await } };
+        let format = conversion.name();
+        let convert = match conversion {
+            Conversion::Xml => quote! { ::naftiko_runtime::formats::xml::to_json },
+            Conversion::Yaml => quote! { ::naftiko_runtime::formats::yaml::to_json },
+            Conversion::Delimited { separator, .. } => quote! { |body| ::naftiko_runtime::formats::delimited::to_json(body, #separator) },
+            Conversion::Html { selector } => {
+                let selector = option_str(selector.as_deref());
+                quote! { |body| ::naftiko_runtime::formats::html::to_json(body, #selector) }
+            }
+            Conversion::Markdown { sections } => {
+                let sections = option_str(sections.as_deref());
+                quote! { |body| ::naftiko_runtime::formats::markdown::to_json(body, #sections) }
+            }
+            Conversion::Protobuf { descriptor_set, message } => {
+                let descriptor = proc_macro2::Literal::byte_string(descriptor_set);
+                quote! {
+                    |body| {
+                        // The `.proto` of `outputSchema`, compiled when this code was generated.
+                        static DECODER: ::std::sync::LazyLock<::core::result::Result<::naftiko_runtime::formats::protobuf::Decoder, ::std::string::String>> =
+                            ::std::sync::LazyLock::new(|| ::naftiko_runtime::formats::protobuf::Decoder::new(#descriptor, #message));
+                        DECODER.as_ref().map_err(::core::clone::Clone::clone)?.to_json(body)
+                    }
+                }
+            }
+            Conversion::Avro { schema } => quote! {
+                |body| {
+                    // The `.avsc` of `outputSchema`, as it was when this code was generated.
+                    static DECODER: ::std::sync::LazyLock<::core::result::Result<::naftiko_runtime::formats::avro::Decoder, ::std::string::String>> =
+                        ::std::sync::LazyLock::new(|| ::naftiko_runtime::formats::avro::Decoder::new(#schema));
+                    DECODER.as_ref().map_err(::core::clone::Clone::clone)?.to_json(body)
+                }
+            },
+        };
+        quote! { self.send(request).await?.converted(#format, #convert) }
     }
 
     pub(super) fn template_body(&self, op: &ConsumedOp, content_type: &str, template: &BodyTemplate) -> TokenStream {
@@ -200,4 +247,12 @@ impl Api<'_> {
 /// The name a caller knows a parameter by, in errors: its field.
 pub(super) fn field_label(p: &Param) -> String {
     p.field.trim_start_matches("r#").to_owned()
+}
+
+/// `Some("…")` or `None`, as a `Option<&str>` expression.
+fn option_str(text: Option<&str>) -> TokenStream {
+    match text {
+        Some(text) => quote! { ::core::option::Option::Some(#text) },
+        None => quote! { ::core::option::Option::None },
+    }
 }

@@ -71,6 +71,7 @@ impl Lowering<'_> {
                 // Filled by `usage::analyze` once every implied parameter is known.
                 secrets_read: Default::default(),
                 requests_read_secrets: false,
+                forwarded: false,
             });
         }
     }
@@ -288,11 +289,7 @@ impl Lowering<'_> {
         }
 
         let body = self.request_body(op, &mut params, &mut fields);
-        let response = match op.output_raw_format.as_ref().map(|f| f.value.as_str()) {
-            None | Some("json") => ResponseFormat::Json,
-            Some("text") => ResponseFormat::Text,
-            Some(_) => ResponseFormat::Binary,
-        };
+        let response = response_format(op);
         let method_name = self.named(ScopeKind::Ops, ident::snake(&name.value), name, "operation");
         let params_type = self.named(ScopeKind::Types, ident::camel_with_suffix(&name.value, "Params"), name, "type");
         Some(ConsumedOp {
@@ -533,5 +530,31 @@ fn data_span(fallback: Span, op: &spec::ConsumedOperation) -> Span {
     match &op.body {
         Some(spec::Body::Typed { data: Some(d), .. }) => d.span,
         _ => fallback,
+    }
+}
+
+/// What a consumed operation's replies are, by `outputRawFormat` (unknown formats and binary formats
+/// without a compiled schema were reported by `check` and `spec::schemas`).
+fn response_format(op: &spec::ConsumedOperation) -> ResponseFormat {
+    let text = |s: &Option<Spanned<String>>| s.as_ref().map(|s| s.value.trim().to_owned()).filter(|s| !s.is_empty());
+    let delimited = |separator: u8, name: &'static str| ResponseFormat::Converted(Conversion::Delimited { separator, name });
+    match op.output_raw_format.as_ref().map(|f| f.value.to_ascii_lowercase()).as_deref() {
+        None | Some("json") => ResponseFormat::Json,
+        Some("text") => ResponseFormat::Text,
+        Some("xml") => ResponseFormat::Converted(Conversion::Xml),
+        Some("csv") => delimited(b',', "csv"),
+        Some("tsv") => delimited(b'\t', "tsv"),
+        Some("psv") => delimited(b'|', "psv"),
+        Some("yaml") => ResponseFormat::Converted(Conversion::Yaml),
+        Some("html") => ResponseFormat::Converted(Conversion::Html { selector: text(&op.output_schema) }),
+        Some("markdown") => ResponseFormat::Converted(Conversion::Markdown { sections: text(&op.output_schema) }),
+        Some("protobuf" | "avro") => match op.schema.clone() {
+            Some(spec::BinarySchema::Protobuf { descriptor_set, message }) => {
+                ResponseFormat::Converted(Conversion::Protobuf { descriptor_set, message })
+            }
+            Some(spec::BinarySchema::Avro { schema }) => ResponseFormat::Converted(Conversion::Avro { schema }),
+            None => ResponseFormat::Binary,
+        },
+        Some(_) => ResponseFormat::Binary,
     }
 }

@@ -24,12 +24,17 @@ impl Lowering<'_> {
         let mut routes: Vec<Route> = Vec::new();
         let mut endpoints: Vec<Endpoint> = Vec::new();
         let mut first_seen: HashMap<(usize, Method), Span> = HashMap::new();
+        let mut forwards = Vec::new();
         for res in &r.resources {
             let Some(path) = &res.path else {
                 self.error(Diagnostic::new(Code::MissingKey, res.span, "an exposed resource has no `path`").label("`path` missing here"));
                 continue;
             };
             let Some((segments, vars)) = self.route_segments(path) else { continue };
+            if let Some(forward) = &res.forward {
+                forwards.extend(self.lower_forward(res, forward, path, &segments, fn_names));
+                continue;
+            }
             let shape: Vec<Option<&str>> = segments
                 .iter()
                 .map(|s| match s {
@@ -115,7 +120,7 @@ impl Lowering<'_> {
                 routes[route].endpoints.push(endpoints.len() - 1);
             }
         }
-        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints })
+        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints, forwards })
     }
 
     pub(super) fn port(&mut self, port: Option<&Spanned<i64>>) -> Option<u16> {
@@ -127,6 +132,59 @@ impl Lowering<'_> {
                 None
             }
         }
+    }
+
+    /// A `forward` resource: its route takes every method, and every path below it when its last segment
+    /// is the variable `path` (`/notion/{{path}}`), as the engine routes it.
+    fn lower_forward(
+        &mut self,
+        res: &spec::ExposedResource,
+        forward: &spec::Forward,
+        path: &Spanned<String>,
+        segments: &[RouteSegment],
+        fn_names: &mut Scope,
+    ) -> Option<ForwardRoute> {
+        if let Some(op) = res.operations.first() {
+            self.error(
+                Diagnostic::new(Code::Unsupported, op.span, "operations beside a `forward` on one resource are not supported by this compiler yet")
+                    .label("not compiled")
+                    .related(forward.span, "the forward")
+                    .hint("put the operations on a resource of their own (a more specific path wins over the forward)"),
+            );
+            return None;
+        }
+        // An unknown namespace was reported by `check`.
+        let target = forward.target_namespace.as_ref()?;
+        let consumes = self.consumes.iter().position(|c| c.namespace == target.value)?;
+        self.consumes[consumes].forwarded = true;
+        let tail = matches!(segments.last(), Some(RouteSegment::Var(v)) if v == "path");
+        let fixed = if tail { &segments[..segments.len() - 1] } else { segments };
+        let mut route = String::new();
+        for (i, segment) in fixed.iter().enumerate() {
+            route.push('/');
+            match segment {
+                RouteSegment::Literal(l) => route.push_str(l),
+                RouteSegment::Var(_) => route.push_str(&format!("{{v{i}}}")),
+            }
+        }
+        if tail {
+            route.push_str("/{*path}");
+        } else if route.is_empty() {
+            route.push('/');
+        }
+        let name = res.name.as_ref().map_or_else(|| format!("forward-{}", target.value), |n| format!("forward-{}", n.value));
+        let fn_name = report_rename(fn_names.name(ident::snake(&name), &name), &Spanned::new(name.clone(), forward.span), "handler", self.diags);
+        let hop_by_hop = crate::check::transport::HOP_BY_HOP;
+        let trusted = forward.trusted_headers.iter().map(|h| h.value.to_ascii_lowercase()).filter(|h| !hop_by_hop.contains(&h.as_str())).collect();
+        Some(ForwardRoute {
+            path: path.value.clone(),
+            route,
+            fn_name,
+            depth: fixed.len(),
+            consumes,
+            trusted,
+            summary: text(&res.description).or_else(|| text(&res.label)),
+        })
     }
 
     pub(super) fn route_segments(&mut self, path: &Spanned<String>) -> Option<(Vec<RouteSegment>, Vec<String>)> {
