@@ -31,7 +31,16 @@ impl<'a> Api<'a> {
         let credentials = self.credentials();
         let (base_url_consts, base_url_default) = self.base_url();
         let keeps_secrets = self.consumed.requests_read_secrets;
-        let auth_used_in_new = keeps_secrets || !matches!(credentials, Credentials::None);
+        // `new` reads `auth` to keep it, or for credentials built from secrets (literal ones read nothing).
+        let credentials_read_secrets = self.consumed.auth.as_ref().is_some_and(|auth| {
+            let templates: Vec<&Template> = match auth {
+                ClientAuth::ApiKey { value, .. } => vec![value],
+                ClientAuth::Bearer { token } => vec![token],
+                ClientAuth::Basic { username, password } | ClientAuth::Digest { username, password } => vec![username, password],
+            };
+            templates.iter().any(|t| t.parts.iter().any(|p| matches!(p, crate::ir::TemplatePart::Secret(_))))
+        });
+        let auth_used_in_new = keeps_secrets || credentials_read_secrets;
 
         let auth = self.auth_struct();
         let client_doc = self.client_doc();
