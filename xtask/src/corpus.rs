@@ -184,6 +184,9 @@ pub fn run(options: &Options) -> Result<Report, String> {
     let started = Instant::now();
     let mut modules: BTreeMap<String, usize> = BTreeMap::new();
     let mut sizes: Vec<(String, usize)> = Vec::new();
+    // The naftiko-runtime features the modules need beyond the surfaces (format converters); one
+    // scratch workspace, so they unify and the runtime compiles once.
+    let mut features: std::collections::BTreeSet<&'static str> = std::collections::BTreeSet::new();
     for (i, (rel, result)) in loaded.into_iter().enumerate() {
         bar.set_message(rel.clone());
         let outcome = match result {
@@ -191,6 +194,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
             Ok(l) => match &l.capability {
                 None => rejection(&l, &files[i], &options.dir),
                 Some(cap) => {
+                    features.extend(naftiko_codegen::emit::crate_files::runtime_features(cap));
                     let module = module_name(i, &rel);
                     match catch_unwind(AssertUnwindSafe(|| format_file(inline_tokens(cap, Surfaces::ALL)))) {
                         Err(payload) => Outcome::Panicked { message: panic_message(payload) },
@@ -219,7 +223,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
     // Phase 3: the dependencies (empty crates), then the modules, a chunk of them per crate: one crate
     // of every module would need tens of GB in one rustc, and chunks let cargo use every core.
     let chunks = chunks(&sizes);
-    write_workspace(&crate_dir, &vec![Vec::new(); chunks.len()])?;
+    write_workspace(&crate_dir, &vec![Vec::new(); chunks.len()], &features)?;
     let target = work.join("target");
     let started = Instant::now();
     let deps = cargo_check(&crate_dir, &target, options.progress, "dependencies (cargo check)")?;
@@ -227,7 +231,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
     if !deps.success {
         return Err(format!("the scratch crates' dependencies do not build:\n{}", deps.stderr));
     }
-    write_workspace(&crate_dir, &chunks)?;
+    write_workspace(&crate_dir, &chunks, &features)?;
     let started = Instant::now();
     let checked = cargo_check(&crate_dir, &target, options.progress, "type-check (cargo check)")?;
     report.check_time = started.elapsed();
@@ -369,7 +373,7 @@ fn chunks(sizes: &[(String, usize)]) -> Vec<Vec<String>> {
 const CHUNK_LINES: usize = 60_000;
 
 /// The scratch workspace: `chunk-NN` crates whose `lib.rs` includes their modules from `modules/`.
-fn write_workspace(dir: &Path, chunks: &[Vec<String>]) -> Result<(), String> {
+fn write_workspace(dir: &Path, chunks: &[Vec<String>], features: &std::collections::BTreeSet<&'static str>) -> Result<(), String> {
     let write = |path: PathBuf, text: &str| {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
@@ -387,9 +391,10 @@ fn write_workspace(dir: &Path, chunks: &[Vec<String>]) -> Result<(), String> {
         &format!(
             "# Not a member of the repository's workspace: `cargo xtask corpus` type-checks generated code here.\n\
              [workspace]\nresolver = \"3\"\nmembers = [{}]\n\n[workspace.dependencies]\n\
-             naftiko-runtime = {{ path = {}, default-features = false, features = [\"server\"] }}\n",
+             naftiko-runtime = {{ path = {}, default-features = false, features = [\"server\"{}] }}\n",
             members.join(", "),
-            serde_json::Value::from(runtime.display().to_string())
+            serde_json::Value::from(runtime.display().to_string()),
+            features.iter().map(|f| format!(", {f:?}")).collect::<String>()
         ),
     )?;
     for (name, modules) in names.iter().zip(chunks) {
