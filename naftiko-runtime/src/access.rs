@@ -79,8 +79,12 @@ impl Access {
     /// Refuses a request whose `Host` (or HTTP/2 authority) is not allowed, or whose `Origin` is.
     pub fn check(&self, uri: &Uri, headers: &HeaderMap) -> Result<(), AdapterError> {
         if !self.host_allowed(uri, headers) {
-            return Err(AdapterError::new(StatusCode::FORBIDDEN, "forbidden_host", "this server does not answer to this Host name"));
+            return Err(forbidden_host());
         }
+        self.check_origin(headers)
+    }
+
+    fn check_origin(&self, headers: &HeaderMap) -> Result<(), AdapterError> {
         match headers.get(header::ORIGIN) {
             Some(origin) if !self.origin_allowed(origin) => Err(AdapterError::new(
                 StatusCode::FORBIDDEN,
@@ -92,20 +96,8 @@ impl Access {
     }
 
     fn host_allowed(&self, uri: &Uri, headers: &HeaderMap) -> bool {
-        if self.allowed_hosts.is_empty() {
-            return true;
-        }
-        let authority = match headers.get(header::HOST) {
-            Some(host) => host.to_str().ok().and_then(|h| http::uri::Authority::try_from(h).ok()),
-            None => uri.authority().cloned(),
-        };
-        let Some(authority) = authority else { return false };
-        let host = unbracket(authority.host());
-        let port = authority.port_u16();
-        self.allowed_hosts
-            .iter()
-            .filter_map(|allowed| allowed_host(allowed))
-            .any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
+        let allowed: Vec<(String, Option<u16>)> = self.allowed_hosts.iter().filter_map(|a| allowed_host(a)).collect();
+        self.allowed_hosts.is_empty() || host_matches(&allowed, uri, headers)
     }
 
     /// Whether a request's `Origin` is allowed (RFC 6454: scheme, host and port; a missing port is
@@ -114,6 +106,10 @@ impl Access {
         let Some(origin) = origin.to_str().ok().and_then(Origin::parse) else { return false };
         self.allowed_origins.iter().any(|allowed| allowed.trim() == "*" || AllowedOrigin::parse(allowed).is_some_and(|a| a.matches(&origin)))
     }
+}
+
+fn forbidden_host() -> AdapterError {
+    AdapterError::new(StatusCode::FORBIDDEN, "forbidden_host", "this server does not answer to this Host name")
 }
 
 fn loopback_names() -> Vec<String> {
@@ -139,6 +135,46 @@ fn host_of(address: &str) -> String {
         address // a bare IPv6 address, or a name without port
     };
     host.to_ascii_lowercase()
+}
+
+/// Whether the request's `Host` (else its absolute-form authority) is one of `allowed` (parsed
+/// allow-list entries, lowercase). Reads the header in place: no allocation on the request path.
+fn host_matches(allowed: &[(String, Option<u16>)], uri: &Uri, headers: &HeaderMap) -> bool {
+    let (host, port) = match headers.get(header::HOST) {
+        Some(value) => match value.to_str().ok().and_then(split_host) {
+            Some(split) => split,
+            None => return false,
+        },
+        None => match uri.authority() {
+            Some(authority) => (unbracket(authority.host()), authority.port_u16()),
+            None => return false,
+        },
+    };
+    allowed.iter().any(|(h, p)| h.eq_ignore_ascii_case(host) && p.is_none_or(|p| port == Some(p)))
+}
+
+/// The host and port of a `Host` value (`name`, `name:port`, `[v6]`, `[v6]:port`); `None` for anything
+/// else (user info, a path, spaces, a bare IPv6 address, a port that is not a number).
+fn split_host(value: &str) -> Option<(&str, Option<u16>)> {
+    if value.bytes().any(|b| b <= b' ' || b >= 0x7f || matches!(b, b'@' | b'/' | b'?' | b'#' | b'\\')) {
+        return None;
+    }
+    let (host, port) = match value.strip_prefix('[') {
+        Some(rest) => {
+            let (v6, after) = rest.split_once(']')?;
+            (v6, if after.is_empty() { None } else { Some(after.strip_prefix(':')?) })
+        }
+        None => match value.split_once(':') {
+            Some((_, port)) if port.contains(':') => return None,
+            Some((host, port)) => (host, Some(port)),
+            None => (value, None),
+        },
+    };
+    let port = match port {
+        None | Some("") => None,
+        Some(port) => Some(port.parse::<u16>().ok()?),
+    };
+    (!host.is_empty()).then_some((host, port))
 }
 
 fn unbracket(host: &str) -> &str {
@@ -240,13 +276,34 @@ pub fn guard(router: axum::Router, access: Access) -> axum::Router {
                 .max_age(Duration::from_secs(600)),
         )
     };
-    router.layer(GuardLayer(Arc::new(access)))
+    router.layer(GuardLayer(Arc::new(Prepared::new(access))))
 }
 
 /// The check as a tower layer rather than `middleware::from_fn`: it runs inline in `call`, so an
 /// accepted request costs a header comparison, not a boxed future and two service clones.
 #[derive(Clone)]
-struct GuardLayer(Arc<Access>);
+struct GuardLayer(Arc<Prepared>);
+
+/// An [`Access`] with its `Host` allow-list parsed once, not on every request.
+pub(crate) struct Prepared {
+    access: Access,
+    hosts: Vec<(String, Option<u16>)>,
+}
+
+impl Prepared {
+    pub(crate) fn new(access: Access) -> Prepared {
+        let hosts = access.allowed_hosts.iter().filter_map(|a| allowed_host(a)).collect();
+        Prepared { access, hosts }
+    }
+
+    /// [`Access::check`], without parsing the allow-list again.
+    pub(crate) fn check(&self, uri: &Uri, headers: &HeaderMap) -> Result<(), AdapterError> {
+        if !self.access.allowed_hosts.is_empty() && !host_matches(&self.hosts, uri, headers) {
+            return Err(forbidden_host());
+        }
+        self.access.check_origin(headers)
+    }
+}
 
 impl<S> tower::Layer<S> for GuardLayer {
     type Service = Guarded<S>;
@@ -259,7 +316,7 @@ impl<S> tower::Layer<S> for GuardLayer {
 #[derive(Clone)]
 struct Guarded<S> {
     inner: S,
-    access: Arc<Access>,
+    access: Arc<Prepared>,
 }
 
 impl<S> tower::Service<Request> for Guarded<S>
@@ -291,6 +348,18 @@ mod tests {
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_str(v).unwrap())).collect()
+    }
+
+    #[test]
+    fn host_values_are_split_without_allocating() {
+        assert_eq!(split_host("example.com:8080"), Some(("example.com", Some(8080))));
+        assert_eq!(split_host("Example.COM"), Some(("Example.COM", None)));
+        assert_eq!(split_host("[::1]:9090"), Some(("::1", Some(9090))));
+        assert_eq!(split_host("[::1]"), Some(("::1", None)));
+        assert_eq!(split_host("host:"), Some(("host", None)));
+        for bad in ["", "::1", "a@b", "a/b", "host:99999", "host:x", "[::1]x", "[::1", "a b", ":80", "h\\x"] {
+            assert_eq!(split_host(bad), None, "{bad:?}");
+        }
     }
 
     fn allowed(access: &Access, pairs: &[(&'static str, &str)]) -> bool {

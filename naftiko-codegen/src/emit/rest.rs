@@ -132,9 +132,9 @@ fn forward_handler(cap: &Capability, f: &crate::ir::ForwardRoute) -> TokenStream
     let Some(consumed) = cap.consumes.get(f.consumes) else { return quote! {} };
     let name = ident(&f.fn_name);
     let field = ident(&consumed.module);
-    let depth = f.depth;
+    let depth = proc_macro2::Literal::usize_unsuffixed(f.depth);
     let trusted = f.trusted.iter().map(|h| quote! { axum::http::HeaderName::from_static(#h) });
-    let count = f.trusted.len();
+    let count = proc_macro2::Literal::usize_unsuffixed(f.trusted.len());
     let label = format!("forward {}", f.path);
     let summary = crate::emit::summary_doc(&f.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default());
     let trusted_doc = if f.trusted.is_empty() {

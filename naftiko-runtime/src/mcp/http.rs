@@ -74,8 +74,9 @@ pub fn router(server: McpServer, options: McpOptions) -> axum::Router {
 struct Endpoint {
     server: McpServer,
     rmcp: StreamableHttpService<McpServer, NeverSessionManager>,
-    /// The `Host` and `Origin` values rmcp is configured with (the router's guard checks them first).
-    access: Access,
+    /// The `Host` and `Origin` values rmcp is configured with (the router's guard checks them first),
+    /// with the `Host` allow-list parsed once.
+    access: crate::access::Prepared,
     /// An `Origin` allow-list is set: requests carrying `Origin` go to rmcp, which checks it.
     check_origins: bool,
     body_limit: usize,
@@ -98,7 +99,7 @@ impl Endpoint {
         Endpoint {
             server,
             rmcp: StreamableHttpService::new(make_server, Arc::new(NeverSessionManager::default()), config),
-            access: access.clone(),
+            access: crate::access::Prepared::new(access.clone()),
             check_origins: !origins.is_empty(),
             body_limit: options.body_limit,
         }

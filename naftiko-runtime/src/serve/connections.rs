@@ -118,21 +118,15 @@ pub(crate) async fn serve(
             }
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(JsonRejections::new(stream)), service));
-        let timeout = limits.header_timeout;
-        tokio::spawn(async move {
-            match timeout {
-                Some(timeout) => {
-                    tokio::select! {
-                        _ = connection => {}
-                        () = watchdog(&activity, timeout) => {}
-                    }
-                }
-                None => {
-                    let _ = connection.await;
-                }
-            }
+        let served = tokio::spawn(async move {
+            let _ = connection.await;
             drop(permit);
         });
+        // A task of its own rather than a `select!` beside the connection, which would poll the timer
+        // at every wake-up of the connection (2 µs of CPU per request).
+        if let Some(timeout) = limits.header_timeout {
+            tokio::spawn(watchdog(activity, timeout, served.abort_handle()));
+        }
     }
     drop(listener);
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
@@ -176,14 +170,19 @@ impl Activity {
     }
 }
 
-/// Resolves when the connection has waited `timeout` for a request head (a client that sends none,
-/// sends it too slowly, or holds the connection idle); checked four times per timeout, so it closes
-/// within 1¼ × `timeout`.
-async fn watchdog(activity: &Activity, timeout: Duration) {
+/// Closes the connection (aborts the task serving it, which drops it and its permit) once it has
+/// waited `timeout` for a request head: a client that sends none, sends it too slowly, or holds the
+/// connection idle. Checked four times per timeout, so it closes within 1¼ × `timeout`; ends with the
+/// connection.
+async fn watchdog(activity: Arc<Activity>, timeout: Duration, served: tokio::task::AbortHandle) {
     let period = (timeout / 4).max(Duration::from_millis(10));
     loop {
         tokio::time::sleep(period).await;
+        if served.is_finished() {
+            return;
+        }
         if activity.idle_for(timeout) {
+            served.abort();
             return;
         }
     }
