@@ -150,7 +150,7 @@ fn a_tool_without_call_is_a_handlers_method_that_rest_can_call_by_name() {
     let args: Vec<(&str, ParamType, bool)> = cap.custom[0].params.iter().map(|p| (p.name.as_str(), p.ty, p.required)).collect();
     assert_eq!(
         args,
-        [("trigger_event", ParamType::Object, true), ("dry-run", ParamType::Boolean, false), ("tags", ParamType::Array, false), ("lines", ParamType::Object, false)],
+        [("trigger_event", ParamType::Object, true), ("dry-run", ParamType::Boolean, false), ("tags", ParamType::Array, false), ("lines", ParamType::Any, false)],
         "arrays of objects are JSON values"
     );
 
@@ -349,4 +349,142 @@ fn a_second_rest_expose_is_reported_not_dropped() {
     assert_eq!(d.code, Code::Unsupported);
     assert!(d.message.contains("a second `rest` expose"), "{}", d.message);
     assert!(d.location(&loaded.sources).expect("located").starts_with("doubled.yaml:38:"));
+}
+
+// ------------------------------------------------------------------ constraints
+
+/// A tool (with `inputSchema` SCHEMA) and a REST operation (with input parameter PARAM).
+const CONSTRAINED: &str = "naftiko: 1.0.0-alpha2
+capability:
+  consumes:
+  - type: http
+    namespace: fleet
+    baseUri: http://fleet.invalid
+    resources:
+    - name: servers
+      path: /servers
+      operations:
+      - name: list
+        method: GET
+  exposes:
+  - type: rest
+    namespace: fleet-rest
+    resources:
+    - path: /servers
+      operations:
+      - method: GET
+        name: list
+        inputParameters:
+        - PARAM
+        call: fleet.list
+  - type: mcp
+    namespace: fleet-mcp
+    tools:
+    - name: list
+      description: Lists servers.
+      inputSchema: SCHEMA
+      call: fleet.list
+";
+
+/// Each error of the spec as `(code, line:col, message)`.
+fn constraint_errors(schema: &str, param: &str) -> Vec<(Code, String, String)> {
+    let loaded = naftiko_codegen::load_str("constrained.yaml", &CONSTRAINED.replace("SCHEMA", schema).replace("PARAM", param));
+    loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let at = d.location(&loaded.sources).unwrap_or_default();
+            (d.code, at.trim_start_matches("constrained.yaml:").to_owned(), d.message.clone())
+        })
+        .collect()
+}
+
+#[test]
+fn constraints_the_adapters_cannot_enforce_are_errors_where_they_are_written() {
+    let fine =
+        "{type: object, properties: {n: {type: integer, minimum: 1, maximum: 9, description: d}, s: {type: string, pattern: '^a+$', format: uuid}}}";
+    assert_eq!(constraint_errors(fine, "{name: q, in: query, type: string, description: q, pattern: '^[a-z]+$', enum: [a, b]}"), []);
+
+    let one_of = "{type: object, properties: {n: {oneOf: [{type: integer}, {type: string}]}}}";
+    let errors = constraint_errors(one_of, "{name: q, in: query, type: string, description: q}");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, Code::Unsupported);
+    assert_eq!(errors[0].1, "29:20");
+    assert!(errors[0].2.contains("`oneOf` (at `inputSchema.properties.n`)"), "{}", errors[0].2);
+
+    let look_ahead = "{type: object, properties: {s: {type: string, pattern: '^(?=a)'}}}";
+    let errors = constraint_errors(look_ahead, "{name: q, in: query, type: integer, description: q, pattern: '(a'}");
+    let summary: Vec<(Code, &str)> = errors.iter().map(|(code, at, _)| (*code, at.as_str())).collect();
+    assert_eq!(summary, [(Code::InvalidValue, "22:72"), (Code::InvalidValue, "22:72"), (Code::InvalidValue, "29:20")], "{errors:?}");
+    assert_eq!(errors[0].2, "`pattern` constrains strings, but this input is `type: integer`");
+    assert_eq!(errors[1].2, "the pattern `(a` cannot be enforced: unclosed group");
+    assert!(errors[2].2.starts_with("the pattern `^(?=a)` cannot be enforced: look-around"), "{}", errors[2].2);
+}
+
+#[test]
+fn inputs_derived_from_a_function_or_custom_tool_keep_its_constraints() {
+    let spec = "naftiko: 1.0.0-alpha2
+capability:
+  aggregates:
+  - namespace: forecast
+    functions:
+    - name: get-forecast
+      description: The forecast.
+      inputParameters:
+      - name: location
+        type: string
+        description: A city.
+        pattern: '^[A-Z]'
+      call: weather.get-forecast
+      with:
+        location: location
+  consumes:
+  - type: http
+    namespace: weather
+    baseUri: http://weather.invalid
+    resources:
+    - name: forecast
+      path: /forecast
+      operations:
+      - name: get-forecast
+        method: GET
+        inputParameters:
+        - name: location
+          in: query
+          type: string
+  exposes:
+  - type: rest
+    namespace: forecast-rest
+    resources:
+    - path: /forecast
+      operations:
+      - method: GET
+        ref: forecast.get-forecast
+    - path: /ping
+      operations:
+      - method: POST
+        name: ping
+        call: ping
+  - type: mcp
+    namespace: forecast-mcp
+    tools:
+    - name: ping
+      description: Answers in Rust.
+      inputSchema: {type: object, properties: {n: {type: integer, minimum: 1}}}
+";
+    let loaded = naftiko_codegen::load_str("derived.yaml", spec);
+    let cap = loaded.capability.as_ref().unwrap_or_else(|| panic!("{}", loaded.render(false)));
+    let rest = &cap.rest[0];
+    let location = &rest.endpoints[0].inputs[0];
+    assert_eq!((location.name.as_str(), location.location), ("location", InputLocation::Query));
+    assert_eq!(serde_json::Value::Object(location.constraints.clone()), serde_json::json!({"pattern": "^[A-Z]"}));
+    let n = &rest.endpoints[1].inputs[0];
+    assert_eq!((n.name.as_str(), serde_json::Value::Object(n.constraints.clone())), ("n", serde_json::json!({"minimum": 1})));
+    // The REST handlers check them.
+    let code = module(cap, "rest");
+    assert_contains(
+        &code,
+        &[r##"rt::InputSchema::new(r#"{"type":"string","pattern":"^[A-Z]"}"#)"##, r##"rt::InputSchema::new(r#"{"type":"integer","minimum":1}"#)"##],
+    );
 }

@@ -45,6 +45,8 @@ pub mod upstreams;
 pub mod access;
 #[cfg(feature = "rest")]
 pub mod rest;
+#[cfg(feature = "rest")]
+pub mod schema;
 #[cfg(feature = "server")]
 pub mod serve;
 
@@ -80,3 +82,21 @@ pub use upstreams::Upstreams;
 pub use json::Json;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+
+/// Generated REST and MCP modules whose inputs state a `pattern` name this (`__require_pattern!();`):
+/// without the `pattern` feature the build stops with a message saying to enable it.
+#[cfg(feature = "pattern")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_pattern {
+    () => {};
+}
+
+#[cfg(not(feature = "pattern"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_pattern {
+    () => {
+        compile_error!("this capability's inputs state a `pattern`: enable the `pattern` feature of naftiko-runtime");
+    };
+}

@@ -3,6 +3,7 @@
 
 pub mod emulator;
 pub mod faulty;
+pub mod fleet;
 pub mod process;
 pub mod recorder;
 pub mod shipyard;
@@ -12,3 +13,13 @@ pub use faulty::{Fault, FaultyUpstream};
 pub use process::ServerProcess;
 pub use recorder::{Answer, Recorder};
 pub use shipyard::Shipyard;
+
+/// Serves `router` on a free loopback port in this process and answers the address. It also chooses
+/// the TLS provider that the tests' HTTP clients (reqwest, rmcp's) need, even for plain HTTP.
+pub async fn serve(router: axum::Router) -> std::net::SocketAddr {
+    naftiko_runtime::install_crypto_provider();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a loopback port");
+    let addr = listener.local_addr().expect("a bound address");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    addr
+}

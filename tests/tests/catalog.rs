@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use naftiko_tests::{Answer, RecordedRequest, Recorder};
+use naftiko_tests::{Answer, RecordedRequest, Recorder, serve};
 use rmcp::ServiceExt as _;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -92,13 +92,6 @@ async fn start(answer: fn(&RecordedRequest) -> Answer) -> Served {
     let rest = serve(catalog::rest::router(handlers.clone())).await;
     let mcp = serve(catalog::mcp::router(handlers)).await;
     Served { upstream, rest, mcp }
-}
-
-async fn serve(router: naftiko_runtime::rest::axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { naftiko_runtime::rest::axum::serve(listener, router).await });
-    addr
 }
 
 async fn call(mcp: SocketAddr, tool: &str) -> CallToolResult {

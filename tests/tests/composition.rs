@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use naftiko_tests::{Answer, RecordedRequest, Recorder};
+use naftiko_tests::{Answer, RecordedRequest, Recorder, serve};
 use rmcp::ServiceExt as _;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::service::{RoleClient, RunningService};
@@ -218,13 +218,6 @@ async fn start() -> (Recorder, SocketAddr, Peer) {
     let mcp = serve(directory::mcp::router(handlers)).await;
     let peer = ().serve(StreamableHttpClientTransport::from_uri(format!("http://{mcp}/mcp"))).await.expect("initialize");
     (upstream, rest, peer)
-}
-
-async fn serve(router: naftiko_runtime::rest::axum::Router) -> SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { naftiko_runtime::rest::axum::serve(listener, router).await });
-    addr
 }
 
 async fn call(peer: &Peer, tool: &str, arguments: Value) -> CallToolResult {

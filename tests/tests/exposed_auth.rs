@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use naftiko_runtime::Secret;
-use naftiko_tests::{EMULATOR_TOKEN, Emulator};
+use naftiko_tests::{EMULATOR_TOKEN, Emulator, serve};
 use rmcp::ServiceExt as _;
 use rmcp::model::CallToolRequestParams;
 use serde_json::json;
@@ -72,13 +72,6 @@ capability:
       with:
         zone: tools.zone
 "#);
-}
-
-async fn serve(router: naftiko_runtime::rest::axum::Router) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { naftiko_runtime::rest::axum::serve(listener, router).await });
-    addr
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -92,6 +92,7 @@ async fn createimage<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::CreateimageParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         body: rt::required("body", request.body()?)?,
@@ -107,6 +108,7 @@ async fn setimage<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::SetimageParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         id: request.path::<::std::string::String>("id", 1)?,
@@ -138,6 +140,7 @@ async fn updateimage<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::UpdateimageParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         image_id: request.path::<::std::string::String>("image-id", 1)?,

@@ -96,6 +96,7 @@ async fn createsnapshot<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::CreatesnapshotParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         body: rt::required("body", request.body()?)?,
@@ -126,6 +127,7 @@ async fn setsnapshot<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::SetsnapshotParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
@@ -142,6 +144,7 @@ async fn updatesnapshot<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::UpdatesnapshotParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,
@@ -173,6 +176,7 @@ async fn exportsnapshot<H: Handlers>(
     State(handlers): State<Arc<H>>,
     request: rt::RestRequest,
 ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+    rt::object("body", request.body()?)?;
     let params = super::client::ExportsnapshotParams {
         zone: request.path::<::std::string::String>("zone", 0)?,
         snapshot_id: request.path::<::std::string::String>("snapshot-id", 1)?,

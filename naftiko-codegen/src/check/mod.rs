@@ -2,6 +2,7 @@
 //! secrets, and features not compiled yet. Findings that depend on binding inputs to parameters are
 //! reported by `ir::lower`, which computes those bindings.
 
+pub mod constraints;
 pub mod diagnostic;
 pub mod transport;
 
@@ -36,6 +37,7 @@ pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
     unsupported(cap, diags);
     transport::formats(cap, diags);
     transport::forwards(cap, diags);
+    constraints::constraints(cap, diags);
     secrets(cap, &binds, diags);
 }
 

@@ -131,15 +131,40 @@ fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String
             crate_name => cap.crate_name.as_str(),
             description => cap.title.as_str(),
             runtime_dependency => runtime_dependency,
-            converters => runtime_features(cap),
+            converters => converter_features(cap),
+            pattern => uses_patterns(cap),
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
 }
 
-/// The naftiko-runtime features beyond `client` that the capability's code needs: the converters of
-/// the formats its consumed APIs answer in, sorted.
+/// The naftiko-runtime features beyond the surfaces that the capability's code needs, sorted: the
+/// converters of the formats its consumed APIs answer in, and `pattern` when its inputs state one.
 pub fn runtime_features(cap: &Capability) -> Vec<&'static str> {
+    let mut features = converter_features(cap);
+    if uses_patterns(cap) {
+        features.push("pattern");
+        features.sort_unstable();
+    }
+    features
+}
+
+/// Whether an exposed input or a tool's schema states a `pattern` (the adapters then check it with
+/// the runtime's `pattern` feature).
+pub fn uses_patterns(cap: &Capability) -> bool {
+    fn in_schema(schema: &serde_json::Value) -> bool {
+        match schema {
+            serde_json::Value::Object(o) => o.iter().any(|(k, v)| (k == "pattern" && v.is_string()) || in_schema(v)),
+            serde_json::Value::Array(items) => items.iter().any(in_schema),
+            _ => false,
+        }
+    }
+    let rest = cap.rest.iter().flat_map(|r| &r.endpoints).flat_map(|e| &e.inputs).any(|i| i.constraints.contains_key("pattern"));
+    rest || cap.mcp.iter().flat_map(|m| &m.tools).any(|t| in_schema(&t.input_schema))
+}
+
+/// The converters of the formats the capability's consumed APIs answer in, sorted.
+pub fn converter_features(cap: &Capability) -> Vec<&'static str> {
     let mut features: Vec<&'static str> = cap
         .consumes
         .iter()
@@ -280,6 +305,7 @@ fn required_fields(op: &crate::ir::ConsumedOp) -> String {
                 ParamType::Boolean => "false".to_owned(),
                 ParamType::Array => "vec![]".to_owned(),
                 ParamType::Object => "serde_json::json!({})".to_owned(),
+                ParamType::Any => "serde_json::json!(null)".to_owned(),
             };
             format!("{}: {value}, ", p.field.trim_start_matches("r#"))
         })

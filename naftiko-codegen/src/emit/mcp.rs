@@ -22,6 +22,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let (options_param, options_arg, options_fn) = options(cap, mcp);
     let dispatch = dispatch(mcp);
     let calls = calls_module(cap, mcp);
+    let require_pattern = crate::emit::rest::require_pattern(cap);
     quote! {
         #doc
 
@@ -29,6 +30,8 @@ pub fn emit(cap: &Capability) -> TokenStream {
         use ::naftiko_runtime::mcp;
         use ::naftiko_runtime::rest::axum;
         use super::handlers::Handlers;
+
+        #require_pattern
 
         /// What the server tells clients about itself (`initialize`, `server/discover`).
         pub const SERVER: mcp::ServerSpec = #server;
@@ -95,18 +98,6 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
     doc
 }
 
-/// A raw string literal (`r#"…"#`), so JSON reads as JSON in the generated source.
-fn raw_string(text: &str) -> TokenStream {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    match format!("r{hashes}\"{text}\"{hashes}").parse::<proc_macro2::Literal>() {
-        Ok(literal) => quote! { #literal },
-        Err(_) => quote! { #text },
-    }
-}
-
 fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(v) => quote! { Some(#v) },
@@ -140,10 +131,10 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
     let name = &tool.name;
     let title = option_str(tool.title.as_deref());
     let description = option_str(tool.description.as_deref());
-    let schema = raw_string(&tool.input_schema.to_string());
+    let schema = crate::emit::raw_string(&tool.input_schema.to_string());
     let output_schema = match &tool.output_schema {
         Some(s) => {
-            let s = raw_string(&s.to_string());
+            let s = crate::emit::raw_string(&s.to_string());
             quote! { Some(#s) }
         }
         None => quote! { None },

@@ -352,6 +352,18 @@ pub fn str_lit(text: &str) -> Literal {
     Literal::string(text)
 }
 
+/// `r#"…"#` with as many `#` as the text needs, so JSON reads as JSON in the generated source.
+pub fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    match format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
+        Ok(literal) => quote! { #literal },
+        Err(_) => quote! { #text },
+    }
+}
+
 /// A Rust identifier from an IR name, raw (`r#type`) when the IR decided so.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {

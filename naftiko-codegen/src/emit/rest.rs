@@ -66,6 +66,7 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         None => (quote! {}, quote! { None }, quote! {}, " The spec declares no authentication for this adapter."),
     };
     let auth_doc = crate::emit::doc(auth_doc);
+    let require_pattern = require_pattern(cap);
     let port_doc = crate::emit::doc(&rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default());
     quote! {
         #doc
@@ -74,6 +75,8 @@ pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
         use ::naftiko_runtime::rest::{self as rt, axum};
         use axum::extract::State;
         use super::handlers::Handlers;
+
+        #require_pattern
 
         /// The OpenAPI 3.1 document of this surface, also served at `GET /openapi.json`.
         #openapi_const
@@ -210,8 +213,9 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
         let value = binding_value(b, param, &e.inputs);
         Some(quote! { #field: #value, })
     });
-    // A handler whose bindings are all literals never reads the request.
-    let reads_request = bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
+    let checks: Vec<TokenStream> = e.inputs.iter().filter_map(input_check).collect();
+    // A handler whose bindings are all literals (and whose inputs have nothing to check) never reads the request.
+    let reads_request = !checks.is_empty() || bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let request = if reads_request { quote!(request) } else { quote!(_request) };
     let call = called.call(&quote!(super::flows));
     let operation = &e.name;
@@ -241,12 +245,32 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
             State(handlers): State<Arc<H>>,
             #request: rt::RestRequest,
         ) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+            #(#checks)*
             let params = #params_type {
                 #(#fields)*
             };
             Ok(#reply)
         }
     }
+}
+
+/// Checks an input against what its declaration states beyond its Rust type (pattern, enum, bounds, a
+/// JSON object): a `static` schema and a statement answering 400 when the value is outside it. The
+/// input is read in its own type here, whatever type the parameters it binds to read it in.
+fn input_check(input: &Input) -> Option<TokenStream> {
+    let schema = input.checked_schema()?.to_string();
+    let name = &input.name;
+    let read = read_input(input, input.ty);
+    if input.constraints.is_empty() {
+        // Only the type: a JSON object, told from its text's first byte.
+        return Some(quote! { rt::object(#name, #read)?; });
+    }
+    let schema = crate::emit::raw_string(&schema);
+    let static_name = quote::format_ident!("{}", format!("{}_SCHEMA", input.field.trim_start_matches("r#").to_ascii_uppercase()));
+    Some(quote! {
+        static #static_name: rt::InputSchema = rt::InputSchema::new(#schema);
+        rt::conform(&#static_name, #name, #read)?;
+    })
 }
 
 /// Reads one input as `Option<T>` of the parameter's type (errors become 400 through `?`).
@@ -262,16 +286,16 @@ fn read_input(input: &Input, ty: ParamType) -> TokenStream {
         InputLocation::Query => quote! { request.query::<#t>(#name)? },
         InputLocation::Header => quote! { request.header::<#t>(#name)? },
         InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
-        InputLocation::Body if ty == ParamType::Object => quote! { request.body()? },
+        InputLocation::Body if ty.is_json() => quote! { request.body()? },
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if input.path.is_some() => {
             let steps = crate::emit::mapping::steps(input.path.as_deref().unwrap_or_default());
-            if ty == ParamType::Object {
+            if ty.is_json() {
                 quote! { request.body_json_path(#name, #steps)? }
             } else {
                 quote! { request.body_path::<#t>(#name, #steps)? }
             }
         }
-        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty == ParamType::Object => quote! { request.body_json_field(#name)? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty.is_json() => quote! { request.body_json_field(#name)? },
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => quote! { request.body_field::<#t>(#name)? },
     }
 }
@@ -311,5 +335,15 @@ pub fn wrap_required(optional: TokenStream, required: bool, label: &str, rt: &To
         quote! { #rt::required(#label, #optional)? }
     } else {
         optional
+    }
+}
+
+/// `__require_pattern!();` when the capability's inputs state a `pattern`: a build without the
+/// runtime's `pattern` feature stops there, naming it, instead of refusing every value at run time.
+pub fn require_pattern(cap: &Capability) -> TokenStream {
+    if crate::emit::crate_files::uses_patterns(cap) {
+        quote! { ::naftiko_runtime::__require_pattern!(); }
+    } else {
+        quote! {}
     }
 }

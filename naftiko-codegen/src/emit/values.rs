@@ -16,7 +16,7 @@ pub fn rust_type(ty: ParamType) -> TokenStream {
         ParamType::Number => quote!(f64),
         ParamType::Boolean => quote!(bool),
         ParamType::Array => quote!(::std::vec::Vec<::std::string::String>),
-        ParamType::Object => quote!(::naftiko_runtime::Json),
+        ParamType::Object | ParamType::Any => quote!(::naftiko_runtime::Json),
     }
 }
 
@@ -51,7 +51,7 @@ pub fn literal(value: &Value, ty: ParamType) -> TokenStream {
             };
             quote! { Some(::std::vec![#(::std::string::String::from(#items)),*]) }
         }
-        ParamType::Object => {
+        ParamType::Object | ParamType::Any => {
             let json = value.to_string();
             quote! { ::naftiko_runtime::Json::parse(#json).ok() }
         }

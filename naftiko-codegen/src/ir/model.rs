@@ -14,6 +14,9 @@ pub struct Capability {
     pub title: String,
     pub description: Option<String>,
     pub tags: Vec<String>,
+    /// Who to contact about it: the stakeholder whose role is `owner`, else the first one named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
     /// Every secret any adapter uses, once.
     pub secrets: Vec<Secret>,
     pub consumes: Vec<Consumed>,
@@ -27,6 +30,14 @@ pub struct Capability {
     /// surface referring to it calls.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub flows: Vec<Flow>,
+}
+
+/// A person named in `info.stakeholders` (OpenAPI `info.contact`).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Contact {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 /// An MCP tool with no `call`: its interface (name, arguments) is the spec's, its behaviour the user's.
@@ -248,6 +259,10 @@ pub struct Param {
     pub description: Option<String>,
     /// A fixed value from the spec: the field is not offered to callers.
     pub fixed: Option<Template>,
+    /// Validation keywords an argument declares (a custom tool's or aggregate function's); exposed
+    /// inputs derived from it inherit them (see [`Input::constraints`]).
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub constraints: serde_json::Map<String, serde_json::Value>,
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
@@ -274,8 +289,11 @@ pub enum ParamType {
     Boolean,
     /// Array of strings; repeated keys in a query.
     Array,
-    /// Any JSON value.
+    /// A JSON object (`type: object`).
     Object,
+    /// Any JSON value: a schema property without a type, an array of anything but strings, a bare
+    /// template reference in a JSON body.
+    Any,
 }
 
 impl ParamType {
@@ -291,15 +309,34 @@ impl ParamType {
         })
     }
 
-    pub fn json_schema_type(self) -> &'static str {
-        match self {
+    /// The JSON Schema `type` of its values; `None` for any JSON value.
+    pub fn json_schema_type(self) -> Option<&'static str> {
+        Some(match self {
             ParamType::String => "string",
             ParamType::Integer => "integer",
             ParamType::Number => "number",
             ParamType::Boolean => "boolean",
             ParamType::Array => "array",
             ParamType::Object => "object",
+            ParamType::Any => return None,
+        })
+    }
+
+    /// Whether values travel as JSON text ([`ParamType::Object`] and [`ParamType::Any`]).
+    pub fn is_json(self) -> bool {
+        matches!(self, ParamType::Object | ParamType::Any)
+    }
+
+    /// The JSON Schema of its values, without constraints.
+    pub fn json_schema(self) -> serde_json::Map<String, serde_json::Value> {
+        let mut schema = serde_json::Map::new();
+        if let Some(ty) = self.json_schema_type() {
+            schema.insert("type".into(), ty.into());
         }
+        if self == ParamType::Array {
+            schema.insert("items".into(), serde_json::json!({ "type": "string" }));
+        }
+        schema
     }
 }
 
@@ -409,6 +446,16 @@ pub struct RestSurface {
     pub endpoints: Vec<Endpoint>,
     /// Resources that pass every request under their path to a consumed API.
     pub forwards: Vec<ForwardRoute>,
+    /// The resources that have operations, in spec order: their endpoints' OpenAPI tags.
+    pub tags: Vec<Tag>,
+}
+
+/// An OpenAPI tag: a resource of a REST expose, by name (its path when it has none).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Tag {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A `forward` resource: every method, and every path below it when it ends in `{{path}}`.
@@ -474,6 +521,8 @@ pub struct Endpoint {
     /// The path as this operation's resource wrote it (may differ from the merged route's names).
     pub path: String,
     pub summary: Option<String>,
+    /// The resource it belongs to (index into `RestSurface::tags`).
+    pub tag: usize,
     pub inputs: Vec<Input>,
     pub action: Action,
     /// JSON Schema of its success reply, when its outputs declare a shape.
@@ -547,6 +596,38 @@ pub struct Input {
     /// member named `name` (`value: $.user.id`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<Vec<PathStep>>,
+    /// Validation keywords its declaration states beyond its type (`pattern`, `enum`, bounds…), as
+    /// JSON Schema: in the OpenAPI document and the tool schema, and enforced by the adapters.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub constraints: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Input {
+    /// The JSON Schema of its values: type and constraints.
+    pub fn value_schema(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut schema = self.ty.json_schema();
+        schema.extend(self.constraints.iter().map(|(k, v)| (k.clone(), v.clone())));
+        schema
+    }
+
+    /// [`Input::value_schema`] with the input's description.
+    pub fn described_schema(&self) -> serde_json::Value {
+        let mut schema = self.value_schema();
+        if let Some(d) = &self.description {
+            schema.insert("description".into(), d.as_str().into());
+        }
+        serde_json::Value::Object(schema)
+    }
+
+    /// The schema an adapter checks a value of this input against once it is read into its Rust
+    /// type, when the type alone does not hold everything declared: constraints, or a JSON object
+    /// where a `Json` value could be any JSON. `None`: nothing more to check.
+    pub fn checked_schema(&self) -> Option<serde_json::Value> {
+        if self.constraints.is_empty() && self.ty != ParamType::Object {
+            return None;
+        }
+        Some(serde_json::Value::Object(self.value_schema()))
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]

@@ -22,6 +22,15 @@ pub struct Info {
     pub label: Option<S<String>>,
     pub description: Option<S<String>>,
     pub tags: Vec<S<String>>,
+    pub stakeholders: Vec<Person>,
+}
+
+/// A stakeholder of the capability (`info.stakeholders`).
+#[derive(Clone, Debug)]
+pub struct Person {
+    pub role: Option<S<String>>,
+    pub full_name: Option<S<String>>,
+    pub email: Option<S<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -244,7 +253,10 @@ pub struct ExposedParameter {
     pub description: Option<S<String>>,
     pub required: Option<S<bool>>,
     pub value: Option<S<serde_json::Value>>,
+    /// A regular expression a string value must match (unanchored, as in JSON Schema).
     pub pattern: Option<S<String>>,
+    /// The values allowed (`enum`).
+    pub allowed: Option<S<serde_json::Value>>,
 }
 
 #[derive(Clone, Debug)]

@@ -30,10 +30,18 @@ fn info(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Info> {
         label: m.string("label"),
         description: m.string("description"),
         tags: m.list("tags", |n, d| scalar(n, "a tag", d)),
+        stakeholders: m.list("stakeholders", person),
     };
-    m.ignore(&["created", "modified", "stakeholders"]);
+    m.ignore(&["created", "modified"]);
     m.finish();
     Some(info)
+}
+
+fn person(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Person> {
+    let mut m = Map::new(node, "a stakeholder", diags)?;
+    let person = Person { role: m.string("role"), full_name: m.string("fullName"), email: m.string("email") };
+    m.finish();
+    Some(person)
 }
 
 fn bind(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Bind> {
@@ -366,8 +374,9 @@ fn exposed_parameter(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Exposed
         required: m.bool("required"),
         value: m.json("value"),
         pattern: m.string("pattern"),
+        allowed: m.json("enum"),
     };
-    m.ignore(&["label", "default", "enum", "items", "format", "example"]);
+    m.ignore(&["label", "default", "items", "format", "example"]);
     m.finish();
     Some(p)
 }

@@ -3,8 +3,8 @@
 use serde_json::{Map, Value};
 
 use crate::mcp::ToolError;
-use crate::mcp::schema::describe;
 use crate::rest::FromWire;
+use crate::schema::describe;
 pub use crate::value::FromJson as FromArgument;
 
 /// A tool call's arguments, read into parameter types by generated code.

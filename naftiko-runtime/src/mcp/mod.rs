@@ -10,17 +10,16 @@ mod arguments;
 mod http;
 mod message;
 mod result;
-mod schema;
 mod server;
 mod stdio;
 #[cfg(test)]
-mod test_support;
+pub(crate) mod test_support;
 mod tools;
 
+pub use crate::schema::validate_arguments;
 pub use arguments::{Arguments, FromArgument, parse, required};
 pub use http::{McpOptions, router};
 pub use result::{Dispatch, ToolError, ToolFuture, ToolOutcome, boxed, result, result_mapped};
-pub use schema::validate_arguments;
 pub use server::McpServer;
 pub use stdio::{serve_io, serve_stdio};
 pub use tools::{ServerSpec, ToolHints, ToolSpec, tools};

@@ -16,11 +16,13 @@ mod reply;
 mod request;
 
 pub use crate::access::Access;
+pub use crate::schema::InputSchema;
 pub use auth::ServerAuth;
 pub use error::AdapterError;
 pub use reply::{json_document, reply, reply_mapped};
 pub use request::{
-    BodyBudgetExceeded, BodyLimit, BodyTimedOut, DEFAULT_BODY_LIMIT, FromWire, RestRequest, is_json_media_type, parse, read_body, required,
+    BodyBudgetExceeded, BodyLimit, BodyTimedOut, DEFAULT_BODY_LIMIT, FromWire, RestRequest, conform, is_json_media_type, object, parse, read_body,
+    required,
 };
 
 /// Options of a generated router.

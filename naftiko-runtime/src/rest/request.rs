@@ -244,6 +244,22 @@ pub fn required<T>(input: &str, value: Option<T>) -> Result<T, AdapterError> {
     value.ok_or_else(|| AdapterError::bad_input(format!("missing required input `{input}`")))
 }
 
+/// An input checked against the constraints its declaration states (pattern, enum, bounds, a JSON
+/// object where the type is `object`): a value outside them is a 400 naming the input.
+pub fn conform<T: serde::Serialize>(schema: &crate::schema::InputSchema, input: &str, value: Option<T>) -> Result<Option<T>, AdapterError> {
+    schema.check(input, value).map_err(AdapterError::bad_input)
+}
+
+/// An input of `type: object` that holds other JSON (an array, a string…) is a 400 naming it.
+pub fn object(input: &str, value: Option<Json>) -> Result<Option<Json>, AdapterError> {
+    match value {
+        Some(json) if !json.as_str().trim_start().starts_with('{') => {
+            Err(AdapterError::bad_input(format!("input `{}` must be a JSON object", json::shorten(input))))
+        }
+        value => Ok(value),
+    }
+}
+
 fn given_twice(kind: &str, name: &str) -> AdapterError {
     AdapterError::bad_input(format!("{kind} `{}` is given more than once; it takes one value", json::shorten(name)))
 }

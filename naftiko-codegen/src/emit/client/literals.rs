@@ -23,7 +23,7 @@ pub(super) fn typed_literal(ty: ParamType, text: &str) -> Option<TokenStream> {
             "false" => Some(quote! { &false }),
             _ => None,
         },
-        ParamType::Object => serde_json::from_str::<Value>(text).ok().map(|v| {
+        ParamType::Object | ParamType::Any => serde_json::from_str::<Value>(text).ok().map(|v| {
             let value = constant(&v);
             quote! { &#value }
         }),
@@ -68,7 +68,7 @@ pub(super) fn constant(value: &Value) -> TokenStream {
             quote! { ::naftiko_runtime::serde_json::Value::from(#lit) }
         }
         Value::Array(_) | Value::Object(_) => {
-            let json = raw_string(&value.to_string());
+            let json = crate::emit::raw_string(&value.to_string());
             quote! { ::naftiko_runtime::render::constant(#json) }
         }
     }
@@ -95,13 +95,4 @@ pub(super) fn float_literal(x: f64) -> TokenStream {
     } else {
         quote! { #lit }
     }
-}
-
-/// `r#"…"#` with as many `#` as the text needs: JSON reads better without escaped quotes.
-pub(super) fn raw_string(text: &str) -> TokenStream {
-    let mut hashes = String::from("#");
-    while text.contains(&format!("\"{hashes}")) {
-        hashes.push('#');
-    }
-    format!("r{hashes}\"{text}\"{hashes}").parse().unwrap_or_else(|_| quote! { #text })
 }

@@ -43,7 +43,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
             .collect(),
     };
     // The converters the APIs' formats need: a build without the runtime feature stops here, naming it.
-    let requirements = crate::emit::crate_files::runtime_features(cap).into_iter().map(|feature| {
+    let requirements = crate::emit::crate_files::converter_features(cap).into_iter().map(|feature| {
         let check = format_ident!("__require_{}", feature);
         quote! { ::naftiko_runtime::#check!(); }
     });

@@ -12,7 +12,7 @@ use crate::spec::model as spec;
 
 use super::custom::schema_param_type;
 use super::flows::FlowSource;
-use super::inputs::{InputBuilder, Surface, input_reference, strip_input_prefix};
+use super::inputs::{InputBuilder, Surface, declared_constraints, input_reference, schema_constraints, strip_input_prefix};
 use super::{Lowering, Target, text};
 
 /// An exposed operation or tool, as `action` needs it.
@@ -120,7 +120,10 @@ impl Lowering<'_> {
                 let decl = declared.iter().find(|d| d.name.as_ref().is_some_and(|n| same_name(&n.value, var)));
                 let consumed = params.iter().find(|p| same_name(&p.name, var));
                 let description = decl.and_then(|d| text(&d.description)).or_else(|| consumed.and_then(|p| p.description.clone()));
-                b.push(var, InputLocation::Path(i), ParamType::String, true, description);
+                let index = b.push(var, InputLocation::Path(i), ParamType::String, true, description);
+                if let Some(d) = decl {
+                    b.inputs[index].constraints = declared_constraints(d);
+                }
             }
         }
         for d in declared {
@@ -189,6 +192,7 @@ impl Lowering<'_> {
             };
             let index = b.push(&name.value, location, ty, required, text(&d.description));
             b.inputs[index].path = path;
+            b.inputs[index].constraints = declared_constraints(d);
         }
         if let Some(schema) = input_schema {
             let required: Vec<&str> =
@@ -200,7 +204,8 @@ impl Lowering<'_> {
                     }
                     let ty = schema_param_type(prop);
                     let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
-                    b.push(name, InputLocation::Argument, ty, required.contains(&name.as_str()), description);
+                    let index = b.push(name, InputLocation::Argument, ty, required.contains(&name.as_str()), description);
+                    b.inputs[index].constraints = schema_constraints(prop);
                 }
             }
         }

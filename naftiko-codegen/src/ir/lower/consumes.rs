@@ -225,7 +225,16 @@ impl Lowering<'_> {
             if let Some(v) = &p.value {
                 values.push((params.len(), v));
             }
-            params.push(Param { name: pname.value.clone(), field, location, ty, required, description: text(&p.description), fixed: None });
+            params.push(Param {
+                name: pname.value.clone(),
+                field,
+                location,
+                ty,
+                required,
+                description: text(&p.description),
+                fixed: None,
+                constraints: Default::default(),
+            });
         }
 
         // Path variables: each binds a path parameter; undeclared ones are implied (42% of real files).
@@ -251,6 +260,7 @@ impl Lowering<'_> {
                                 required: true,
                                 description: None,
                                 fixed: None,
+                                constraints: Default::default(),
                             });
                             params.len() - 1
                         }
@@ -413,7 +423,7 @@ impl Lowering<'_> {
                             let name = strip_input_prefix(r, &self.expose_namespaces);
                             let index = template_param(name, span, params, fields, self.diags);
                             if !in_string && params[index].location == ParamLocation::Template && params[index].ty == ParamType::String {
-                                params[index].ty = ParamType::Object;
+                                params[index].ty = ParamType::Any;
                             }
                             TemplatePart::Param(index)
                         }
@@ -496,6 +506,7 @@ impl Lowering<'_> {
                     required: false,
                     description: None,
                     fixed: None,
+                    constraints: Default::default(),
                 });
                 self.diags.push(
                     Diagnostic::new(Code::ImpliedParameter, key.span, format!("`{}` declares no parameters; `{}` is sent as a query parameter", call.value, key.value))
@@ -521,6 +532,7 @@ pub(super) fn template_param(name: &str, span: Span, params: &mut Vec<Param>, fi
         required: false,
         description: None,
         fixed: None,
+        constraints: Default::default(),
     });
     params.len() - 1
 }

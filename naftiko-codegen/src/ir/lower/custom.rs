@@ -28,24 +28,32 @@ impl Lowering<'_> {
             let input_type = self.named(ScopeKind::Types, ident::camel_with_suffix(&name.value, "Input"), name, "type");
             let mut fields = Scope::default();
             let mut params: Vec<Param> = Vec::new();
-            let mut add = |l: &mut Self, pname: &Spanned<String>, ty: ParamType, required: bool, description: Option<String>| {
+            let mut add = |l: &mut Self, pname: &Spanned<String>, ty: ParamType, required: bool, description: Option<String>, constraints| {
                 if params.iter().any(|p| p.name == pname.value) {
                     return;
                 }
                 let field = report_rename(fields.name(ident::snake(&pname.value), &pname.value), pname, "field", l.diags);
-                params.push(Param { name: pname.value.clone(), field, location: ParamLocation::BodyField, ty, required, description, fixed: None });
+                let location = ParamLocation::BodyField;
+                params.push(Param { name: pname.value.clone(), field, location, ty, required, description, fixed: None, constraints });
             };
             for d in &tool.input_parameters {
                 let Some(pname) = &d.name else { continue };
                 let ty = self.param_type(d.kind.as_ref()).unwrap_or(ParamType::String);
-                add(self, pname, ty, d.required.as_ref().is_none_or(|r| r.value), text(&d.description));
+                add(self, pname, ty, d.required.as_ref().is_none_or(|r| r.value), text(&d.description), super::inputs::declared_constraints(d));
             }
             if let Some(schema) = &tool.input_schema {
                 let required: Vec<&str> =
                     schema.value.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
                 for (pname, prop) in schema.value.get("properties").and_then(Value::as_object).into_iter().flatten() {
                     let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
-                    add(self, &Spanned::new(pname.clone(), schema.span), schema_param_type(prop), required.contains(&pname.as_str()), description);
+                    add(
+                        self,
+                        &Spanned::new(pname.clone(), schema.span),
+                        schema_param_type(prop),
+                        required.contains(&pname.as_str()),
+                        description,
+                        super::inputs::schema_constraints(prop),
+                    );
                 }
             }
             self.diags.push(
@@ -71,9 +79,9 @@ pub(super) fn schema_param_type(prop: &Value) -> ParamType {
     match prop.get("type").and_then(Value::as_str).and_then(ParamType::parse) {
         Some(ParamType::Array) => match prop.pointer("/items/type").and_then(Value::as_str) {
             None | Some("string") => ParamType::Array,
-            Some(_) => ParamType::Object,
+            Some(_) => ParamType::Any,
         },
         Some(ty) => ty,
-        None => ParamType::Object,
+        None => ParamType::Any,
     }
 }

@@ -23,6 +23,7 @@ impl Lowering<'_> {
         let auth = r.authentication.as_ref().and_then(|a| self.server_auth(a));
         let mut routes: Vec<Route> = Vec::new();
         let mut endpoints: Vec<Endpoint> = Vec::new();
+        let mut tags: Vec<Tag> = Vec::new();
         let mut first_seen: HashMap<(usize, Method), Span> = HashMap::new();
         let mut forwards = Vec::new();
         for res in &r.resources {
@@ -113,6 +114,7 @@ impl Lowering<'_> {
                     route,
                     path: path.value.clone(),
                     summary,
+                    tag: tag_of(&mut tags, res, &path.value),
                     inputs,
                     action,
                     output_schema,
@@ -120,7 +122,7 @@ impl Lowering<'_> {
                 routes[route].endpoints.push(endpoints.len() - 1);
             }
         }
-        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints, forwards })
+        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints, forwards, tags })
     }
 
     pub(super) fn port(&mut self, port: Option<&Spanned<i64>>) -> Option<u16> {
@@ -325,15 +327,7 @@ fn derived_hints(semantics: &spec::Semantics) -> Hints {
 pub fn tool_schema(inputs: &[Input]) -> Value {
     let mut properties = serde_json::Map::new();
     for input in inputs {
-        let mut prop = serde_json::Map::new();
-        prop.insert("type".into(), Value::from(input.ty.json_schema_type()));
-        if input.ty == ParamType::Array {
-            prop.insert("items".into(), serde_json::json!({"type": "string"}));
-        }
-        if let Some(d) = &input.description {
-            prop.insert("description".into(), Value::from(d.as_str()));
-        }
-        properties.insert(input.name.clone(), Value::Object(prop));
+        properties.insert(input.name.clone(), input.described_schema());
     }
     let required: Vec<Value> = inputs.iter().filter(|i| i.required).map(|i| Value::from(i.name.as_str())).collect();
     let mut schema = serde_json::Map::new();
@@ -344,4 +338,14 @@ pub fn tool_schema(inputs: &[Input]) -> Value {
     }
     schema.insert("additionalProperties".into(), Value::Bool(false));
     Value::Object(schema)
+}
+
+/// The index of the tag of resource `res` (at `path`), added the first time one of its operations is.
+fn tag_of(tags: &mut Vec<Tag>, res: &spec::ExposedResource, path: &str) -> usize {
+    let name = res.name.as_ref().map_or(path, |n| n.value.as_str());
+    if let Some(i) = tags.iter().position(|t| t.name == name) {
+        return i;
+    }
+    tags.push(Tag { name: name.to_owned(), description: text(&res.description).or_else(|| text(&res.label)) });
+    tags.len() - 1
 }

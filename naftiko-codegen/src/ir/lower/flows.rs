@@ -55,7 +55,17 @@ impl FlowScope {
 
     fn push(&mut self, name: &str, ty: ParamType, required: bool, description: Option<String>) -> usize {
         let field = self.fields.name(ident::snake(name), name).ident;
-        self.inputs.push(Param { name: name.to_owned(), field, location: ParamLocation::BodyField, ty, required, description, fixed: None });
+        let constraints = serde_json::Map::new();
+        self.inputs.push(Param {
+            name: name.to_owned(),
+            field,
+            location: ParamLocation::BodyField,
+            ty,
+            required,
+            description,
+            fixed: None,
+            constraints,
+        });
         self.inputs.len() - 1
     }
 
@@ -161,7 +171,8 @@ impl Lowering<'_> {
             // A path variable is always present: the route does not match without it.
             let in_path = d.location.as_ref().is_some_and(|l| l.value == "path");
             let required = in_path || d.required.as_ref().map_or(source.required_by_default, |r| r.value);
-            scope.push(&name.value, ty, required, text(&d.description));
+            let index = scope.push(&name.value, ty, required, text(&d.description));
+            scope.inputs[index].constraints = super::inputs::declared_constraints(d);
         }
         if let Some(schema) = source.input_schema {
             let required: Vec<&str> =
@@ -169,7 +180,8 @@ impl Lowering<'_> {
             for (name, prop) in schema.value.get("properties").and_then(Value::as_object).into_iter().flatten() {
                 if scope.find(name).is_none() {
                     let description = prop.get("description").and_then(Value::as_str).map(str::to_owned);
-                    scope.push(name, schema_param_type(prop), required.contains(&name.as_str()), description);
+                    let index = scope.push(name, schema_param_type(prop), required.contains(&name.as_str()), description);
+                    scope.inputs[index].constraints = super::inputs::schema_constraints(prop);
                 }
             }
         }

@@ -1,5 +1,7 @@
 //! The inputs of one exposed operation, built from path variables, declarations and references.
 
+use serde_json::Value;
+
 use crate::ir::ident::{self, Scope, same_name};
 use crate::ir::model::*;
 
@@ -30,7 +32,16 @@ impl InputBuilder {
 
     pub(super) fn push(&mut self, name: &str, location: InputLocation, ty: ParamType, required: bool, description: Option<String>) -> usize {
         let field = self.fields.name(ident::snake(name), name).ident;
-        self.inputs.push(Input { name: name.to_owned(), field, location, ty, required, description, path: None });
+        self.inputs.push(Input {
+            name: name.to_owned(),
+            field,
+            location,
+            ty,
+            required,
+            description,
+            path: None,
+            constraints: serde_json::Map::new(),
+        });
         self.inputs.len() - 1
     }
 
@@ -56,7 +67,9 @@ impl InputBuilder {
                     ParamLocation::Body => InputLocation::Body,
                 },
             };
-            Some(self.push(name, location, p.ty, p.required, p.description.clone()))
+            let index = self.push(name, location, p.ty, p.required, p.description.clone());
+            self.inputs[index].constraints = p.constraints.clone();
+            Some(index)
         })?;
         if !self.used.contains(&found) {
             self.used.push(found);
@@ -80,6 +93,32 @@ pub(super) fn input_reference<'s>(s: &'s str, expose_namespaces: &[String]) -> O
 /// Inside `{{…}}`: `rest.p`/`tools.p`/`ns.p` name input `p`; a bare name is itself.
 pub(super) fn strip_input_prefix<'s>(r: &'s str, expose_namespaces: &[String]) -> &'s str {
     input_reference(r, expose_namespaces).unwrap_or(r)
+}
+
+/// The constraints an input parameter declares (`pattern`, `enum`), as JSON Schema keywords.
+pub(super) fn declared_constraints(d: &crate::spec::model::ExposedParameter) -> serde_json::Map<String, Value> {
+    let mut constraints = serde_json::Map::new();
+    if let Some(pattern) = &d.pattern {
+        constraints.insert("pattern".into(), Value::from(pattern.value.as_str()));
+    }
+    if let Some(allowed) = &d.allowed {
+        constraints.insert("enum".into(), allowed.value.clone());
+    }
+    constraints
+}
+
+/// What a schema property states beyond its type (checked by `check::constraints`): its validation
+/// keywords, and the structure of an object or array value (`properties`, `required`,
+/// `additionalProperties`, `items`), so that a REST input derived from it is held to all of it, as the
+/// tool's arguments are.
+pub(super) fn schema_constraints(prop: &Value) -> serde_json::Map<String, Value> {
+    const STRUCTURE: [&str; 4] = ["properties", "required", "additionalProperties", "items"];
+    prop.as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| crate::check::constraints::CONSTRAINT_KEYWORDS.contains(&k.as_str()) || STRUCTURE.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 #[cfg(test)]

@@ -143,6 +143,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         title: info.and_then(|i| i.label.as_ref()).map_or_else(|| stem.to_owned(), |l| l.value.clone()),
         description: info.and_then(|i| i.description.as_ref()).map(|d| d.value.clone()),
         tags: info.map(|i| i.tags.iter().map(|t| t.value.clone()).collect()).unwrap_or_default(),
+        contact: info.and_then(contact),
         secrets: l.secrets,
         consumes: l.consumes,
         custom: l.custom,
@@ -150,6 +151,13 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         mcp,
         flows: l.flows,
     })
+}
+
+/// The stakeholder to contact: the one whose role is `owner`, else the first with a name.
+fn contact(info: &spec::Info) -> Option<Contact> {
+    let named = info.stakeholders.iter().filter(|p| text(&p.full_name).is_some());
+    let person = named.clone().find(|p| p.role.as_ref().is_some_and(|r| r.value.eq_ignore_ascii_case("owner"))).or_else(|| named.clone().next())?;
+    Some(Contact { name: text(&person.full_name)?, email: text(&person.email) })
 }
 
 pub(super) fn text(s: &Option<Spanned<String>>) -> Option<String> {
