@@ -6,7 +6,9 @@ pub mod faulty;
 pub mod fleet;
 pub mod process;
 pub mod recorder;
+pub mod schemathesis;
 pub mod shipyard;
+pub mod spectral;
 
 pub use emulator::{EMULATOR_TOKEN, Emulator, EmulatorBuilder, RecordedRequest};
 pub use faulty::{Fault, FaultyUpstream};

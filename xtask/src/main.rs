@@ -51,6 +51,10 @@ enum Task {
     /// (built-in emulator by default; --upstream https://api.scaleway.com for the real API).
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
+    /// Property-based API testing (Schemathesis) of the seed crates' servers and a sample of the
+    /// corpus against their own OpenAPI documents, with a larger budget than `cargo test`.
+    #[cfg(feature = "demo")]
+    Schemathesis(schemathesis::Args),
 }
 
 /// The cargo that runs this task (`$CARGO`), in the repository root.
@@ -71,6 +75,8 @@ fn main() -> ExitCode {
         Task::Corpus { dir, sample } => corpus::corpus(dir, sample),
         #[cfg(feature = "demo")]
         Task::Demo(args) => demo::run(args),
+        #[cfg(feature = "demo")]
+        Task::Schemathesis(args) => schemathesis::run(args),
     }
 }
 
@@ -119,3 +125,5 @@ mod soak;
 
 #[cfg(feature = "demo")]
 mod demo;
+#[cfg(feature = "demo")]
+mod schemathesis;
