@@ -89,6 +89,12 @@ async fn rest_refuses_values_outside_the_declared_pattern_enum_and_type() {
     assert_eq!((status, server), (200, json!({"id": "s-1", "name": "web", "ready": true, "tags": ["a"]})));
     let (status, mock) = rest(&served, "GET", "/status", None).await;
     assert_eq!((status, mock), (200, json!({"service": "fleet", "version": "1"})));
+
+    // A method the document does not list: 405, saying which ones the path answers.
+    let reply = reqwest::Client::new().delete(format!("http://{}/zones/fr-par-1/servers", served.rest)).send().await.expect("DELETE");
+    assert_eq!(reply.status(), 405);
+    assert_eq!(reply.headers()["allow"], "GET,HEAD,POST");
+    assert_eq!(reply.json::<Value>().await.expect("JSON")["type"], "method_not_allowed");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -131,7 +131,7 @@ fn test_server(
             // The zone the emulator knows; the corpus's upstream answers anything.
             parameters: if zone { vec![("path.zone".to_owned(), "fr-par-1".to_owned())] } else { Vec::new() },
         };
-        let outcome = run.execute(st, &work.join("runs").join(name));
+        let outcome = run.execute(st, &work.join("runs").join(name.replace('/', "+")));
         if let Ok(o) = &outcome
             && (o.failures > 0 || !o.passed)
         {
@@ -208,7 +208,7 @@ fn corpus_crates(root: &Path, work: &Path, dir: &Path, n: usize) -> Result<Vec<C
             binary: work.join("target/debug").join(&generated.name),
             operations: operations_of(&crates_dir.join(&generated.name).join("openapi.json")),
             secrets: cap.secrets.iter().map(|s| s.var.clone()).collect(),
-            name: format!("{}", file.strip_prefix(dir).unwrap_or(file).display()),
+            name: format!("{}", file.strip_prefix(dir).or_else(|_| file.strip_prefix(root)).unwrap_or(file).display()),
         });
     }
     let workspace = format!("[workspace]\nresolver = \"3\"\nmembers = [{}]\n", members.join(", "));
