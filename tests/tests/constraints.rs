@@ -90,6 +90,11 @@ async fn rest_refuses_values_outside_the_declared_pattern_enum_and_type() {
     let (status, mock) = rest(&served, "GET", "/status", None).await;
     assert_eq!((status, mock), (200, json!({"service": "fleet", "version": "1"})));
 
+    // An upstream error that is not JSON passes through as it came, as the document allows (`*/*`).
+    let reply = reqwest::get(format!("http://{}/zones/fr-par-1/servers/missing", served.rest)).await.expect("GET");
+    assert_eq!((reply.status().as_u16(), reply.headers()["content-type"].to_str().ok()), (404, Some("text/html")));
+    assert_eq!(reply.text().await.expect("body"), "<h1>Not Found</h1>");
+
     // A method the document does not list: 405, saying which ones the path answers.
     let reply = reqwest::Client::new().delete(format!("http://{}/zones/fr-par-1/servers", served.rest)).send().await.expect("DELETE");
     assert_eq!(reply.status(), 405);
@@ -134,6 +139,7 @@ async fn the_documents_state_the_constraints() {
     );
     let shaped = &document["paths"]["/zones/{zone}/servers/{server-id}"]["get"]["responses"]["2XX"]["content"]["application/json"]["schema"];
     assert_eq!(shaped["properties"]["ready"]["type"], json!(["boolean", "null"]), "a missing upstream value maps to null");
+    assert_eq!(document["components"]["responses"]["BadRequestOrUpstream"]["content"]["*/*"], json!({}), "an upstream body in any media type");
     let mock = &document["paths"]["/status"]["get"]["responses"];
     assert_eq!(mock["400"], json!({"$ref": "#/components/responses/BadRequest"}), "a mock's errors are the adapter's only");
     assert!(mock.get("default").is_none() && mock.get("502").is_none(), "a mock reaches no upstream: {mock}");

@@ -192,7 +192,7 @@ fn responses(cap: &Capability, rest: &RestSurface, e: &Endpoint, takes_body: boo
             json!({ "description": "What the operation's `Handlers` method answers.", "content": { "application/json": { "schema": {} } } })
         }
         (None, _) => {
-            json!({ "description": "The upstream reply, passed through: its status, body and paging headers.", "content": { "application/json": { "schema": { "$ref": UPSTREAM_REPLY } } } })
+            json!({ "description": "The upstream reply, passed through: its status, body and paging headers.", "content": upstream_content(json!({ "$ref": UPSTREAM_REPLY })) })
         }
     };
     let mut out = Map::new();
@@ -223,13 +223,20 @@ fn responses(cap: &Capability, rest: &RestSurface, e: &Endpoint, takes_body: boo
     }
     if upstream {
         error("504", "GatewayTimeout", "The upstream API did not answer in time.");
-        out.insert("default".into(), json!({ "description": "An upstream error, passed through with its status and body.", "content": { "application/json": { "schema": { "$ref": UPSTREAM_REPLY } } } }));
+        let content = upstream_content(json!({ "$ref": UPSTREAM_REPLY }));
+        out.insert("default".into(), json!({ "description": "An upstream error, passed through with its status and body.", "content": content }));
     }
     Value::Object(out)
 }
 
 /// The schema of a body the upstream API sent, which the spec does not describe.
 const UPSTREAM_REPLY: &str = "#/components/schemas/UpstreamReply";
+
+/// The media types of a reply that may be the upstream's, passed through as it came: JSON as `schema`
+/// says, or whatever else the upstream sends (an XML API's error page stays XML).
+fn upstream_content(schema: Value) -> Value {
+    json!({ "application/json": { "schema": schema }, "*/*": {} })
+}
 
 /// Whether an action may send a request upstream (and so pass an upstream reply through).
 fn reaches_upstream(cap: &Capability, action: &Action) -> bool {
@@ -246,8 +253,12 @@ fn reaches_upstream(cap: &Capability, action: &Action) -> bool {
 /// upstream's own error body passed through.
 fn error_response(description: &str, upstream: bool) -> Value {
     let adapter = json!({ "$ref": "#/components/schemas/AdapterError" });
-    let schema = if upstream { json!({ "anyOf": [adapter, { "$ref": UPSTREAM_REPLY }] }) } else { adapter };
-    json!({ "description": description, "content": { "application/json": { "schema": schema } } })
+    let content = if upstream {
+        upstream_content(json!({ "anyOf": [adapter, { "$ref": UPSTREAM_REPLY }] }))
+    } else {
+        json!({ "application/json": { "schema": adapter } })
+    };
+    json!({ "description": description, "content": content })
 }
 
 fn security_scheme(auth: &ServerAuth) -> Value {
