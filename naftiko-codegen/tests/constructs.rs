@@ -413,6 +413,17 @@ fn constraints_the_adapters_cannot_enforce_are_errors_where_they_are_written() {
     assert_eq!(errors[0].1, "29:20");
     assert!(errors[0].2.contains("`oneOf` (at `inputSchema.properties.n`)"), "{}", errors[0].2);
 
+    let tuple_and_number = "{type: object, properties: {t: {type: array, items: [{type: string}]}, s: {type: string, pattern: 5}}}";
+    let errors = constraint_errors(tuple_and_number, "{name: q, in: query, type: string, description: q}");
+    let messages: Vec<&str> = errors.iter().map(|(_, _, m)| m.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "the pattern `5` cannot be enforced: a pattern is a string",
+            "`items` as a list (at `inputSchema.properties.t`) is not supported by this compiler yet"
+        ]
+    );
+
     let look_ahead = "{type: object, properties: {s: {type: string, pattern: '^(?=a)'}}}";
     let errors = constraint_errors(look_ahead, "{name: q, in: query, type: integer, description: q, pattern: '(a'}");
     let summary: Vec<(Code, &str)> = errors.iter().map(|(code, at, _)| (*code, at.as_str())).collect();

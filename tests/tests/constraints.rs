@@ -95,6 +95,11 @@ async fn rest_refuses_values_outside_the_declared_pattern_enum_and_type() {
     assert_eq!((reply.status().as_u16(), reply.headers()["content-type"].to_str().ok()), (404, Some("text/html")));
     assert_eq!(reply.text().await.expect("body"), "<h1>Not Found</h1>");
 
+    // A body is bounded on every method, as the document's 413 says, even where none is read.
+    let reply = reqwest::Client::new().get(format!("http://{}/status", served.rest)).body(vec![b' '; 4 * 1024 * 1024 + 1]).send().await.expect("GET");
+    assert_eq!(reply.status(), 413);
+    assert_eq!(reply.json::<Value>().await.expect("JSON")["type"], "payload_too_large");
+
     // A method the document does not list: 405, saying which ones the path answers.
     let reply = reqwest::Client::new().delete(format!("http://{}/zones/fr-par-1/servers", served.rest)).send().await.expect("DELETE");
     assert_eq!(reply.status(), 405);
@@ -143,6 +148,8 @@ async fn the_documents_state_the_constraints() {
     let mock = &document["paths"]["/status"]["get"]["responses"];
     assert_eq!(mock["400"], json!({"$ref": "#/components/responses/BadRequest"}), "a mock's errors are the adapter's only");
     assert!(mock.get("default").is_none() && mock.get("502").is_none(), "a mock reaches no upstream: {mock}");
+    assert_eq!(mock["413"], json!({"$ref": "#/components/responses/PayloadTooLarge"}), "bodies are bounded on every method");
+    assert!(mock.get("415").is_none(), "no body is read, so none is refused for its media type");
     let list = &document["paths"]["/zones/{zone}/servers"]["get"];
     assert_eq!(list["tags"], json!(["/zones/{zone}/servers"]));
     assert_eq!(list["parameters"][0]["schema"], json!({"type": "string", "pattern": "^(fr-par|nl-ams)-[1-3]$"}));

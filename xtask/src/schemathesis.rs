@@ -61,10 +61,19 @@ pub fn run(args: Args) -> ExitCode {
     }
     let emulator = runtime.block_on(Emulator::start());
     let upstream = emulator.base_url();
+    let harness = Harness { st: &st, work: &work, args: &args };
     for seed in seeds {
-        let binary = root.join("target/debug").join(seed);
-        let operations = operations_of(&root.join(format!("generated/{seed}/openapi.json")));
-        rows.push(test_server(&st, &work, seed, &binary, &upstream, &[("SCALEWAY_API_KEY", EMULATOR_TOKEN)], operations, &args, true));
+        rows.push(harness.test(
+            Server {
+                name: seed.to_owned(),
+                binary: root.join("target/debug").join(seed),
+                operations: operations_of(&root.join(format!("generated/{seed}/openapi.json"))),
+                env: vec![("SCALEWAY_API_KEY".to_owned(), EMULATOR_TOKEN.to_owned())],
+                // The zone the emulator knows: the document cannot say which zones exist.
+                parameters: vec![("path.zone".to_owned(), "fr-par-1".to_owned())],
+            },
+            &upstream,
+        ));
     }
 
     if args.corpus_sample > 0 {
@@ -74,10 +83,7 @@ pub fn run(args: Args) -> ExitCode {
             Ok(crates) => {
                 let recorder = runtime.block_on(Recorder::start(|_| Answer::json(200, "{}")));
                 let upstream = recorder.base_url();
-                for c in crates {
-                    let env: Vec<(&str, &str)> = c.secrets.iter().map(|s| (s.as_str(), "schemathesis")).collect();
-                    rows.push(test_server(&st, &work, &c.name, &c.binary, &upstream, &env, c.operations, &args, false));
-                }
+                rows.extend(crates.into_iter().map(|server| harness.test(server, &upstream)));
             }
         }
     }
@@ -109,37 +115,47 @@ pub fn run(args: Args) -> ExitCode {
     if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn test_server(
-    st: &Path,
-    work: &Path,
-    name: &str,
-    binary: &Path,
-    upstream: &str,
-    env: &[(&str, &str)],
+/// A generated server binary to test, and what it needs to start.
+struct Server {
+    name: String,
+    binary: PathBuf,
     operations: usize,
-    args: &Args,
-    zone: bool,
-) -> Row {
-    let started = Instant::now();
-    let binary = binary.to_string_lossy();
-    let outcome = ServerProcess::start(&binary, &["--upstream", upstream, "--no-mcp"], env).and_then(|server| {
-        let run = Run {
-            schema_url: format!("{}/openapi.json", server.rest_url()),
-            max_examples: args.examples,
-            seed: args.seed,
-            // The zone the emulator knows; the corpus's upstream answers anything.
-            parameters: if zone { vec![("path.zone".to_owned(), "fr-par-1".to_owned())] } else { Vec::new() },
-        };
-        let outcome = run.execute(st, &work.join("runs").join(name.replace('/', "+")));
-        if let Ok(o) = &outcome
-            && (o.failures > 0 || !o.passed)
-        {
-            eprintln!("── {name} ──\n{}", o.output);
-        }
-        outcome
-    });
-    Row { name: name.to_owned(), operations, outcome, seconds: started.elapsed().as_secs_f64() }
+    /// Its secrets' environment variables.
+    env: Vec<(String, String)>,
+    /// Fixed parameter values for Schemathesis (see [`Run::parameters`]).
+    parameters: Vec<(String, String)>,
+}
+
+/// What every run shares: the `st` executable, the scratch directory and the budget.
+struct Harness<'a> {
+    st: &'a Path,
+    work: &'a Path,
+    args: &'a Args,
+}
+
+impl Harness<'_> {
+    /// Starts `server` in front of `upstream` and runs Schemathesis on its document.
+    fn test(&self, server: Server, upstream: &str) -> Row {
+        let started = Instant::now();
+        let Server { name, binary, operations, env, parameters } = server;
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let outcome = ServerProcess::start(&binary.to_string_lossy(), &["--upstream", upstream, "--no-mcp"], &env).and_then(|process| {
+            let run = Run {
+                schema_url: format!("{}/openapi.json", process.rest_url()),
+                max_examples: self.args.examples,
+                seed: self.args.seed,
+                parameters,
+            };
+            let outcome = run.execute(self.st, &self.work.join("runs").join(name.replace('/', "+")));
+            if let Ok(o) = &outcome
+                && (o.failures > 0 || !o.passed)
+            {
+                eprintln!("── {name} ──\n{}", o.output);
+            }
+            outcome
+        });
+        Row { name, operations, outcome, seconds: started.elapsed().as_secs_f64() }
+    }
 }
 
 fn operations_of(document: &Path) -> usize {
@@ -148,19 +164,10 @@ fn operations_of(document: &Path) -> usize {
     document["paths"].as_object().map_or(0, |paths| paths.values().filter_map(|p| p.as_object()).map(|p| p.len()).sum())
 }
 
-/// A generated corpus crate, built.
-struct CorpusCrate {
-    name: String,
-    binary: PathBuf,
-    operations: usize,
-    /// Environment variables its secrets are read from.
-    secrets: Vec<String>,
-}
-
 /// Generates and builds `n` corpus specs: those that compile, expose REST operations, demand no
 /// credentials from REST callers and declare no operation left to a `Handlers` implementation, every
 /// k-th in path order.
-fn corpus_crates(root: &Path, work: &Path, dir: &Path, n: usize) -> Result<Vec<CorpusCrate>, String> {
+fn corpus_crates(root: &Path, work: &Path, dir: &Path, n: usize) -> Result<Vec<Server>, String> {
     let files = crate::corpus::spec_files(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let candidates: Vec<(PathBuf, naftiko_codegen::ir::Capability)> = files
         .into_iter()
@@ -204,10 +211,13 @@ fn corpus_crates(root: &Path, work: &Path, dir: &Path, n: usize) -> Result<Vec<C
         }
         naftiko_codegen::output::write(std::slice::from_ref(generated), &crates_dir).map_err(|e| e.to_string())?;
         members.push(format!("\"{}\"", generated.name));
-        crates.push(CorpusCrate {
+        crates.push(Server {
             binary: work.join("target/debug").join(&generated.name),
             operations: operations_of(&crates_dir.join(&generated.name).join("openapi.json")),
-            secrets: cap.secrets.iter().map(|s| s.var.clone()).collect(),
+            // Any value will do: the upstream answers everything.
+            env: cap.secrets.iter().map(|s| (s.var.clone(), "schemathesis".to_owned())).collect(),
+            // The upstream answers anything: no value needs fixing.
+            parameters: Vec::new(),
             name: format!("{}", file.strip_prefix(dir).or_else(|_| file.strip_prefix(root)).unwrap_or(file).display()),
         });
     }

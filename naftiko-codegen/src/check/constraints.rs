@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::check::diagnostic::{Code, Diagnostic};
-use crate::source::Spanned;
+use crate::source::{Span, Spanned};
 use crate::spec::model::{Capability, Expose, ExposedParameter};
 
 /// Validation keywords the adapters enforce beyond the structure (`type`, `properties`, `required`,
@@ -56,7 +56,7 @@ fn parameter(p: &ExposedParameter, diags: &mut Vec<Diagnostic>) {
             );
         }
         if let Err(problem) = regex_syntax::Parser::new().parse(&pattern.value) {
-            diags.push(bad_pattern(&pattern.value, &problem.to_string(), Spanned::new((), pattern.span)));
+            diags.push(bad_pattern(&pattern.value, &problem.to_string(), pattern.span));
         }
     }
     if let Some(allowed) = &p.allowed {
@@ -77,49 +77,65 @@ fn parameter(p: &ExposedParameter, diags: &mut Vec<Diagnostic>) {
 fn input_schema(schema: &Spanned<Value>, diags: &mut Vec<Diagnostic>) {
     let mut problems = Vec::new();
     walk(&schema.value, "inputSchema", &mut problems);
-    for (place, keyword, pattern_problem) in problems {
-        let d = match pattern_problem {
-            Some(problem) => bad_pattern(&keyword, &problem, Spanned::new((), schema.span)).label(format!("at `{place}`")),
-            None => Diagnostic::new(Code::Unsupported, schema.span, format!("`{keyword}` (at `{place}`) is not supported by this compiler yet"))
-                .label("not enforced by the generated adapters")
-                .hint(format!(
-                    "use only {} and the structural keywords ({}), or check the value in a `Handlers` override",
-                    CONSTRAINT_KEYWORDS.join(", "),
-                    STRUCTURE_KEYWORDS.join(", ")
-                )),
+    for problem in problems {
+        let d = match problem {
+            Problem::Pattern { place, pattern, why } => bad_pattern(&pattern, &why, schema.span).label(format!("at `{place}`")),
+            Problem::Unsupported { place, keyword } => {
+                Diagnostic::new(Code::Unsupported, schema.span, format!("{keyword} (at `{place}`) is not supported by this compiler yet"))
+                    .label("not enforced by the generated adapters")
+                    .hint(format!(
+                        "use only {} and the structural keywords ({}), or check the value in a `Handlers` override",
+                        CONSTRAINT_KEYWORDS.join(", "),
+                        STRUCTURE_KEYWORDS.join(", ")
+                    ))
+            }
         };
         diags.push(d);
     }
 }
 
-/// Collects (place, keyword, pattern problem): an unsupported keyword, or a pattern that does not parse.
-fn walk(schema: &Value, place: &str, problems: &mut Vec<(String, String, Option<String>)>) {
+/// What [`walk`] finds wrong in a schema.
+enum Problem {
+    /// A keyword the adapters do not enforce (`oneOf`, `items` as a list…).
+    Unsupported { place: String, keyword: String },
+    /// A `pattern` that is not a regular expression the adapters can check.
+    Pattern { place: String, pattern: String, why: String },
+}
+
+fn walk(schema: &Value, place: &str, problems: &mut Vec<Problem>) {
     let Value::Object(schema) = schema else { return };
     for (keyword, value) in schema {
-        match keyword.as_str() {
-            "properties" => {
+        let unsupported = |keyword: String| Problem::Unsupported { place: place.to_owned(), keyword };
+        match (keyword.as_str(), value) {
+            ("properties", _) => {
                 for (name, property) in value.as_object().into_iter().flatten() {
                     walk(property, &format!("{place}.properties.{name}"), problems);
                 }
             }
-            "items" | "additionalProperties" => walk(value, &format!("{place}.{keyword}"), problems),
-            "pattern" => {
-                let text = value.as_str().unwrap_or_default();
-                if let Err(problem) = regex_syntax::Parser::new().parse(text) {
-                    problems.push((place.to_owned(), text.to_owned(), Some(problem.to_string())));
+            // The list form (one schema per position) is not JSON Schema 2020-12's, and not checked.
+            ("items", Value::Array(_)) => problems.push(unsupported("`items` as a list".to_owned())),
+            ("items" | "additionalProperties", _) => walk(value, &format!("{place}.{keyword}"), problems),
+            ("pattern", Value::String(pattern)) => {
+                if let Err(problem) = regex_syntax::Parser::new().parse(pattern) {
+                    problems.push(Problem::Pattern { place: place.to_owned(), pattern: pattern.clone(), why: problem.to_string() });
                 }
             }
-            k if STRUCTURE_KEYWORDS.contains(&k) || CONSTRAINT_KEYWORDS.contains(&k) || ANNOTATIONS.contains(&k) || k.starts_with("x-") => {}
-            other => problems.push((place.to_owned(), other.to_owned(), None)),
+            ("pattern", other) => problems.push(Problem::Pattern {
+                place: place.to_owned(),
+                pattern: other.to_string(),
+                why: "error: a pattern is a string".to_owned(),
+            }),
+            (k, _) if STRUCTURE_KEYWORDS.contains(&k) || CONSTRAINT_KEYWORDS.contains(&k) || ANNOTATIONS.contains(&k) || k.starts_with("x-") => {}
+            (other, _) => problems.push(unsupported(format!("`{other}`"))),
         }
     }
 }
 
-fn bad_pattern(pattern: &str, problem: &str, at: Spanned<()>) -> Diagnostic {
+fn bad_pattern(pattern: &str, problem: &str, at: Span) -> Diagnostic {
     let first_line = problem.lines().find(|l| l.trim_start().starts_with("error:")).unwrap_or(problem.lines().last().unwrap_or_default());
     Diagnostic::new(
         Code::InvalidValue,
-        at.span,
+        at,
         format!("the pattern `{pattern}` cannot be enforced: {}", first_line.trim().trim_start_matches("error: ")),
     )
     .label("not a regular expression the adapters can check")

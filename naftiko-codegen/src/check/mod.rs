@@ -178,10 +178,7 @@ pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<C
     let https: Vec<(usize, &HttpConsumes)> = cap
         .consumes
         .iter()
-        .filter_map(|c| match c {
-            Consumes::Http(h) => Some(h),
-            Consumes::Imported(_) => None,
-        })
+        .filter_map(Consumes::as_http)
         .enumerate()
         .collect();
     let Some(&(ci, http)) = https.iter().find(|(_, h)| h.namespace.as_ref().is_some_and(|n| n.value == ns)) else {
@@ -211,10 +208,7 @@ fn known_calls(cap: &Capability) -> String {
     let calls: Vec<String> = cap
         .consumes
         .iter()
-        .filter_map(|c| match c {
-            Consumes::Http(h) => Some(h),
-            Consumes::Imported(_) => None,
-        })
+        .filter_map(Consumes::as_http)
         .flat_map(|h| {
             let ns = h.namespace.as_ref().map_or("", |n| n.as_str());
             h.resources.iter().flat_map(|r| &r.operations).filter_map(move |o| Some(format!("`{ns}.{}`", o.name.as_ref()?.value)))

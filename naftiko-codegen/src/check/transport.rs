@@ -10,10 +10,7 @@ pub const CONVERTED_FORMATS: [&str; 9] = ["xml", "csv", "tsv", "psv", "yaml", "h
 /// `outputRawFormat` names a format this compiler converts (or `json`, or `text`/`binary` passed
 /// through); Protobuf and Avro name their schema.
 pub fn formats(cap: &Capability, diags: &mut Vec<Diagnostic>) {
-    for http in cap.consumes.iter().filter_map(|c| match c {
-        Consumes::Http(h) => Some(h),
-        Consumes::Imported(_) => None,
-    }) {
+    for http in cap.consumes.iter().filter_map(Consumes::as_http) {
         for op in http.resources.iter().flat_map(|r| &r.operations) {
             let Some(format) = &op.output_raw_format else { continue };
             let lower = format.value.to_ascii_lowercase();
@@ -43,10 +40,7 @@ pub fn forwards(cap: &Capability, diags: &mut Vec<Diagnostic>) {
     let https: Vec<&HttpConsumes> = cap
         .consumes
         .iter()
-        .filter_map(|c| match c {
-            Consumes::Http(h) => Some(h),
-            Consumes::Imported(_) => None,
-        })
+        .filter_map(Consumes::as_http)
         .collect();
     let rest = cap.exposes.iter().filter_map(|e| match e {
         Expose::Rest(r) => Some(r),

@@ -207,9 +207,11 @@ fn responses(cap: &Capability, rest: &RestSurface, e: &Endpoint, takes_body: boo
         error("401", "Unauthorized", "Missing or invalid credentials.");
     }
     error("403", "Forbidden", "A `Host` or browser `Origin` this adapter does not answer to.");
+    // Every request's body is read, bounded, before the operation runs (and dropped where it reads
+    // none): these answer any operation.
+    error("408", "RequestTimeout", "The request body did not arrive in time.");
+    error("413", "PayloadTooLarge", "The request body is larger than the adapter accepts.");
     if takes_body {
-        error("408", "RequestTimeout", "The request body did not arrive in time.");
-        error("413", "PayloadTooLarge", "The request body is larger than the adapter accepts.");
         error("415", "UnsupportedMediaType", "A request body that is not JSON.");
     }
     if let Action::Custom { .. } = e.action {
@@ -218,9 +220,7 @@ fn responses(cap: &Capability, rest: &RestSurface, e: &Endpoint, takes_body: boo
     if upstream {
         error("502", "BadGateway", "The upstream API could not be reached, or its reply could not be read.");
     }
-    if takes_body {
-        error("503", "ServiceUnavailable", "The server holds as many request bodies as it can; try again after `Retry-After`.");
-    }
+    error("503", "ServiceUnavailable", "The server holds as many request bodies as it can; try again after `Retry-After`.");
     if upstream {
         error("504", "GatewayTimeout", "The upstream API did not answer in time.");
         let content = upstream_content(json!({ "$ref": UPSTREAM_REPLY }));

@@ -62,10 +62,7 @@ fn import(entry: &ImportedConsumes, base: Option<&Path>, sources: &mut SourceMap
     let https: Vec<&HttpConsumes> = fragment
         .consumes
         .iter()
-        .filter_map(|c| match c {
-            Consumes::Http(h) => Some(h),
-            Consumes::Imported(_) => None,
-        })
+        .filter_map(Consumes::as_http)
         .collect();
     if fragment.consumes.is_empty() {
         diags.push(

@@ -58,6 +58,16 @@ pub enum Consumes {
     Imported(ImportedConsumes),
 }
 
+impl Consumes {
+    /// The HTTP API it declares; `None` for an import (resolved into `Http` before checking).
+    pub fn as_http(&self) -> Option<&HttpConsumes> {
+        match self {
+            Consumes::Http(h) => Some(h),
+            Consumes::Imported(_) => None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct ImportedConsumes {
     pub span: Span,

@@ -196,19 +196,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::formats::test_support::{converted, refused};
 
     fn csv(text: &str) -> Value {
-        match to_json(text.as_bytes(), b',') {
-            Ok(value) => value,
-            Err(error) => panic!("{text:?} did not convert: {error}"),
-        }
+        converted(text, to_json(text.as_bytes(), b','))
     }
 
     fn error(text: &str) -> String {
-        match to_json(text.as_bytes(), b',') {
-            Ok(value) => panic!("{text:?} converted to {value}"),
-            Err(error) => error,
-        }
+        refused(text, to_json(text.as_bytes(), b','))
     }
 
     #[test]

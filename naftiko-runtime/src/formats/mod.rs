@@ -27,6 +27,9 @@ pub mod protobuf;
 #[cfg(feature = "avro")]
 pub mod avro;
 
+#[cfg(test)]
+mod test_support;
+
 /// Generated code names each converter it uses through one of these (`__require_xml!();` …): with
 /// the feature off, the build stops with a message saying which feature to enable, rather than
 /// "could not find `xml` in `formats`".

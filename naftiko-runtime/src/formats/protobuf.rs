@@ -633,17 +633,9 @@ mod tests {
         everything.set_field_by_name("string_field", string("abc"));
         everything.set_field_by_name("numbers", Value::List(vec![Value::I32(1), Value::I32(300)]));
         everything.set_field_by_name("counts", Value::Map(HashMap::from([(MapKey::String("a".to_owned()), Value::I64(1))])));
-        let body = everything.encode_to_vec();
-        for end in 0..body.len() {
-            let _ = decoder.to_json(&body[..end]);
-        }
-        for index in 0..body.len() {
-            for byte in [0x00, 0x7f, 0x80, 0xff] {
-                let mut corrupt = body.clone();
-                corrupt[index] = byte;
-                let _ = decoder.to_json(&corrupt);
-            }
-        }
+        crate::formats::test_support::prefixes_and_corruptions(&everything.encode_to_vec(), |body| {
+            let _ = decoder.to_json(body);
+        });
     }
 
     #[test]

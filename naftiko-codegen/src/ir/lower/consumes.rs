@@ -19,10 +19,7 @@ impl Lowering<'_> {
             .cap
             .consumes
             .iter()
-            .filter_map(|c| match c {
-                spec::Consumes::Http(h) => Some(h),
-                spec::Consumes::Imported(_) => None,
-            })
+            .filter_map(spec::Consumes::as_http)
             .collect();
         let mut modules = Scope::default();
         modules.reserve(&["rest", "mcp", "client", "secrets", "openapi", "types"]);

@@ -139,16 +139,9 @@ mod tests {
             }
         }
         for container in [NULL_CONTAINER, DEFLATE_CONTAINER] {
-            for end in 0..container.len() {
-                let _ = records.to_json(&container[..end]);
-            }
-            for index in 0..container.len() {
-                for byte in [0x00, 0x7f, 0x80, 0xff] {
-                    let mut corrupt = container.to_vec();
-                    corrupt[index] = byte;
-                    let _ = records.to_json(&corrupt);
-                }
-            }
+            crate::formats::test_support::prefixes_and_corruptions(container, |body| {
+                let _ = records.to_json(body);
+            });
         }
     }
 
