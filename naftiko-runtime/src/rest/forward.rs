@@ -21,6 +21,7 @@ use http::{Method, StatusCode};
 use percent_encoding::percent_decode_str;
 
 use crate::Error;
+use crate::rest::request::caused_by;
 use crate::rest::{AdapterError, BodyLimit, DEFAULT_BODY_LIMIT};
 
 /// Headers that describe one connection, not the message: never forwarded, in either direction.
@@ -57,7 +58,7 @@ impl Forwarded {
         let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |l| l.0);
         let declared = parts.headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|length| length > limit as u64) {
-            return Err(AdapterError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", format!("the body exceeds {limit} bytes")));
+            return Err(AdapterError::too_large(limit));
         }
         let raw = parts.uri.path();
         // The route matched, so the request has at least `depth` segments before the tail.
@@ -154,23 +155,12 @@ pub fn reply(route: &str, result: Result<http::Response<reqwest::Body>, Error>) 
             }
             Response::from_parts(parts, Body::new(body))
         }
-        Err(error) if body_too_large(&error) => {
+        // The caller's streamed body went over the limit.
+        Err(error) if caused_by::<http_body_util::LengthLimitError>(&error) => {
             AdapterError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "the body exceeds the server's limit".to_owned()).into_response()
         }
         Err(error) => AdapterError::upstream_failure(route, &error).into_response(),
     }
-}
-
-/// Whether the call failed because the caller's streamed body went over the limit.
-fn body_too_large(error: &Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(error);
-    while let Some(e) = source {
-        if e.is::<http_body_util::LengthLimitError>() {
-            return true;
-        }
-        source = e.source();
-    }
-    false
 }
 
 #[cfg(test)]

@@ -68,7 +68,8 @@ pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, Ad
     })
 }
 
-fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
+/// Whether `error`, or an error it was caused by, is an `E`.
+pub(crate) fn caused_by<E: std::error::Error + 'static>(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut cause = Some(error);
     while let Some(error) = cause {
         if error.is::<E>() {
