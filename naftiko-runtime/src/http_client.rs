@@ -1,7 +1,7 @@
 //! [`HttpClient`]: sends [`RequestBuilder`]s with credentials, timeouts and a safe redirect policy.
 
 use std::sync::{Arc, Once, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
@@ -178,8 +178,8 @@ impl HttpClient {
     }
 
     /// Sends once, then again (at most `retries` times) while an idempotent request could not connect
-    /// or was answered 429/502/503/504, waiting `Retry-After` seconds when given (else 100 ms, 200 ms,
-    /// …). Timeouts are not retried: the time is already spent.
+    /// or was answered 429/502/503/504, waiting as `Retry-After` says when given (seconds or an HTTP
+    /// date; else 100 ms, 200 ms, …). Timeouts are not retried: the time is already spent.
     async fn execute_with_retries(&self, client: &reqwest::Client, prepared: &Prepared) -> Result<Response, Error> {
         let idempotent = matches!(prepared.method, http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE | http::Method::OPTIONS);
         let mut attempt = 0u32;
@@ -205,10 +205,19 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(100u64.saturating_mul(1 << attempt.min(10)))
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is not honoured: the reply is returned instead).
+/// `Retry-After` as a wait: seconds, or an HTTP date (RFC 9110 §10.2.3) from now, zero when it is already
+/// past. A wait beyond the client's longest is the caller's to refuse, as for seconds.
 fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()?;
-    Some(Duration::from_secs(seconds))
+    retry_after_at(headers, SystemTime::now())
+}
+
+fn retry_after_at(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {
@@ -393,6 +402,45 @@ mod tests {
         let err = client.send(RequestBuilder::new(http::Method::GET, &url), &ClientAuth::None).await.unwrap_err();
         assert!(err.is_timeout(), "{err:?}");
         hold.abort();
+    }
+
+    #[test]
+    fn retry_after_in_seconds_or_as_a_date() {
+        let at = |value: &str| {
+            let mut headers = http::HeaderMap::new();
+            headers.insert(http::header::RETRY_AFTER, HeaderValue::from_str(value).unwrap());
+            // Sun, 06 Nov 1994 08:49:37 GMT, the RFC's own example date.
+            retry_after_at(&headers, SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
+        };
+        assert_eq!(at("3"), Some(Duration::from_secs(3)));
+        assert_eq!(at(" 0 "), Some(Duration::ZERO));
+        assert_eq!(at("Sun, 06 Nov 1994 08:49:40 GMT"), Some(Duration::from_secs(3)));
+        // The obsolete forms a recipient must still read.
+        assert_eq!(at("Sunday, 06-Nov-94 08:50:37 GMT"), Some(Duration::from_secs(60)));
+        assert_eq!(at("Sun Nov  6 08:49:38 1994"), Some(Duration::from_secs(1)));
+        // Already past: retry now.
+        assert_eq!(at("Sat, 05 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(at("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        for unreadable in ["-1", "1.5", "soon", "Sun, 06 Nov 1994 25:00:00 GMT", ""] {
+            assert_eq!(at(unreadable), None, "{unreadable}");
+        }
+        assert_eq!(retry_after_at(&http::HeaderMap::new(), SystemTime::now()), None);
+    }
+
+    #[tokio::test]
+    async fn retries_at_a_past_date_and_not_beyond_the_longest_wait() {
+        let past = format!("retry-after: {}", httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60)));
+        let (url, seen) = server(vec![reply("503 Service Unavailable", &[&past], ""), reply("200 OK", &[], "fine")]).await;
+        let response = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url), &ClientAuth::None).await.unwrap();
+        assert_eq!(response.text(), "fine");
+        assert_eq!(seen.lock().unwrap().len(), 2);
+
+        // An hour away, beyond the default 5 s: the reply is returned, as for `Retry-After: 3600`.
+        let later = format!("retry-after: {}", httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3600)));
+        let (url, seen) = server(vec![reply("429 Too Many Requests", &[&later], "slow down"), reply("200 OK", &[], "fine")]).await;
+        let err = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url), &ClientAuth::None).await.unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(seen.lock().unwrap().len(), 1);
     }
 
     #[tokio::test]
