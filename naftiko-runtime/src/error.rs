@@ -40,6 +40,11 @@ pub enum Error {
     /// format. The detail says where the body broke, never what it holds.
     #[error("the upstream's reply is not valid {format}: {detail}")]
     Format { format: &'static str, detail: String },
+    /// A walk through the pages of a list operation (a client's `…_all` method) could not go on: a
+    /// page without one clear list of items, a total that is not a number, an API that answers the
+    /// same page again, or more pages than [`crate::pages::MAX_PAGES`].
+    #[error("paging through the list: {0}")]
+    Pagination(String),
     /// A step of an orchestration failed; the flow stopped there.
     #[error("step `{step}`: {source}")]
     Step {

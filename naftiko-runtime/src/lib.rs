@@ -30,6 +30,8 @@ pub mod http_client;
 #[cfg(feature = "client")]
 pub mod json;
 #[cfg(feature = "client")]
+pub mod pages;
+#[cfg(feature = "client")]
 pub mod render;
 #[cfg(feature = "client")]
 pub mod request;

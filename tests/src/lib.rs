@@ -16,6 +16,12 @@ pub use process::ServerProcess;
 pub use recorder::{Answer, Recorder};
 pub use shipyard::Shipyard;
 
+/// The project README's Rust blocks, compiled as doctests of this crate (it depends on the generated
+/// crates they use).
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ProjectReadme;
+
 /// Serves `router` on a free loopback port in this process and answers the address. It also chooses
 /// the TLS provider that the tests' HTTP clients (reqwest, rmcp's) need, even for plain HTTP.
 pub async fn serve(router: axum::Router) -> std::net::SocketAddr {

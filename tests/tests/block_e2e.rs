@@ -35,13 +35,9 @@ fn last_get(emulator: &Emulator) -> RecordedRequest {
 
 async fn create(client: &block::Client, volume: &str, name: &str, tags: &[&str]) -> Value {
     let reply = client
-        .create_snapshot(block::CreateSnapshotParams {
-            zone: ZONE.into(),
-            volume_id: volume.into(),
-            name: Some(name.into()),
-            tags: Some(tags.iter().map(|t| (*t).to_owned()).collect()),
-            ..Default::default()
-        })
+        .create_snapshot(
+            block::CreateSnapshotParams::new(ZONE, volume).with_name(name).with_tags(tags.iter().map(|t| (*t).to_owned()).collect::<Vec<_>>()),
+        )
         .await
         .expect("create");
     assert_eq!(reply.status.as_u16(), 200, "Block create answers 200, not 201");
@@ -75,7 +71,7 @@ async fn client_lifecycle_bare_objects_total_count_and_status() {
     assert_eq!(body(&get().await.expect("get again"))["status"], "available");
 
     let page = client
-        .list_snapshots(block::ListSnapshotsParams { zone: ZONE.into(), order_by: Some("name_desc".into()), page: Some(2), page_size: Some(2), ..Default::default() })
+        .list_snapshots(block::ListSnapshotsParams::new(ZONE).with_order_by("name_desc").with_page(2).with_page_size(2))
         .await
         .expect("list page 2");
     let listed = body(&page);
@@ -84,11 +80,17 @@ async fn client_lifecycle_bare_objects_total_count_and_status() {
     let names: Vec<&str> = listed["snapshots"].as_array().expect("snapshots").iter().filter_map(|s| s["name"].as_str()).collect();
     assert_eq!(names, ["alpha"], "name_desc puts alpha last");
 
-    let past_end = client.list_snapshots(block::ListSnapshotsParams { zone: ZONE.into(), page: Some(9), ..Default::default() }).await.expect("past the end");
+    // Every page, until the body's `total_count`: pages of two, then the last one of one.
+    let every = client.list_snapshots_all(block::ListSnapshotsParams::new(ZONE).with_order_by("name_asc").with_page_size(2)).await.expect("every page");
+    let names: Vec<&str> = every.iter().filter_map(|s| s["name"].as_str()).collect();
+    assert_eq!(names, ["alpha", "beta", "gamma"]);
+    assert_eq!(last_get(&emulator).query.as_deref(), Some("order_by=name_asc&page=2&page_size=2"));
+
+    let past_end = client.list_snapshots(block::ListSnapshotsParams::new(ZONE).with_page(9)).await.expect("past the end");
     assert_eq!(body(&past_end), json!({"snapshots": [], "total_count": 3}));
 
     let tagged = client
-        .list_snapshots(block::ListSnapshotsParams { zone: ZONE.into(), tags: Some(vec!["a".into(), "c".into()]), include_deleted: Some(true), ..Default::default() })
+        .list_snapshots(block::ListSnapshotsParams::new(ZONE).with_tags(vec!["a".to_owned(), "c".to_owned()]).with_include_deleted(true))
         .await
         .expect("tags filter");
     assert_eq!(body(&tagged)["total_count"], 2, "one or more matching tags");
@@ -112,13 +114,9 @@ async fn client_lifecycle_bare_objects_total_count_and_status() {
     assert_eq!(emulator.object(ZONE, "backups", "alpha.qcow2").map(|o| o.size), Some(15_000_000_000));
 
     let imported = client
-        .import_snapshot_from_object_storage(block::ImportSnapshotFromObjectStorageParams {
-            zone: OTHER_ZONE.into(),
-            bucket: "backups".into(),
-            key: "alpha.qcow2".into(),
-            name: Some("alpha-copy".into()),
-            ..Default::default()
-        })
+        .import_snapshot_from_object_storage(
+            block::ImportSnapshotFromObjectStorageParams::new(OTHER_ZONE, "backups", "alpha.qcow2").with_name("alpha-copy"),
+        )
         .await
         .expect("import into the other zone of the region");
     let copy = body(&imported);
@@ -145,7 +143,7 @@ async fn client_errors_keep_the_api_status_and_message() {
     let volume = emulator.seed_block_volume(ZONE);
 
     let refused = client
-        .import_snapshot_from_object_storage(block::ImportSnapshotFromObjectStorageParams { zone: ZONE.into(), bucket: "b".into(), key: "disk-encrypted.qcow2".into(), ..Default::default() })
+        .import_snapshot_from_object_storage(block::ImportSnapshotFromObjectStorageParams::new(ZONE, "b", "disk-encrypted.qcow2"))
         .await
         .expect_err("an encrypted QCOW2 is refused");
     assert_eq!(refused.status().map(|s| s.as_u16()), Some(400));
@@ -154,7 +152,7 @@ async fn client_errors_keep_the_api_status_and_message() {
     assert_eq!(error["details"][0]["help_message"], ENCRYPTED);
 
     let missing = client
-        .import_snapshot_from_object_storage(block::ImportSnapshotFromObjectStorageParams { zone: ZONE.into(), bucket: "b".into(), key: "nothing-here.qcow2".into(), ..Default::default() })
+        .import_snapshot_from_object_storage(block::ImportSnapshotFromObjectStorageParams::new(ZONE, "b", "nothing-here.qcow2"))
         .await
         .expect_err("no such object");
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
@@ -174,11 +172,11 @@ async fn client_errors_keep_the_api_status_and_message() {
     assert_eq!(busy.json().map(|b| (b["type"].clone(), b["current_state"].clone())), Some((json!("transient_state"), json!("creating"))));
 
     // it-mil-1 is an Instance zone but not a Block zone (§4).
-    let zone = client.list_snapshots(block::ListSnapshotsParams { zone: "it-mil-1".into(), ..Default::default() }).await.expect_err("not a Block zone");
+    let zone = client.list_snapshots(block::ListSnapshotsParams::new("it-mil-1")).await.expect_err("not a Block zone");
     assert_eq!(zone.status().map(|s| s.as_u16()), Some(400));
     assert_eq!(zone.json(), Some(json!({"message": "Unknown zone in path"})));
 
-    let size = client.list_snapshots(block::ListSnapshotsParams { zone: ZONE.into(), page_size: Some(101), ..Default::default() }).await.expect_err("page_size above 100");
+    let size = client.list_snapshots(block::ListSnapshotsParams::new(ZONE).with_page_size(101)).await.expect_err("page_size above 100");
     assert_eq!(size.json().map(|b| b["details"][0]["argument_name"].clone()), Some(json!("page_size")));
 }
 
@@ -373,7 +371,7 @@ async fn emulator_serves_v1_beside_v1alpha1() {
     assert_eq!((status, &ga["public"], &ga["size"]), (StatusCode::OK, &json!(false), &json!(1u64 << 30)));
     // Both versions see one store.
     let client = client(&emulator);
-    let listed = client.list_snapshots(block::ListSnapshotsParams { zone: ZONE.into(), ..Default::default() }).await.expect("list");
+    let listed = client.list_snapshots(block::ListSnapshotsParams::new(ZONE)).await.expect("list");
     assert_eq!(body(&listed)["total_count"], 2);
     let response = http.get(format!("{}/block/v1/zones/{ZONE}/snapshots?include_deleted=maybe", emulator.base_url())).header("X-Auth-Token", EMULATOR_TOKEN).send().await.expect("bad boolean");
     let (status, error) = json_of(response).await;

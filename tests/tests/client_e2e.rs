@@ -41,7 +41,7 @@ async fn snapshot_lifecycle() {
     }
 
     let page = client
-        .listsnapshots(snapshots::ListsnapshotsParams { zone: ZONE.into(), per_page: Some(2), page: Some(2), ..Default::default() })
+        .listsnapshots(snapshots::ListsnapshotsParams::new(ZONE).with_per_page(2).with_page(2))
         .await
         .expect("list page 2");
     assert_eq!(page.header("x-total-count"), Some("3"));
@@ -49,13 +49,13 @@ async fn snapshot_lifecycle() {
     assert_eq!(json(&page)["snapshots"].as_array().map(Vec::len), Some(1));
 
     let past_end = client
-        .listsnapshots(snapshots::ListsnapshotsParams { zone: ZONE.into(), per_page: Some(2), page: Some(5), ..Default::default() })
+        .listsnapshots(snapshots::ListsnapshotsParams::new(ZONE).with_per_page(2).with_page(5))
         .await
         .expect("past the end");
     assert_eq!(json(&past_end)["snapshots"], json!([]));
 
     let tagged = client
-        .listsnapshots(snapshots::ListsnapshotsParams { zone: ZONE.into(), tags: Some("keep".into()), ..Default::default() })
+        .listsnapshots(snapshots::ListsnapshotsParams::new(ZONE).with_tags("keep"))
         .await
         .expect("filter");
     assert_eq!(tagged.header("x-total-count"), Some("2"));
@@ -100,6 +100,53 @@ async fn snapshot_lifecycle() {
     assert_eq!(list.query.as_deref(), Some("per_page=2&page=2"));
 }
 
+/// `…_all` walks the pages until the `X-Total-Count` header's total: five snapshots in pages of two are
+/// three requests, and a start page is honoured.
+#[tokio::test]
+async fn listing_every_page_stops_at_the_header_total() {
+    let emulator = Emulator::start().await;
+    let client = snapshots_client(&emulator, EMULATOR_TOKEN);
+    for _ in 0..5 {
+        emulator.seed_snapshot(ZONE);
+    }
+    emulator.clear_requests();
+    let all = client.listsnapshots_all(snapshots::ListsnapshotsParams::new(ZONE).with_per_page(2)).await.expect("every page");
+    let mut ids: Vec<&str> = all.iter().filter_map(|s| s["id"].as_str()).collect();
+    assert_eq!(ids.len(), 5, "{all:?}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 5, "no snapshot twice");
+    let queries: Vec<Option<String>> = emulator.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(queries, [Some("per_page=2&page=1".into()), Some("per_page=2&page=2".into()), Some("per_page=2&page=3".into())]);
+
+    let rest = client.listsnapshots_all(snapshots::ListsnapshotsParams::new(ZONE).with_per_page(2).with_page(2)).await.expect("from page 2");
+    assert_eq!(rest.len(), 3);
+
+    // A failed page is the error of that page, as the one-page method reports it.
+    let err = client.listsnapshots_all(snapshots::ListsnapshotsParams::new("mars-1")).await.expect_err("bad zone");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
+}
+
+/// Instance images declares `page` as a string: `…_all` still counts pages, and refuses a page that is
+/// not a number before sending anything.
+#[tokio::test]
+async fn listing_every_page_with_a_text_page_number() {
+    let emulator = Emulator::start().await;
+    let client = images_client(&emulator);
+    for _ in 0..3 {
+        emulator.seed_image(ZONE);
+    }
+    emulator.clear_requests();
+    let all = client.listimages_all(images::ListimagesParams::new(ZONE).with_per_page(1)).await.expect("every page");
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(emulator.requests().last().and_then(|r| r.query.clone()).as_deref(), Some("per_page=1&page=3"));
+
+    emulator.clear_requests();
+    let err = client.listimages_all(images::ListimagesParams::new(ZONE).with_page("two")).await.expect_err("not a number");
+    assert!(err.to_string().contains("`page`"), "{err}");
+    assert!(emulator.requests().is_empty(), "nothing sent");
+}
+
 #[tokio::test]
 async fn images_lifecycle_on_the_merged_route() {
     let emulator = Emulator::start().await;
@@ -119,7 +166,7 @@ async fn images_lifecycle_on_the_merged_route() {
     assert_eq!(json(&set)["image"]["name"], "img-set");
     let patched = client.updateimage(images::UpdateimageParams { zone: ZONE.into(), image_id: id.clone(), body: json!({"name": "img-2"}).into() }).await.expect("patch");
     assert_eq!(json(&patched)["image"]["name"], "img-2");
-    let listed = client.listimages(images::ListimagesParams { zone: ZONE.into(), name: Some("img-2".into()), ..Default::default() }).await.expect("list");
+    let listed = client.listimages(images::ListimagesParams::new(ZONE).with_name("img-2")).await.expect("list");
     assert_eq!(listed.header("x-total-count"), Some("1"));
     client.deleteimage(images::DeleteimageParams { zone: ZONE.into(), image_id: id.clone() }).await.expect("delete");
     let gone = client.getimage(images::GetimageParams { zone: ZONE.into(), image_id: id }).await.expect_err("deleted");
@@ -130,7 +177,7 @@ async fn images_lifecycle_on_the_merged_route() {
 async fn a_wrong_token_is_a_401_error_with_the_upstream_body() {
     let emulator = Emulator::start().await;
     let client = snapshots_client(&emulator, "00000000-0000-4000-8000-000000000000");
-    let err = client.listsnapshots(snapshots::ListsnapshotsParams { zone: ZONE.into(), ..Default::default() }).await.expect_err("denied");
+    let err = client.listsnapshots(snapshots::ListsnapshotsParams::new(ZONE)).await.expect_err("denied");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(err.json().expect("body")["type"], "denied_authentication");
     assert!(!format!("{err:?} {err}").contains("00000000-0000-4000-8000-000000000000"), "the token leaked into the error");
@@ -140,7 +187,7 @@ async fn a_wrong_token_is_a_401_error_with_the_upstream_body() {
 async fn an_unknown_zone_is_a_400_error() {
     let emulator = Emulator::start().await;
     let client = snapshots_client(&emulator, EMULATOR_TOKEN);
-    let err = client.listsnapshots(snapshots::ListsnapshotsParams { zone: "mars-1".into(), ..Default::default() }).await.expect_err("bad zone");
+    let err = client.listsnapshots(snapshots::ListsnapshotsParams::new("mars-1")).await.expect_err("bad zone");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
 }
 

@@ -344,7 +344,7 @@ pub async fn import_export(upstream: &Upstream, plan: &Plan) -> Result<Outcome, 
     let step = format!("creating a snapshot of Block volume {} in {from}", plan.volume_id);
     let created = json_of(
         &step,
-        blocks.create_snapshot(block::CreateSnapshotParams { zone: from.into(), volume_id: plan.volume_id.clone(), name: Some("naftiko-demo".into()), tags: Some(vec!["naftiko-demo".into()]), ..Default::default() }).await,
+        blocks.create_snapshot(block::CreateSnapshotParams::new(from, plan.volume_id.as_str()).with_name("naftiko-demo").with_tags(vec!["naftiko-demo".to_owned()])).await,
     )?;
     let source = text_field(&step, &created, "/id")?;
     println!("[1/6] created Block snapshot {source} in {from}: {}", created["status"].as_str().unwrap_or("?"));
@@ -384,7 +384,7 @@ pub async fn import_export(upstream: &Upstream, plan: &Plan) -> Result<Outcome, 
     let name = imported["snapshot"]["name"].as_str().unwrap_or_default().to_owned();
     let step = format!("listing snapshots in {to}");
     let listed = instances
-        .listsnapshots(instance::ListsnapshotsParams { zone: to.into(), name: Some(name.clone()), ..Default::default() })
+        .listsnapshots(instance::ListsnapshotsParams::new(to).with_name(name.as_str()))
         .await
         .map_err(|e| DemoError::from_client(&step, e))?;
     let total = listed.header("x-total-count").map(str::to_owned);

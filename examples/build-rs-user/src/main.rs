@@ -11,7 +11,7 @@ use std::sync::Arc;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let base_url = std::env::args().nth(1).unwrap_or_else(|| images::DEFAULT_BASE_URL.to_owned());
     let client = images::Client::new(base_url, images::Auth::from_env()?);
-    let reply = client.listimages(images::ListimagesParams { zone: "fr-par-1".into(), ..Default::default() }).await?;
+    let reply = client.listimages(images::ListimagesParams::new("fr-par-1")).await?;
     println!("{} {}", reply.status, reply.text());
     let handlers = Arc::new(images::Proxy::new(images::Clients { instance_images: client }));
     let _router = images::rest::router(handlers.clone());

@@ -14,7 +14,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let auth = snapshots::Auth::from_env()?;
     let client = snapshots::Client::new(base_url, auth);
     // A client call…
-    let reply = client.listsnapshots(snapshots::ListsnapshotsParams { zone: "fr-par-1".into(), ..Default::default() }).await?;
+    let reply = client.listsnapshots(snapshots::ListsnapshotsParams::new("fr-par-1")).await?;
     println!("{} {}", reply.status, reply.text());
     // …and the surfaces, built from the same handlers.
     let handlers = Arc::new(snapshots::Proxy::new(snapshots::Clients { instance_snapshots: client }));

@@ -130,6 +130,30 @@ impl Client {
         self.send(request).await
     }
 
+    /// Every item of `list_snapshots`, page after page: from the page `page` names (else the first), `page_size` items a page (else the API's default).
+    ///
+    /// The items are the reply's list (the reply itself when it is an array, else its one array field). The walk stops at the total (`X-Total-Count` or `total_count`), at a short page or at an empty one; more than `naftiko_runtime::pages::MAX_PAGES` pages, or a page repeating the one before, is `Error::Pagination`. A failed page stops it with that page's error; dropping the future stops it between two requests.
+    pub async fn list_snapshots_all(
+        &self,
+        params: ListSnapshotsParams,
+    ) -> ::core::result::Result<
+        ::std::vec::Vec<::naftiko_runtime::serde_json::Value>,
+        ::naftiko_runtime::Error,
+    > {
+        let first = params.page;
+        let size = params.page_size;
+        ::naftiko_runtime::pages::collect(
+                first.unwrap_or(1),
+                size,
+                |page| {
+                    let mut params = params.clone();
+                    params.page = ::core::option::Option::Some(page);
+                    self.list_snapshots(params)
+                },
+            )
+            .await
+    }
+
     /// Create a snapshot of a volume. The volume must be in the in_use or the available status.
     ///
     /// `POST /block/v1/zones/{zone}/snapshots`
@@ -258,7 +282,7 @@ impl Client {
 }
 
 /// Parameters of `Client::list_snapshots` (`GET /block/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListSnapshotsParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -282,8 +306,111 @@ pub struct ListSnapshotsParams {
     pub include_deleted: ::core::option::Option<bool>,
 }
 
+impl ListSnapshotsParams {
+    /// With the required input `zone`; the others unset.
+    #[must_use]
+    pub fn new(zone: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self {
+            zone: zone.into(),
+            order_by: ::core::option::Option::None,
+            project_id: ::core::option::Option::None,
+            organization_id: ::core::option::Option::None,
+            page: ::core::option::Option::None,
+            page_size: ::core::option::Option::None,
+            volume_id: ::core::option::Option::None,
+            name: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            include_deleted: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `order_by`: Criteria to use when ordering the list: created_at_asc (default), created_at_desc, name_asc or name_desc.
+    #[must_use]
+    pub fn with_order_by(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.order_by = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project_id`: Filter by Project ID.
+    #[must_use]
+    pub fn with_project_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `organization_id`: Filter by Organization ID.
+    #[must_use]
+    pub fn with_organization_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `page`: Page number.
+    #[must_use]
+    pub fn with_page(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.page = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `page_size`: Page size, defines how many entries are returned in one page, must be lower or equal to 100.
+    #[must_use]
+    pub fn with_page_size(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.page_size = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `volume_id`: Filter snapshots by the ID of the original volume.
+    #[must_use]
+    pub fn with_volume_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.volume_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: Filter snapshots by their names.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`: Filter by tags. Only snapshots with one or more matching tags will be returned.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `include_deleted`: Display deleted snapshots not erased yet.
+    #[must_use]
+    pub fn with_include_deleted(
+        mut self,
+        value: impl ::core::convert::Into<bool>,
+    ) -> Self {
+        self.include_deleted = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::create_snapshot` (`POST /block/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -299,8 +426,63 @@ pub struct CreateSnapshotParams {
     pub public: ::core::option::Option<bool>,
 }
 
+impl CreateSnapshotParams {
+    /// With the required inputs `zone`, `volume_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        volume_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            volume_id: volume_id.into(),
+            name: ::core::option::Option::None,
+            project_id: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            public: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `name`: Name of the snapshot.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project_id`: UUID of the project to which the volume and the snapshot belong.
+    #[must_use]
+    pub fn with_project_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`: List of tags assigned to the snapshot.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `public`: Public snapshots can be used by anyone to create a volume from. Snapshots are private by default.
+    #[must_use]
+    pub fn with_public(mut self, value: impl ::core::convert::Into<bool>) -> Self {
+        self.public = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::import_snapshot_from_object_storage` (`POST /block/v1/zones/{zone}/snapshots/import-from-object-storage`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportSnapshotFromObjectStorageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -318,8 +500,65 @@ pub struct ImportSnapshotFromObjectStorageParams {
     pub size: ::core::option::Option<i64>,
 }
 
+impl ImportSnapshotFromObjectStorageParams {
+    /// With the required inputs `zone`, `bucket`, `key`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        bucket: impl ::core::convert::Into<::std::string::String>,
+        key: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            bucket: bucket.into(),
+            key: key.into(),
+            name: ::core::option::Option::None,
+            project_id: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            size: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `name`: Name of the snapshot.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project_id`: UUID of the Project to which the volume and the snapshot belong.
+    #[must_use]
+    pub fn with_project_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project_id = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`: List of tags assigned to the snapshot.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `size`: Size of the snapshot (in bytes).
+    #[must_use]
+    pub fn with_size(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.size = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::get_snapshot` (`GET /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -327,8 +566,22 @@ pub struct GetSnapshotParams {
     pub snapshot_id: ::std::string::String,
 }
 
+impl GetSnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::update_snapshot` (`PATCH /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -342,8 +595,52 @@ pub struct UpdateSnapshotParams {
     pub public: ::core::option::Option<bool>,
 }
 
+impl UpdateSnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+            name: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            public: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `name`: When defined, is the name of the snapshot.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`: List of tags assigned to the snapshot.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `public`: Public snapshots can be used by anyone to create a volume from. Snapshots are private by default.
+    #[must_use]
+    pub fn with_public(mut self, value: impl ::core::convert::Into<bool>) -> Self {
+        self.public = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::delete_snapshot` (`DELETE /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -351,8 +648,22 @@ pub struct DeleteSnapshotParams {
     pub snapshot_id: ::std::string::String,
 }
 
+impl DeleteSnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::export_snapshot_to_object_storage` (`POST /block/v1/zones/{zone}/snapshots/{snapshot_id}/export-to-object-storage`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportSnapshotToObjectStorageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -362,4 +673,22 @@ pub struct ExportSnapshotToObjectStorageParams {
     pub bucket: ::std::string::String,
     /// The object key inside the given bucket. (in: body, field `key`)
     pub key: ::std::string::String,
+}
+
+impl ExportSnapshotToObjectStorageParams {
+    /// With the required inputs `zone`, `snapshot_id`, `bucket`, `key`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+        bucket: impl ::core::convert::Into<::std::string::String>,
+        key: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+            bucket: bucket.into(),
+            key: key.into(),
+        }
+    }
 }

@@ -129,6 +129,32 @@ impl Client {
         self.send(request).await
     }
 
+    /// Every item of `listimages`, page after page: from the page `page` names (else the first), `per_page` items a page (else the API's default).
+    ///
+    /// The items are the reply's list (the reply itself when it is an array, else its one array field). The walk stops at the total (`X-Total-Count` or `total_count`), at a short page or at an empty one; more than `naftiko_runtime::pages::MAX_PAGES` pages, or a page repeating the one before, is `Error::Pagination`. A failed page stops it with that page's error; dropping the future stops it between two requests.
+    pub async fn listimages_all(
+        &self,
+        params: ListimagesParams,
+    ) -> ::core::result::Result<
+        ::std::vec::Vec<::naftiko_runtime::serde_json::Value>,
+        ::naftiko_runtime::Error,
+    > {
+        let first = ::naftiko_runtime::pages::number("page", params.page.as_deref())?;
+        let size = params.per_page;
+        ::naftiko_runtime::pages::collect(
+                first.unwrap_or(1),
+                size,
+                |page| {
+                    let mut params = params.clone();
+                    params.page = ::core::option::Option::Some(
+                        ::std::string::ToString::to_string(&page),
+                    );
+                    self.listimages(params)
+                },
+            )
+            .await
+    }
+
     /// Create an Instance image
     ///
     /// `POST /instance/v1/zones/{zone}/images`
@@ -228,7 +254,7 @@ impl Client {
 }
 
 /// Parameters of `Client::listimages` (`GET /instance/v1/zones/{zone}/images`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListimagesParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -250,8 +276,103 @@ pub struct ListimagesParams {
     pub tags: ::core::option::Option<::std::string::String>,
 }
 
+impl ListimagesParams {
+    /// With the required input `zone`; the others unset.
+    #[must_use]
+    pub fn new(zone: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self {
+            zone: zone.into(),
+            organization: ::core::option::Option::None,
+            per_page: ::core::option::Option::None,
+            page: ::core::option::Option::None,
+            name: ::core::option::Option::None,
+            public: ::core::option::Option::None,
+            arch: ::core::option::Option::None,
+            project: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `organization`.
+    #[must_use]
+    pub fn with_organization(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `per_page`.
+    #[must_use]
+    pub fn with_per_page(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.per_page = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `page`.
+    #[must_use]
+    pub fn with_page(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.page = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `public`.
+    #[must_use]
+    pub fn with_public(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.public = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `arch`.
+    #[must_use]
+    pub fn with_arch(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.arch = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project`.
+    #[must_use]
+    pub fn with_project(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::createimage` (`POST /instance/v1/zones/{zone}/images`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -259,8 +380,22 @@ pub struct CreateimageParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl CreateimageParams {
+    /// With the required inputs `zone`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::setimage` (`PUT /instance/v1/zones/{zone}/images/{id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -270,8 +405,24 @@ pub struct SetimageParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl SetimageParams {
+    /// With the required inputs `zone`, `id`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        id: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            id: id.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::getimage` (`GET /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -279,8 +430,22 @@ pub struct GetimageParams {
     pub image_id: ::std::string::String,
 }
 
+impl GetimageParams {
+    /// With the required inputs `zone`, `image_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        image_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            image_id: image_id.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::updateimage` (`PATCH /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -290,11 +455,41 @@ pub struct UpdateimageParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl UpdateimageParams {
+    /// With the required inputs `zone`, `image_id`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        image_id: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            image_id: image_id.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::deleteimage` (`DELETE /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteimageParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
     /// UUID of the image you want to delete. (in: path, name `image_id`)
     pub image_id: ::std::string::String,
+}
+
+impl DeleteimageParams {
+    /// With the required inputs `zone`, `image_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        image_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            image_id: image_id.into(),
+        }
+    }
 }

@@ -128,6 +128,30 @@ impl Client {
         self.send(request).await
     }
 
+    /// Every item of `listsnapshots`, page after page: from the page `page` names (else the first), `per_page` items a page (else the API's default).
+    ///
+    /// The items are the reply's list (the reply itself when it is an array, else its one array field). The walk stops at the total (`X-Total-Count` or `total_count`), at a short page or at an empty one; more than `naftiko_runtime::pages::MAX_PAGES` pages, or a page repeating the one before, is `Error::Pagination`. A failed page stops it with that page's error; dropping the future stops it between two requests.
+    pub async fn listsnapshots_all(
+        &self,
+        params: ListsnapshotsParams,
+    ) -> ::core::result::Result<
+        ::std::vec::Vec<::naftiko_runtime::serde_json::Value>,
+        ::naftiko_runtime::Error,
+    > {
+        let first = params.page;
+        let size = params.per_page;
+        ::naftiko_runtime::pages::collect(
+                first.unwrap_or(1),
+                size,
+                |page| {
+                    let mut params = params.clone();
+                    params.page = ::core::option::Option::Some(page);
+                    self.listsnapshots(params)
+                },
+            )
+            .await
+    }
+
     /// Create a snapshot from a specified volume or from a QCOW2 file
     ///
     /// `POST /instance/v1/zones/{zone}/snapshots`
@@ -245,7 +269,7 @@ impl Client {
 }
 
 /// Parameters of `Client::listsnapshots` (`GET /instance/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListsnapshotsParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -265,8 +289,89 @@ pub struct ListsnapshotsParams {
     pub base_volume_id: ::core::option::Option<::std::string::String>,
 }
 
+impl ListsnapshotsParams {
+    /// With the required input `zone`; the others unset.
+    #[must_use]
+    pub fn new(zone: impl ::core::convert::Into<::std::string::String>) -> Self {
+        Self {
+            zone: zone.into(),
+            organization: ::core::option::Option::None,
+            project: ::core::option::Option::None,
+            per_page: ::core::option::Option::None,
+            page: ::core::option::Option::None,
+            name: ::core::option::Option::None,
+            tags: ::core::option::Option::None,
+            base_volume_id: ::core::option::Option::None,
+        }
+    }
+
+    /// Sets `organization`: List snapshots only for this Organization ID.
+    #[must_use]
+    pub fn with_organization(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `project`: List snapshots only for this Project ID.
+    #[must_use]
+    pub fn with_project(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.project = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `per_page`: Number of snapshots returned per page (positive integer lower or equal to 100).
+    #[must_use]
+    pub fn with_per_page(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.per_page = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `page`: Page to be returned.
+    #[must_use]
+    pub fn with_page(mut self, value: impl ::core::convert::Into<i64>) -> Self {
+        self.page = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: List snapshots of the requested name.
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `tags`: List snapshots that have the requested tag.
+    #[must_use]
+    pub fn with_tags(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.tags = ::core::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `base_volume_id`: List snapshots originating only from this volume.
+    #[must_use]
+    pub fn with_base_volume_id(
+        mut self,
+        value: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.base_volume_id = ::core::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// Parameters of `Client::createsnapshot` (`POST /instance/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreatesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -274,8 +379,22 @@ pub struct CreatesnapshotParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl CreatesnapshotParams {
+    /// With the required inputs `zone`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::getsnapshot` (`GET /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -283,8 +402,22 @@ pub struct GetsnapshotParams {
     pub snapshot_id: ::std::string::String,
 }
 
+impl GetsnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::setsnapshot` (`PUT /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -294,8 +427,24 @@ pub struct SetsnapshotParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl SetsnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::updatesnapshot` (`PATCH /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdatesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -305,8 +454,24 @@ pub struct UpdatesnapshotParams {
     pub body: ::naftiko_runtime::Json,
 }
 
+impl UpdatesnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+            body: body.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::deletesnapshot` (`DELETE /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeletesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -314,8 +479,22 @@ pub struct DeletesnapshotParams {
     pub snapshot_id: ::std::string::String,
 }
 
+impl DeletesnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+        }
+    }
+}
+
 /// Parameters of `Client::exportsnapshot` (`POST /instance/v1/zones/{zone}/snapshots/{snapshot_id}/export`).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExportsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
     pub zone: ::std::string::String,
@@ -323,4 +502,20 @@ pub struct ExportsnapshotParams {
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
     pub body: ::naftiko_runtime::Json,
+}
+
+impl ExportsnapshotParams {
+    /// With the required inputs `zone`, `snapshot_id`, `body`; the others unset.
+    #[must_use]
+    pub fn new(
+        zone: impl ::core::convert::Into<::std::string::String>,
+        snapshot_id: impl ::core::convert::Into<::std::string::String>,
+        body: impl ::core::convert::Into<::naftiko_runtime::Json>,
+    ) -> Self {
+        Self {
+            zone: zone.into(),
+            snapshot_id: snapshot_id.into(),
+            body: body.into(),
+        }
+    }
 }

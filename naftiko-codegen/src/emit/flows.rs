@@ -31,24 +31,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
 fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
     let input_type = ident(&flow.input_type);
     let name = ident(&flow.fn_name);
-    let fields = flow.inputs.iter().map(|p| {
-        let field = ident(&p.field);
-        let ty = rust_type(p.ty);
-        let ty = if p.required {
-            ty
-        } else {
-            quote! { ::core::option::Option<#ty> }
-        };
-        let doc = match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+    let struct_doc = crate::emit::doc(&format!(" Inputs of {}.", flow.origin));
+    let inputs: Vec<&Param> = flow.inputs.iter().collect();
+    let input_struct = crate::emit::inputs::input_struct(&flow.input_type, struct_doc, &inputs, |p| {
+        crate::emit::doc(&match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => format!(" {d} (`{}`)", p.name),
             None => format!(" Input `{}`.", p.name),
-        };
-        let doc = crate::emit::doc(&doc);
-        quote! { #doc pub #field: #ty, }
+        })
     });
-    // A struct with required fields has no `Default`: leaving one out would not compile.
-    let default = flow.inputs.iter().all(|p| !p.required).then(|| quote!(Default,));
-    let struct_doc = crate::emit::doc(&format!(" Inputs of {}.", flow.origin));
     let summary_doc =
         crate::emit::summary_doc(&flow.summary.as_deref().map(|s| format!(" {}", s.lines().next().unwrap_or_default())).unwrap_or_default());
     let what = crate::emit::doc(&format!(" {}: {}.", capitalized(&flow.origin), describe(cap, flow)));
@@ -73,11 +63,7 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
     let handlers = if uses_handlers { quote!(handlers) } else { quote!(_handlers) };
     let input = if uses_input { quote!(input) } else { quote!(_input) };
     quote! {
-        #struct_doc
-        #[derive(Debug, Clone, PartialEq, #default)]
-        pub struct #input_type {
-            #(#fields)*
-        }
+        #input_struct
 
         #summary_doc
         #what

@@ -6,7 +6,6 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::emit::ident;
-use crate::emit::values::rust_type;
 use crate::ir::{Action, Callee, Capability, Consumed, ConsumedOp, CustomOp, Flow, FlowBody, Param, StepKind};
 
 /// The operations any surface or flow calls, in consumes order, each once.
@@ -120,29 +119,18 @@ pub fn custom_doc(custom: &CustomOp) -> String {
 fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
     let input = ident(&custom.input_type);
     let method = ident(&custom.method_name);
-    let fields = custom.params.iter().map(|p| {
-        let field = ident(&p.field);
-        let ty = rust_type(p.ty);
-        let ty = if p.required { ty } else { quote! { ::core::option::Option<#ty> } };
-        let doc = match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-            Some(d) => format!(" {d} (argument `{}`)", p.name),
-            None => format!(" Argument `{}`.", p.name),
-        };
-        let doc = crate::emit::doc(&doc);
-        quote! { #doc pub #field: #ty, }
-    });
     let struct_doc = crate::emit::doc(&format!(" Arguments of tool `{}`.", custom.name));
     let summary = custom.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
     let default_doc = crate::emit::doc(&format!(" Tool `{}` has no `call` in the spec: implement this method. Default: 501 `not_implemented`.", custom.name));
     let message = format!("`{}` is declared by the spec without a `call`; implement `Handlers::{}`", custom.name, custom.method_name.trim_start_matches("r#"));
     let body = serde_json::json!({ "type": "not_implemented", "message": message }).to_string();
-    let item = quote! {
-        #struct_doc
-        #[derive(Debug, Clone, Default, PartialEq)]
-        pub struct #input {
-            #(#fields)*
-        }
-    };
+    let params: Vec<&Param> = custom.params.iter().collect();
+    let item = crate::emit::inputs::input_struct(&custom.input_type, struct_doc, &params, |p| {
+        crate::emit::doc(&match p.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) => format!(" {d} (argument `{}`)", p.name),
+            None => format!(" Argument `{}`.", p.name),
+        })
+    });
     let summary_doc = crate::emit::summary_doc(&summary);
     let method = quote! {
         #summary_doc

@@ -9,6 +9,7 @@ pub mod client;
 pub mod crate_files;
 pub mod flows;
 pub mod handlers;
+pub mod inputs;
 pub mod mapping;
 pub mod mcp;
 pub mod openapi;

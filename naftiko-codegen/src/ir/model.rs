@@ -236,6 +236,22 @@ pub struct ConsumedOp {
     pub response: ResponseFormat,
     /// Whether the request reads a caller-supplied parameter (else the method ignores its `params`).
     pub reads_params: bool,
+    /// A list operation that pages (see [`Pagination`]): the client also offers `…_all`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages: a `GET` whose optional query inputs include the page number (`page`,
+/// an integer or a string that holds one) and the page size (`per_page`, `page_size`, `perPage`,
+/// `pageSize` or `limit`, likewise). The rule is written in the README.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Pagination {
+    /// The client method that walks every page, e.g. `listsnapshots_all`.
+    pub method_name: String,
+    /// Index into the operation's `params` of the page number.
+    pub page: usize,
+    /// Index into the operation's `params` of the page size.
+    pub size: usize,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -12,6 +12,19 @@ capability:
       operations:
       - name: listpets
         method: GET
+        inputParameters:
+        - name: limit
+          in: query
+          type: integer
+    - name: pet
+      path: /pets/{petId}
+      operations:
+      - name: getpet
+        method: GET
+        inputParameters:
+        - name: petId
+          in: path
+          type: string
   exposes:
   - type: mcp
     namespace: pets-mcp
@@ -26,4 +39,6 @@ capability:
 fn main() {
     let client = pets::Client::new("http://127.0.0.1:1", pets::Auth {});
     let _future = client.listpets(pets::ListpetsParams::default());
+    let _future = client.listpets(pets::ListpetsParams::new().with_limit(10));
+    let _future = client.getpet(pets::GetpetParams::new("fido"));
 }

@@ -27,7 +27,7 @@ pub mod protobuf;
 #[cfg(feature = "avro")]
 pub mod avro;
 
-#[cfg(test)]
+#[cfg(all(test, any(feature = "xml", feature = "csv", feature = "yaml", feature = "protobuf")))]
 mod test_support;
 
 /// Generated code names each converter it uses through one of these (`__require_xml!();` …): with

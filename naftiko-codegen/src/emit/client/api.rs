@@ -6,7 +6,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::ident;
-use crate::emit::values::rust_type;
 use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, Placement, Template};
 
 use super::text::*;
@@ -25,7 +24,7 @@ impl<'a> Api<'a> {
     }
 
     pub(super) fn emit(&self) -> TokenStream {
-        let methods: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.method(op)).collect();
+        let methods: Vec<TokenStream> = self.consumed.operations.iter().flat_map(|op| [self.method(op), self.paged_method(op)]).collect();
         let params_structs: Vec<TokenStream> = self.consumed.operations.iter().map(|op| self.params_struct(op)).collect();
         let fixed: Vec<TokenStream> = self.consumed.fixed.iter().map(|f| self.fixed_adapter_param(f)).collect();
         let credentials = self.credentials();
@@ -299,31 +298,14 @@ impl<'a> Api<'a> {
     }
 
     pub(super) fn params_struct(&self, op: &ConsumedOp) -> TokenStream {
-        let name = ident(&op.params_type);
-        let fields = op.params.iter().filter(|p| p.fixed.is_none()).map(|p| {
-            let field = ident(&p.field);
-            let ty = rust_type(p.ty);
-            let ty = if p.required {
-                ty
-            } else {
-                quote! { ::core::option::Option<#ty> }
-            };
-            let doc = doc_lines(&param_doc(p));
-            quote! { #doc pub #field: #ty, }
-        });
+        let params: Vec<&Param> = op.params.iter().filter(|p| p.fixed.is_none()).collect();
         let doc = doc_lines(&format!(
             "Parameters of `Client::{}` (`{} {}`).",
             op.method_name.trim_start_matches("r#"),
             op.method.as_str(),
             op.path_template
         ));
-        quote! {
-            #doc
-            #[derive(Debug, Clone, Default, PartialEq)]
-            pub struct #name {
-                #(#fields)*
-            }
-        }
+        crate::emit::inputs::input_struct(&op.params_type, doc, &params, |p| doc_lines(&param_doc(p)))
     }
 }
 

@@ -5,7 +5,9 @@ use quote::quote;
 use serde_json::Value;
 
 use crate::emit::ident;
-use crate::ir::{BodyTemplate, ConsumedOp, Conversion, Param, ParamLocation, PathPart, RawJsonPart, RequestBody, ResponseFormat, TemplatePart};
+use crate::ir::{
+    BodyTemplate, ConsumedOp, Conversion, Param, ParamLocation, ParamType, PathPart, RawJsonPart, RequestBody, ResponseFormat, TemplatePart,
+};
 
 use super::api::Api;
 use super::doc_lines;
@@ -88,6 +90,54 @@ impl Api<'_> {
                 #discard_params
                 let request = self.request(::naftiko_runtime::http::Method::#method) #(#parts)*;
                 #send
+            }
+        }
+    }
+
+    /// `…_all`: every item of a list operation that pages, through `naftiko_runtime::pages::collect`.
+    pub(super) fn paged_method(&self, op: &ConsumedOp) -> TokenStream {
+        let Some(paging) = &op.pagination else { return TokenStream::new() };
+        let (Some(page), Some(size)) = (op.params.get(paging.page), op.params.get(paging.size)) else { return TokenStream::new() };
+        let name = ident(&paging.method_name);
+        let method = ident(&op.method_name);
+        let params_type = ident(&op.params_type);
+        let (page_field, size_field) = (ident(&page.field), ident(&size.field));
+        let read = |p: &Param, field: &proc_macro2::Ident| match p.ty {
+            ParamType::String => {
+                let name = &p.name;
+                quote! { ::naftiko_runtime::pages::number(#name, params.#field.as_deref())? }
+            }
+            _ => quote! { params.#field },
+        };
+        let (first, per_page) = (read(page, &page_field), read(size, &size_field));
+        let set_page = match page.ty {
+            ParamType::String => quote! { ::std::string::ToString::to_string(&page) },
+            _ => quote! { page },
+        };
+        let doc = doc_lines(&format!(
+            "Every item of `{}`, page after page: from the page `{}` names (else the first), `{}` items a page (else the API's default).\n\n\
+             The items are the reply's list (the reply itself when it is an array, else its one array field). The walk stops at the \
+             total (`X-Total-Count` or `total_count`), at a short page or at an empty one; more than `naftiko_runtime::pages::MAX_PAGES` \
+             pages, or a page repeating the one before, is `Error::Pagination`. A failed page stops it with that page's error; \
+             dropping the future stops it between two requests.",
+            op.method_name.trim_start_matches("r#"),
+            page.name,
+            size.name
+        ));
+        quote! {
+            #doc
+            pub async fn #name(
+                &self,
+                params: #params_type,
+            ) -> ::core::result::Result<::std::vec::Vec<::naftiko_runtime::serde_json::Value>, ::naftiko_runtime::Error> {
+                let first = #first;
+                let size = #per_page;
+                ::naftiko_runtime::pages::collect(first.unwrap_or(1), size, |page| {
+                    let mut params = params.clone();
+                    params.#page_field = ::core::option::Option::Some(#set_page);
+                    self.#method(params)
+                })
+                .await
             }
         }
     }

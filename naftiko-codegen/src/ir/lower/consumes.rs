@@ -53,6 +53,9 @@ impl Lowering<'_> {
                             self.undeclared_ops.insert((ci, operations.len()));
                         }
                         self.ops.insert(key, (ci, operations.len()));
+                        if let Some((page, size)) = paging(&lowered) {
+                            self.paged.push((ci, operations.len(), name.clone(), page, size));
+                        }
                         operations.push(lowered);
                     }
                 }
@@ -311,7 +314,20 @@ impl Lowering<'_> {
             body,
             response,
             reads_params: false,
+            // Named once every operation has its name (`Lowering::paginate`).
+            pagination: None,
         })
+    }
+
+    /// Names the `…_all` methods of the list operations that page (found by [`paging`]), once every
+    /// operation and handler is named, so that those keep their names.
+    pub(super) fn paginate(&mut self) {
+        for (ci, oi, name, page, size) in std::mem::take(&mut self.paged) {
+            let Some(op) = self.consumes.get(ci).and_then(|c| c.operations.get(oi)) else { continue };
+            let wanted = format!("{}_all", op.method_name.trim_start_matches("r#"));
+            let method_name = self.named(ScopeKind::Ops, wanted, &name, "the method walking every page of operation");
+            self.consumes[ci].operations[oi].pagination = Some(Pagination { method_name, page, size });
+        }
     }
 
     pub(super) fn param_type(&mut self, kind: Option<&Spanned<String>>) -> Option<ParamType> {
@@ -566,4 +582,23 @@ fn response_format(op: &spec::ConsumedOperation) -> ResponseFormat {
         },
         Some(_) => ResponseFormat::Binary,
     }
+}
+
+/// The page number's and page size's indexes in `op.params` when `op` is a list operation that pages
+/// (see [`Pagination`]).
+fn paging(op: &ConsumedOp) -> Option<(usize, usize)> {
+    const PAGE_SIZES: [&str; 5] = ["per_page", "page_size", "perPage", "pageSize", "limit"];
+    if op.method != Method::Get {
+        return None;
+    }
+    let find = |names: &[&str]| {
+        op.params.iter().position(|p| {
+            p.location == ParamLocation::Query
+                && p.fixed.is_none()
+                && !p.required
+                && matches!(p.ty, ParamType::Integer | ParamType::String)
+                && names.contains(&p.name.as_str())
+        })
+    };
+    Some((find(&["page"])?, find(&PAGE_SIZES)?))
 }

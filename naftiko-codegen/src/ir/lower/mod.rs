@@ -61,6 +61,9 @@ pub(super) struct Lowering<'a> {
     pub(super) flow_names: Scope,
     /// Aggregate functions by `namespace.name`: their flow and where they are declared.
     pub(super) functions: HashMap<String, (usize, Span)>,
+    /// List operations that page, named at the end: consumes index, operation index, the operation's
+    /// name, the page number's and the page size's parameter indexes.
+    pub(super) paged: Vec<(usize, usize, Spanned<String>, usize, usize)>,
 }
 
 /// What an exposed operation calls, once resolved.
@@ -97,6 +100,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         flows: Vec::new(),
         flow_names: Scope::default(),
         functions: HashMap::new(),
+        paged: Vec::new(),
     };
     l.lower_consumes();
     l.imply_query_params();
@@ -133,6 +137,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             _ => {}
         }
     }
+    l.paginate();
     // Last: lowering the exposes may still add implied parameters to consumed operations.
     l.consumes.iter_mut().for_each(crate::ir::usage::analyze);
     let info = doc.info.as_ref();

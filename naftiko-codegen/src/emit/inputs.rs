@@ -1,0 +1,93 @@
+//! The structs callers fill: parameters of a client method, inputs of a flow, arguments of a custom
+//! tool. One shape for all three, so that a required input cannot be forgotten anywhere:
+//!
+//! - a struct with a required field has no `Default` (`..Default::default()` would send an empty value
+//!   upstream); it is built with `new(required…)`, or a literal naming every field;
+//! - optional fields are `Option<T>`, set with chained `with_<field>(value)` calls;
+//! - a struct of optional fields only derives `Default`, and its `new()` takes nothing.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::values::rust_type;
+use crate::emit::{doc, ident};
+use crate::ir::Param;
+
+/// The struct `name` with one public field per parameter (each documented by `field_doc`'s
+/// attributes), its `new` and its setters.
+pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], field_doc: impl Fn(&Param) -> TokenStream) -> TokenStream {
+    let name = ident(name);
+    let fields = params.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = rust_type(p.ty);
+        let ty = if p.required {
+            ty
+        } else {
+            quote! { ::core::option::Option<#ty> }
+        };
+        let doc = field_doc(p);
+        quote! { #doc pub #field: #ty, }
+    });
+    let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
+    let derive = if required.is_empty() {
+        quote! { #[derive(Debug, Clone, Default, PartialEq)] }
+    } else {
+        quote! { #[derive(Debug, Clone, PartialEq)] }
+    };
+    let args = required.iter().map(|p| {
+        let field = ident(&p.field);
+        let ty = rust_type(p.ty);
+        quote! { #field: impl ::core::convert::Into<#ty> }
+    });
+    let init = params.iter().map(|p| {
+        let field = ident(&p.field);
+        if p.required {
+            quote! { #field: #field.into(), }
+        } else {
+            quote! { #field: ::core::option::Option::None, }
+        }
+    });
+    let new_doc = if required.is_empty() {
+        doc(" Every field unset; set them with the `with_…` methods.")
+    } else {
+        let names: Vec<String> = required.iter().map(|p| format!("`{}`", p.name)).collect();
+        doc(&format!(" With the required {} {}; the others unset.", if names.len() == 1 { "input" } else { "inputs" }, names.join(", ")))
+    };
+    // Clippy's limit is seven arguments; a spec may require more, and each is named by the spec.
+    let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let setters = optional.iter().map(|p| {
+        let field = ident(&p.field);
+        let setter = ident(&format!("with_{}", p.field.trim_start_matches("r#")));
+        let ty = rust_type(p.ty);
+        let doc = match p.description.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())) {
+            Some(line) => doc(&format!(" Sets `{}`: {line}", p.name)),
+            None => doc(&format!(" Sets `{}`.", p.name)),
+        };
+        quote! {
+            #doc
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
+                self.#field = ::core::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    quote! {
+        #struct_doc
+        #derive
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #new_doc
+            #allow
+            #[must_use]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#init)* }
+            }
+
+            #(#setters)*
+        }
+    }
+}
