@@ -8,6 +8,8 @@ use percent_encoding::{AsciiSet, CONTROLS, NON_ALPHANUMERIC, percent_decode_str,
 const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Bytes outside RFC 6265 `cookie-octet`, plus `%` so that encoded values decode unambiguously.
+// Not the `cookie` crate's encoding: it also encodes `/ : = @ ( ) [ ] ^ |` and more (the URL userinfo set),
+// which would change the bytes an upstream receives for base64 padding, JWTs or paths it reads as sent.
 const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%').add(b'\x7f');
 
 /// `value` as exactly one path segment.

@@ -299,22 +299,22 @@ impl RestRequest {
         parse(name, text).map(Some)
     }
 
-    /// Cookie `name`; one given twice is refused.
+    /// Cookie `name`, its value as sent (not percent-decoded, quotes kept); one given twice is refused.
+    /// Every `Cookie` header counts; a pair without `=` or a name is skipped.
     pub fn cookie<T: FromWire>(&self, name: &str) -> Result<Option<T>, AdapterError> {
         let mut found = self
             .headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .filter(|(k, _)| *k == name)
-            .map(|(_, v)| v);
+            .flat_map(cookie::Cookie::split_parse)
+            .filter_map(Result::ok)
+            .filter(|c| c.name() == name);
         let first = found.next();
         if found.next().is_some() {
             return Err(given_twice("cookie", name));
         }
-        first.map(|v| parse(name, v)).transpose()
+        first.map(|c| parse(name, c.value())).transpose()
     }
 
     /// The JSON body as sent (every digit kept); `None` when there is none, and always for GET, DELETE,
@@ -442,6 +442,28 @@ mod tests {
         assert!(r.header::<String>("x-two").is_err());
         assert!(r.cookie::<String>("c").is_err());
         assert_eq!(r.cookie::<i64>("d").unwrap(), Some(4));
+    }
+
+    #[test]
+    fn cookies_as_sent() {
+        let r = request(
+            "GET",
+            "/",
+            &[("cookie", "plain=a b; enc=a%20b%3Bc;quoted=\"q\"; bare; =anon; spaced = v ;;"), ("cookie", "later=2")],
+            "",
+        );
+        assert_eq!(r.cookie::<String>("plain").unwrap().as_deref(), Some("a b"));
+        // Percent-encoded values are read as sent, not decoded.
+        assert_eq!(r.cookie::<String>("enc").unwrap().as_deref(), Some("a%20b%3Bc"));
+        assert_eq!(r.cookie::<String>("quoted").unwrap().as_deref(), Some("\"q\""));
+        // Blanks around the name and the value are not part of them (RFC 6265 §5.2).
+        assert_eq!(r.cookie::<String>("spaced").unwrap().as_deref(), Some("v"));
+        assert_eq!(r.cookie::<i64>("later").unwrap(), Some(2));
+        assert_eq!(r.cookie::<String>("bare").unwrap(), None);
+        assert_eq!(r.cookie::<String>("").unwrap(), None);
+        assert_eq!(r.cookie::<String>("absent").unwrap(), None);
+        let twice = request("GET", "/", &[("cookie", "a=1"), ("cookie", "a=1")], "");
+        assert!(twice.cookie::<String>("a").unwrap_err().message.contains("`a` is given more than once"));
     }
 
     #[test]
