@@ -1,9 +1,6 @@
 //! HTTP Digest authentication (RFC 7616): parsing a `401` challenge and answering it.
 
-use std::collections::hash_map::RandomState;
 use std::fmt::Write as _;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::HeaderMap;
 use http::header::WWW_AUTHENTICATE;
@@ -66,9 +63,10 @@ impl Challenge {
         })
     }
 
-    /// The `Authorization` header value answering this challenge for `method uri`.
-    pub(crate) fn authorization(&self, method: &str, uri: &str, username: &str, password: &str) -> String {
-        self.authorization_with_cnonce(method, uri, username, password, &cnonce())
+    /// The `Authorization` header value answering this challenge for `method uri`; `None` when the
+    /// system's random source fails to give a client nonce.
+    pub(crate) fn authorization(&self, method: &str, uri: &str, username: &str, password: &str) -> Option<String> {
+        Some(self.authorization_with_cnonce(method, uri, username, password, &cnonce()?))
     }
 
     fn authorization_with_cnonce(&self, method: &str, uri: &str, username: &str, password: &str, cnonce: &str) -> String {
@@ -115,14 +113,14 @@ fn hex(algorithm: Algorithm, data: &[u8]) -> String {
     out
 }
 
-/// A client nonce that differs per request and per process: std's randomly keyed hasher over a counter.
-fn cnonce() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let a = hasher.finish();
-    hasher.write_u64(a);
-    format!("{a:016x}{:016x}", hasher.finish())
+/// A client nonce: 128 bits from the operating system's random source (ring's `SystemRandom`), in hex.
+fn cnonce() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut bytes).ok()?;
+    Some(bytes.iter().fold(String::with_capacity(32), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    }))
 }
 
 fn quote(text: &str) -> String {
@@ -253,6 +251,8 @@ mod tests {
 
     #[test]
     fn cnonces_differ() {
-        assert_ne!(cnonce(), cnonce());
+        let (a, b) = (cnonce().unwrap(), cnonce().unwrap());
+        assert_ne!(a, b);
+        assert!(a.len() == 32 && a.bytes().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{a}");
     }
 }

@@ -153,7 +153,9 @@ impl HttpClient {
             && let ClientAuth::Digest { username, password } = auth
             && let Some(challenge) = digest::challenge(&response.headers)
         {
-            let answer = challenge.authorization(prepared.method.as_str(), &prepared.request_target(), username.expose(), password.expose());
+            let answer = challenge
+                .authorization(prepared.method.as_str(), &prepared.request_target(), username.expose(), password.expose())
+                .ok_or_else(|| Error::invalid("authentication", "the system's random source gave no digest client nonce"))?;
             let mut answer =
                 HeaderValue::from_str(&answer).map_err(|_| Error::invalid("authentication", "the digest credentials cannot be sent in a header"))?;
             answer.set_sensitive(true);
