@@ -109,6 +109,7 @@ impl Client {
     /// List Instance images
     ///
     /// `GET /instance/v1/zones/{zone}/images`
+    #[doc(alias = "list_instance_images")]
     pub async fn listimages(
         &self,
         params: ListimagesParams,
@@ -158,6 +159,7 @@ impl Client {
     /// Create an Instance image
     ///
     /// `POST /instance/v1/zones/{zone}/images`
+    #[doc(alias = "create_instance_image")]
     pub async fn createimage(
         &self,
         params: CreateimageParams,
@@ -174,6 +176,7 @@ impl Client {
     /// Update image
     ///
     /// `PUT /instance/v1/zones/{zone}/images/{id}`
+    #[doc(alias = "update_image")]
     pub async fn setimage(
         &self,
         params: SetimageParams,
@@ -191,6 +194,7 @@ impl Client {
     /// Get an Instance image
     ///
     /// `GET /instance/v1/zones/{zone}/images/{image_id}`
+    #[doc(alias = "get_instance_image")]
     pub async fn getimage(
         &self,
         params: GetimageParams,
@@ -207,6 +211,7 @@ impl Client {
     /// Update image
     ///
     /// `PATCH /instance/v1/zones/{zone}/images/{image_id}`
+    #[doc(alias = "update_image_2")]
     pub async fn updateimage(
         &self,
         params: UpdateimageParams,
@@ -224,6 +229,7 @@ impl Client {
     /// Delete an Instance image
     ///
     /// `DELETE /instance/v1/zones/{zone}/images/{image_id}`
+    #[doc(alias = "delete_instance_image")]
     pub async fn deleteimage(
         &self,
         params: DeleteimageParams,

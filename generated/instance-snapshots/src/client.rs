@@ -109,6 +109,7 @@ impl Client {
     /// List snapshots
     ///
     /// `GET /instance/v1/zones/{zone}/snapshots`
+    #[doc(alias = "list_snapshots")]
     pub async fn listsnapshots(
         &self,
         params: ListsnapshotsParams,
@@ -155,6 +156,7 @@ impl Client {
     /// Create a snapshot from a specified volume or from a QCOW2 file
     ///
     /// `POST /instance/v1/zones/{zone}/snapshots`
+    #[doc(alias = "create_snapshot_specified_volume_qcow2")]
     pub async fn createsnapshot(
         &self,
         params: CreatesnapshotParams,
@@ -171,6 +173,7 @@ impl Client {
     /// Get a snapshot
     ///
     /// `GET /instance/v1/zones/{zone}/snapshots/{snapshot_id}`
+    #[doc(alias = "get_snapshot")]
     pub async fn getsnapshot(
         &self,
         params: GetsnapshotParams,
@@ -187,6 +190,7 @@ impl Client {
     /// Set snapshot
     ///
     /// `PUT /instance/v1/zones/{zone}/snapshots/{snapshot_id}`
+    #[doc(alias = "set_snapshot")]
     pub async fn setsnapshot(
         &self,
         params: SetsnapshotParams,
@@ -204,6 +208,7 @@ impl Client {
     /// Update a snapshot
     ///
     /// `PATCH /instance/v1/zones/{zone}/snapshots/{snapshot_id}`
+    #[doc(alias = "update_snapshot")]
     pub async fn updatesnapshot(
         &self,
         params: UpdatesnapshotParams,
@@ -221,6 +226,7 @@ impl Client {
     /// Delete a snapshot
     ///
     /// `DELETE /instance/v1/zones/{zone}/snapshots/{snapshot_id}`
+    #[doc(alias = "delete_snapshot")]
     pub async fn deletesnapshot(
         &self,
         params: DeletesnapshotParams,
@@ -237,6 +243,7 @@ impl Client {
     /// Export a snapshot
     ///
     /// `POST /instance/v1/zones/{zone}/snapshots/{snapshot_id}/export`
+    #[doc(alias = "export_snapshot")]
     pub async fn exportsnapshot(
         &self,
         params: ExportsnapshotParams,

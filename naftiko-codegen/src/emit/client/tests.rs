@@ -43,6 +43,8 @@ fn snapshots_client_shape() {
             "pub const DEFAULT_BASE_URL: &str = \"https://api.scaleway.com\";",
             "pub const BASE_URL_ENV: &str = \"NAFTIKO_INSTANCE_SNAPSHOTS_BASE_URL\";",
             "pub async fn listsnapshots(",
+            // The tool `list-snapshots` calls it: its better-split name finds the method in the docs.
+            "#[doc(alias = \"list_snapshots\")]",
             ".path_param(\"zone\", &params.zone)?",
             ".query(\"per_page\", &params.per_page)",
             ".json_body(&params.body)",
