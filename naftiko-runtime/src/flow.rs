@@ -4,8 +4,8 @@
 
 use serde_json::Map;
 
+use crate::input::Input;
 pub use crate::mapping::Step;
-use crate::value::FromJson;
 use crate::{Error, ParamValue, Response};
 pub use serde_json::Value;
 
@@ -103,7 +103,7 @@ pub fn text(value: Option<Value>) -> String {
 
 /// A step value (or any JSON) as a parameter's type; an error naming the parameter when it does not
 /// fit.
-pub fn param<T: FromJson>(parameter: &str, value: Option<Value>) -> Result<Option<T>, Error> {
+pub fn param<T: Input>(parameter: &str, value: Option<Value>) -> Result<Option<T>, Error> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(value) => T::from_json(&value).map(Some).ok_or_else(|| Error::invalid(parameter, format!("must be {}", T::EXPECTED))),
@@ -111,13 +111,13 @@ pub fn param<T: FromJson>(parameter: &str, value: Option<Value>) -> Result<Optio
 }
 
 /// An input of one type given to a parameter of another (`integer` input, `string` parameter).
-pub fn convert<T: FromJson, V: ParamValue + ?Sized>(parameter: &str, value: &V) -> Result<Option<T>, Error> {
+pub fn convert<T: Input, V: ParamValue + ?Sized>(parameter: &str, value: &V) -> Result<Option<T>, Error> {
     param(parameter, value.to_json())
 }
 
 /// Text built from a template, as a parameter's type (`"5"` for an integer is `5`).
-pub fn parse<T: FromJson>(parameter: &str, text: String) -> Result<T, Error> {
-    T::from_json(&Value::String(text)).ok_or_else(|| Error::invalid(parameter, format!("must be {}", T::EXPECTED)))
+pub fn parse<T: Input>(parameter: &str, text: String) -> Result<T, Error> {
+    T::from_text(&text).ok_or_else(|| Error::invalid(parameter, format!("must be {}", T::EXPECTED)))
 }
 
 /// A required parameter without a value stops the flow, naming it.

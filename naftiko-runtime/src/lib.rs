@@ -28,6 +28,8 @@ pub mod formats;
 #[cfg(feature = "client")]
 pub mod http_client;
 #[cfg(feature = "client")]
+pub mod input;
+#[cfg(feature = "client")]
 pub mod json;
 #[cfg(feature = "client")]
 pub mod pages;
@@ -82,6 +84,8 @@ pub use value::ParamValue;
 pub use upstreams::Upstreams;
 #[cfg(feature = "client")]
 pub use json::Json;
+#[cfg(feature = "client")]
+pub use input::Input;
 #[cfg(feature = "mcp")]
 pub mod mcp;
 

@@ -2,10 +2,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::input::Input;
 use crate::mcp::ToolError;
-use crate::rest::FromWire;
 use crate::schema::describe;
-pub use crate::value::FromJson as FromArgument;
 
 /// A tool call's arguments, read into parameter types by generated code.
 #[derive(Clone, Debug, Default)]
@@ -18,7 +17,7 @@ impl Arguments {
 
     /// Argument `name` converted to `T`; `None` when absent or `null`, an error naming the argument
     /// when it does not fit.
-    pub fn get<T: FromArgument>(&self, name: &str) -> Result<Option<T>, ToolError> {
+    pub fn get<T: Input>(&self, name: &str) -> Result<Option<T>, ToolError> {
         match self.0.get(name) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => T::from_json(value)
@@ -28,7 +27,7 @@ impl Arguments {
     }
 
     /// The value at a JSONPath of the arguments (`value: $.user.id`) converted to `T`; `input` names it.
-    pub fn path<T: FromArgument>(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<T>, ToolError> {
+    pub fn path<T: Input>(&self, input: &str, path: &[crate::mapping::Step]) -> Result<Option<T>, ToolError> {
         match crate::flow::at(&Value::Object(self.0.clone()), path) {
             None | Some(Value::Null) => Ok(None),
             Some(value) => T::from_json(&value)
@@ -53,8 +52,8 @@ pub fn required<T>(argument: &str, value: Option<T>) -> Result<T, ToolError> {
 }
 
 /// Text built from arguments (a `with` template) converted to a parameter's type.
-pub fn parse<T: FromWire>(parameter: &str, text: &str) -> Result<T, ToolError> {
-    T::from_wire(text).ok_or_else(|| ToolError::new(format!("`{parameter}` must be {}, got {text:?}", T::EXPECTED)))
+pub fn parse<T: Input>(parameter: &str, text: &str) -> Result<T, ToolError> {
+    T::from_text(text).ok_or_else(|| ToolError::new(format!("`{parameter}` must be {}, got {text:?}", T::EXPECTED)))
 }
 
 #[cfg(test)]
@@ -79,7 +78,7 @@ mod tests {
         assert_eq!(a.get::<String>("nil"), Ok(None));
         assert_eq!(a.get::<String>("absent"), Ok(None));
         assert_eq!(a.get::<i64>("f").unwrap_err().message(), "argument `f` must be an integer, got a number");
-        assert_eq!(a.get::<bool>("s").unwrap_err().message(), "argument `s` must be a boolean, got a string");
+        assert_eq!(a.get::<bool>("s").unwrap_err().message(), "argument `s` must be `true` or `false`, got a string");
         assert_eq!(required("zone", a.get::<String>("absent").unwrap()).unwrap_err().message(), "missing required argument `zone`");
         assert_eq!(parse::<i64>("per_page", "x").unwrap_err().message(), "`per_page` must be an integer, got \"x\"");
     }

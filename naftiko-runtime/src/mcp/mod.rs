@@ -17,7 +17,7 @@ pub(crate) mod test_support;
 mod tools;
 
 pub use crate::schema::validate_arguments;
-pub use arguments::{Arguments, FromArgument, parse, required};
+pub use arguments::{Arguments, parse, required};
 pub use http::{McpOptions, router};
 pub use result::{Dispatch, ToolError, ToolFuture, ToolOutcome, boxed, result, result_mapped};
 pub use server::McpServer;

@@ -21,7 +21,7 @@ pub use auth::ServerAuth;
 pub use error::AdapterError;
 pub use reply::{json_document, reply, reply_mapped};
 pub use request::{
-    BodyBudgetExceeded, BodyLimit, BodyTimedOut, DEFAULT_BODY_LIMIT, FromWire, RestRequest, conform, is_json_media_type, object, parse, read_body,
+    BodyBudgetExceeded, BodyLimit, BodyTimedOut, DEFAULT_BODY_LIMIT, RestRequest, conform, is_json_media_type, object, parse, read_body,
     required,
 };
 

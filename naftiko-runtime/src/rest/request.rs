@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, Method, StatusCode, header};
 use bytes::Bytes;
 use serde_json::value::RawValue;
 
+use crate::input::Input;
 use crate::json::{self, Json};
 use crate::rest::AdapterError;
 
@@ -170,74 +171,9 @@ impl<S: Send + Sync> FromRequest<S> for RestRequest {
     }
 }
 
-/// A value that can be read from a path segment, query value, header or cookie.
-pub trait FromWire: Sized {
-    /// What the value must look like, for error messages.
-    const EXPECTED: &'static str;
-    fn from_wire(text: &str) -> Option<Self>;
-}
-
-impl FromWire for String {
-    const EXPECTED: &'static str = "a string";
-    fn from_wire(text: &str) -> Option<Self> {
-        Some(text.to_owned())
-    }
-}
-
-impl FromWire for i64 {
-    const EXPECTED: &'static str = "an integer";
-    fn from_wire(text: &str) -> Option<Self> {
-        text.trim().parse().ok()
-    }
-}
-
-impl FromWire for f64 {
-    const EXPECTED: &'static str = "a number (that a double holds exactly)";
-    fn from_wire(text: &str) -> Option<Self> {
-        let text = text.trim();
-        text.parse().ok().filter(|f: &f64| f.is_finite() && json::is_exact(text))
-    }
-}
-
-impl FromWire for bool {
-    const EXPECTED: &'static str = "`true` or `false`";
-    fn from_wire(text: &str) -> Option<Self> {
-        match text.trim() {
-            "true" | "True" | "TRUE" | "1" => Some(true),
-            "false" | "False" | "FALSE" | "0" => Some(false),
-            _ => None,
-        }
-    }
-}
-
-impl FromWire for serde_json::Value {
-    const EXPECTED: &'static str = "JSON";
-    fn from_wire(text: &str) -> Option<Self> {
-        Some(serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned())))
-    }
-}
-
-impl FromWire for Json {
-    const EXPECTED: &'static str = "JSON";
-    /// JSON text as it is (when it is JSON with unique keys); any other text is a JSON string.
-    fn from_wire(text: &str) -> Option<Self> {
-        match Json::parse(text) {
-            Ok(json) if json::check_unique_keys(json.as_str()).is_ok() => Some(json),
-            _ => Some(Json::from(serde_json::Value::String(text.to_owned()))),
-        }
-    }
-}
-
-impl FromWire for Vec<String> {
-    const EXPECTED: &'static str = "a comma-separated list";
-    fn from_wire(text: &str) -> Option<Self> {
-        Some(text.split(',').map(|s| s.trim().to_owned()).collect())
-    }
-}
-
 /// Parses one wire value, answering 400 naming the input when it does not fit.
-pub fn parse<T: FromWire>(input: &str, text: &str) -> Result<T, AdapterError> {
-    T::from_wire(text).ok_or_else(|| AdapterError::bad_input(format!("input `{input}` must be {}", T::EXPECTED)))
+pub fn parse<T: Input>(input: &str, text: &str) -> Result<T, AdapterError> {
+    T::from_text(text).ok_or_else(|| AdapterError::bad_input(format!("input `{input}` must be {}", T::EXPECTED)))
 }
 
 /// A required input that is absent is a 400 naming it.
@@ -267,13 +203,13 @@ fn given_twice(kind: &str, name: &str) -> AdapterError {
 
 impl RestRequest {
     /// The `index`-th path variable of the route (percent-decoded).
-    pub fn path<T: FromWire>(&self, input: &str, index: usize) -> Result<T, AdapterError> {
+    pub fn path<T: Input>(&self, input: &str, index: usize) -> Result<T, AdapterError> {
         let text = self.path.get(index).ok_or_else(|| AdapterError::bad_input(format!("missing path variable `{input}`")))?;
         parse(input, text)
     }
 
     /// The query value named `name`; a key given twice is refused.
-    pub fn query<T: FromWire>(&self, name: &str) -> Result<Option<T>, AdapterError> {
+    pub fn query<T: Input>(&self, name: &str) -> Result<Option<T>, AdapterError> {
         let mut values = self.query.iter().filter(|(k, _)| k == name);
         let first = values.next();
         if values.next().is_some() {
@@ -289,7 +225,7 @@ impl RestRequest {
     }
 
     /// Header `name`; one given twice is refused.
-    pub fn header<T: FromWire>(&self, name: &str) -> Result<Option<T>, AdapterError> {
+    pub fn header<T: Input>(&self, name: &str) -> Result<Option<T>, AdapterError> {
         let mut values = self.headers.get_all(name).iter();
         let Some(value) = values.next() else { return Ok(None) };
         if values.next().is_some() {
@@ -301,7 +237,7 @@ impl RestRequest {
 
     /// Cookie `name`, its value as sent (not percent-decoded, quotes kept); one given twice is refused.
     /// Every `Cookie` header counts; a pair without `=` or a name is skipped.
-    pub fn cookie<T: FromWire>(&self, name: &str) -> Result<Option<T>, AdapterError> {
+    pub fn cookie<T: Input>(&self, name: &str) -> Result<Option<T>, AdapterError> {
         let mut found = self
             .headers
             .get_all(header::COOKIE)
@@ -468,10 +404,10 @@ mod tests {
 
     #[test]
     fn wire_numbers_are_exact_or_refused() {
-        assert_eq!(f64::from_wire("0.1"), Some(0.1));
-        assert_eq!(f64::from_wire("3.141592653589793238"), None);
-        assert_eq!(i64::from_wire("9223372036854775808"), None);
-        assert_eq!(Json::from_wire(r#"{"a": 1}"#).unwrap().as_str(), r#"{"a": 1}"#);
-        assert_eq!(Json::from_wire("plain text").unwrap().as_str(), r#""plain text""#);
+        assert_eq!(f64::from_text("0.1"), Some(0.1));
+        assert_eq!(f64::from_text("3.141592653589793238"), None);
+        assert_eq!(i64::from_text("9223372036854775808"), None);
+        assert_eq!(Json::from_text(r#"{"a": 1}"#).unwrap().as_str(), r#"{"a": 1}"#);
+        assert_eq!(Json::from_text("plain text").unwrap().as_str(), r#""plain text""#);
     }
 }
