@@ -153,6 +153,60 @@ impl Input for Json {
     }
 }
 
+/// A required field of a generated input struct (`#[serde(with = "::naftiko_runtime::input::required")]`):
+/// read with the coercions every surface uses, so `serde_json::from_value::<ListsnapshotsParams>(…)`
+/// reads a value as the adapters do; written as it is.
+pub mod required {
+    use serde::de::{Deserialize, Deserializer, Error as _};
+    use serde::{Serialize, Serializer};
+    use serde_json::Value;
+
+    use super::Input;
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Input>(deserializer: D) -> Result<T, D::Error> {
+        let value = Value::deserialize(deserializer)?;
+        T::from_json(&value).ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::kind(&value))))
+    }
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+}
+
+/// An optional field of a generated input struct (`#[serde(default, with = "::naftiko_runtime::input::optional")]`):
+/// as [`required`], and `null` is absent, as a missing field is.
+pub mod optional {
+    use serde::de::{Deserialize, Deserializer, Error as _};
+    use serde::{Serialize, Serializer};
+    use serde_json::Value;
+
+    use super::Input;
+
+    pub fn deserialize<'de, D: Deserializer<'de>, T: Input>(deserializer: D) -> Result<Option<T>, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Null => Ok(None),
+            value => {
+                T::from_json(&value).map(Some).ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::kind(&value))))
+            }
+        }
+    }
+
+    pub fn serialize<S: Serializer, T: Serialize>(value: &Option<T>, serializer: S) -> Result<S::Ok, S::Error> {
+        value.serialize(serializer)
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -181,6 +235,30 @@ mod tests {
             assert_eq!(f64::from_text(&text), f64::from_json(&value), "{value}");
             assert_eq!(bool::from_text(&text), bool::from_json(&value), "{value}");
         }
+    }
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Params {
+        #[serde(with = "super::required")]
+        zone: String,
+        #[serde(rename = "per-page", default, with = "super::optional")]
+        per_page: Option<i64>,
+        #[serde(default, with = "super::optional")]
+        active: Option<bool>,
+    }
+
+    /// Generated structs read their fields with the same coercions, and write them back as they are.
+    #[test]
+    fn serde_fields_read_as_the_surfaces_do() {
+        let params: Params = serde_json::from_value(json!({"zone": "fr-par-1", "per-page": "3.0", "active": null})).expect("reads");
+        assert_eq!(params, Params { zone: "fr-par-1".into(), per_page: Some(3), active: None });
+        assert_eq!(serde_json::to_value(&params).expect("writes"), json!({"zone": "fr-par-1", "per-page": 3, "active": null}));
+        let refused = |value: Value| serde_json::from_value::<Params>(value).expect_err("refused").to_string();
+        assert_eq!(refused(json!({"zone": "z", "active": "1"})), "must be `true` or `false`, got a string");
+        assert_eq!(refused(json!({"zone": ["z"]})), "must be a string, got an array");
+        assert!(refused(json!({})).contains("missing field `zone`"));
+        assert!(refused(json!({"zone": "z", "typo": 1})).contains("unknown field `typo`"));
     }
 
     #[test]

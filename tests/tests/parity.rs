@@ -94,6 +94,9 @@ async fn rest_and_mcp_send_the_same_request_or_refuse_alike() {
         let mut arguments: Map<String, Value> = serde_json::from_value(arguments).expect("an object");
         arguments.insert("kind".into(), json!("bolts"));
         let shown = Value::Object(arguments.clone());
+        // The generated params struct's serde reading agrees: a Rust caller reading the same JSON gets
+        // the value the adapters read, or the same refusal.
+        let read = serde_json::from_value::<parity::ListItemsParams>(shown.clone());
         let result = peer.call_tool(CallToolRequestParams::new("list-items").with_arguments(arguments)).await.expect("tools/call");
         let by_mcp = sent(&served.upstream);
 
@@ -103,11 +106,13 @@ async fn rest_and_mcp_send_the_same_request_or_refuse_alike() {
                 assert_eq!(result.is_error, Some(false), "MCP {shown}: {:?}", result.content);
                 assert_eq!(by_rest.as_deref(), Some(format!("/kinds/bolts/items?{upstream_query}").as_str()), "REST ?{query}");
                 assert_eq!(by_mcp, by_rest, "MCP {shown} against REST ?{query}");
+                assert!(read.is_ok(), "serde {shown}: {read:?}");
             }
             Expect::Refused => {
                 assert_eq!((status, body["type"].as_str()), (400, Some("invalid_argument")), "REST ?{query}: {body}");
                 assert_eq!(result.is_error, Some(true), "MCP {shown}: {:?}", result.content);
                 assert_eq!((by_rest, by_mcp), (None, None), "nothing sent for ?{query} / {shown}");
+                assert!(read.is_err(), "serde {shown}: {read:?}");
             }
         }
     }

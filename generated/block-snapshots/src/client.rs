@@ -282,27 +282,44 @@ impl Client {
 }
 
 /// Parameters of `Client::list_snapshots` (`GET /block/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ListSnapshotsParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// Criteria to use when ordering the list: created_at_asc (default), created_at_desc, name_asc or name_desc. (in: query, name `order_by`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub order_by: ::core::option::Option<::std::string::String>,
     /// Filter by Project ID. (in: query, name `project_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub project_id: ::core::option::Option<::std::string::String>,
     /// Filter by Organization ID. (in: query, name `organization_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub organization_id: ::core::option::Option<::std::string::String>,
     /// Page number. (in: query, name `page`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub page: ::core::option::Option<i64>,
     /// Page size, defines how many entries are returned in one page, must be lower or equal to 100. (in: query, name `page_size`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub page_size: ::core::option::Option<i64>,
     /// Filter snapshots by the ID of the original volume. (in: query, name `volume_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub volume_id: ::core::option::Option<::std::string::String>,
     /// Filter snapshots by their names. (in: query, name `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// Filter by tags. Only snapshots with one or more matching tags will be returned. (in: query, name `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Display deleted snapshots not erased yet. (in: query, name `include_deleted`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub include_deleted: ::core::option::Option<bool>,
 }
 
@@ -410,19 +427,32 @@ impl ListSnapshotsParams {
 }
 
 /// Parameters of `Client::create_snapshot` (`POST /block/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct CreateSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the volume to snapshot. (in: body, field `volume_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub volume_id: ::std::string::String,
     /// Name of the snapshot. (in: body, field `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// UUID of the project to which the volume and the snapshot belong. (in: body, field `project_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub project_id: ::core::option::Option<::std::string::String>,
     /// List of tags assigned to the snapshot. (in: body, field `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Public snapshots can be used by anyone to create a volume from. Snapshots are private by default. (in: body, field `public`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub public: ::core::option::Option<bool>,
 }
 
@@ -482,21 +512,35 @@ impl CreateSnapshotParams {
 }
 
 /// Parameters of `Client::import_snapshot_from_object_storage` (`POST /block/v1/zones/{zone}/snapshots/import-from-object-storage`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ImportSnapshotFromObjectStorageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// Scaleway Object Storage bucket where the object is stored. (in: body, field `bucket`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub bucket: ::std::string::String,
     /// The object key inside the given bucket. (in: body, field `key`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub key: ::std::string::String,
     /// Name of the snapshot. (in: body, field `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// UUID of the Project to which the volume and the snapshot belong. (in: body, field `project_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub project_id: ::core::option::Option<::std::string::String>,
     /// List of tags assigned to the snapshot. (in: body, field `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Size of the snapshot (in bytes). (in: body, field `size`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub size: ::core::option::Option<i64>,
 }
 
@@ -558,11 +602,20 @@ impl ImportSnapshotFromObjectStorageParams {
 }
 
 /// Parameters of `Client::get_snapshot` (`GET /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct GetSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
 }
 
@@ -581,17 +634,29 @@ impl GetSnapshotParams {
 }
 
 /// Parameters of `Client::update_snapshot` (`PATCH /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct UpdateSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
     /// When defined, is the name of the snapshot. (in: body, field `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// List of tags assigned to the snapshot. (in: body, field `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Public snapshots can be used by anyone to create a volume from. Snapshots are private by default. (in: body, field `public`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub public: ::core::option::Option<bool>,
 }
 
@@ -640,11 +705,20 @@ impl UpdateSnapshotParams {
 }
 
 /// Parameters of `Client::delete_snapshot` (`DELETE /block/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct DeleteSnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
 }
 
@@ -663,15 +737,26 @@ impl DeleteSnapshotParams {
 }
 
 /// Parameters of `Client::export_snapshot_to_object_storage` (`POST /block/v1/zones/{zone}/snapshots/{snapshot_id}/export-to-object-storage`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ExportSnapshotToObjectStorageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
     /// Scaleway Object Storage bucket where the object is stored. (in: body, field `bucket`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub bucket: ::std::string::String,
     /// The object key inside the given bucket. (in: body, field `key`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub key: ::std::string::String,
 }
 

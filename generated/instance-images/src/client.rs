@@ -260,25 +260,41 @@ impl Client {
 }
 
 /// Parameters of `Client::listimages` (`GET /instance/v1/zones/{zone}/images`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ListimagesParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// (in: query, name `organization`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub organization: ::core::option::Option<::std::string::String>,
     /// (in: query, name `per_page`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub per_page: ::core::option::Option<i64>,
     /// (in: query, name `page`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub page: ::core::option::Option<::std::string::String>,
     /// (in: query, name `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// (in: query, name `public`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub public: ::core::option::Option<::std::string::String>,
     /// (in: query, name `arch`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub arch: ::core::option::Option<::std::string::String>,
     /// (in: query, name `project`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub project: ::core::option::Option<::std::string::String>,
     /// (in: query, name `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::string::String>,
 }
 
@@ -378,11 +394,20 @@ impl ListimagesParams {
 }
 
 /// Parameters of `Client::createimage` (`POST /instance/v1/zones/{zone}/images`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct CreateimageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -401,13 +426,23 @@ impl CreateimageParams {
 }
 
 /// Parameters of `Client::setimage` (`PUT /instance/v1/zones/{zone}/images/{id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct SetimageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// (in: path, name `id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -428,11 +463,20 @@ impl SetimageParams {
 }
 
 /// Parameters of `Client::getimage` (`GET /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct GetimageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the image you want to get. (in: path, name `image_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub image_id: ::std::string::String,
 }
 
@@ -451,13 +495,23 @@ impl GetimageParams {
 }
 
 /// Parameters of `Client::updateimage` (`PATCH /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct UpdateimageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the image. (UUID format) (in: path, name `image_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub image_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -478,11 +532,20 @@ impl UpdateimageParams {
 }
 
 /// Parameters of `Client::deleteimage` (`DELETE /instance/v1/zones/{zone}/images/{image_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct DeleteimageParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the image you want to delete. (in: path, name `image_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub image_id: ::std::string::String,
 }
 

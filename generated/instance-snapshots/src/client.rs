@@ -276,23 +276,38 @@ impl Client {
 }
 
 /// Parameters of `Client::listsnapshots` (`GET /instance/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ListsnapshotsParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// List snapshots only for this Organization ID. (in: query, name `organization`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub organization: ::core::option::Option<::std::string::String>,
     /// List snapshots only for this Project ID. (in: query, name `project`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub project: ::core::option::Option<::std::string::String>,
     /// Number of snapshots returned per page (positive integer lower or equal to 100). (in: query, name `per_page`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub per_page: ::core::option::Option<i64>,
     /// Page to be returned. (in: query, name `page`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub page: ::core::option::Option<i64>,
     /// List snapshots of the requested name. (in: query, name `name`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub name: ::core::option::Option<::std::string::String>,
     /// List snapshots that have the requested tag. (in: query, name `tags`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub tags: ::core::option::Option<::std::string::String>,
     /// List snapshots originating only from this volume. (in: query, name `base_volume_id`)
+    #[serde(default, with = "::naftiko_runtime::input::optional")]
     pub base_volume_id: ::core::option::Option<::std::string::String>,
 }
 
@@ -378,11 +393,20 @@ impl ListsnapshotsParams {
 }
 
 /// Parameters of `Client::createsnapshot` (`POST /instance/v1/zones/{zone}/snapshots`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct CreatesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -401,11 +425,20 @@ impl CreatesnapshotParams {
 }
 
 /// Parameters of `Client::getsnapshot` (`GET /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct GetsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot you want to get. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
 }
 
@@ -424,13 +457,23 @@ impl GetsnapshotParams {
 }
 
 /// Parameters of `Client::setsnapshot` (`PUT /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct SetsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -451,13 +494,23 @@ impl SetsnapshotParams {
 }
 
 /// Parameters of `Client::updatesnapshot` (`PATCH /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct UpdatesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot. (UUID format) (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 
@@ -478,11 +531,20 @@ impl UpdatesnapshotParams {
 }
 
 /// Parameters of `Client::deletesnapshot` (`DELETE /instance/v1/zones/{zone}/snapshots/{snapshot_id}`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct DeletesnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// UUID of the snapshot you want to delete. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
 }
 
@@ -501,13 +563,23 @@ impl DeletesnapshotParams {
 }
 
 /// Parameters of `Client::exportsnapshot` (`POST /instance/v1/zones/{zone}/snapshots/{snapshot_id}/export`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::naftiko_runtime::serde::Serialize,
+    ::naftiko_runtime::serde::Deserialize
+)]
+#[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
 pub struct ExportsnapshotParams {
     /// The zone you want to target (in: path, name `zone`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub zone: ::std::string::String,
     /// Snapshot ID. (in: path, name `snapshot_id`)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub snapshot_id: ::std::string::String,
     /// Request body (JSON). (in: body, the whole JSON body)
+    #[serde(with = "::naftiko_runtime::input::required")]
     pub body: ::naftiko_runtime::Json,
 }
 

@@ -4,7 +4,10 @@
 //! - a struct with a required field has no `Default` (`..Default::default()` would send an empty value
 //!   upstream); it is built with `new(required…)`, or a literal naming every field;
 //! - optional fields are `Option<T>`, set with chained `with_<field>(value)` calls;
-//! - a struct of optional fields only derives `Default`, and its `new()` takes nothing.
+//! - a struct of optional fields only derives `Default`, and its `new()` takes nothing;
+//! - every struct derives serde's `Serialize` and `Deserialize` with the spec's wire names, reading
+//!   each field with the coercions every surface uses (`naftiko_runtime::input`), and refusing unknown
+//!   fields as the tools' input schemas do.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -26,13 +29,20 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
             quote! { ::core::option::Option<#ty> }
         };
         let doc = field_doc(p);
-        quote! { #doc pub #field: #ty, }
+        let wire = &p.name;
+        let rename = (wire.as_str() != p.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
+        let serde = if p.required {
+            quote! { #[serde(#rename with = "::naftiko_runtime::input::required")] }
+        } else {
+            quote! { #[serde(#rename default, with = "::naftiko_runtime::input::optional")] }
+        };
+        quote! { #doc #serde pub #field: #ty, }
     });
     let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
-    let derive = if required.is_empty() {
-        quote! { #[derive(Debug, Clone, Default, PartialEq)] }
-    } else {
-        quote! { #[derive(Debug, Clone, PartialEq)] }
+    let default = required.is_empty().then(|| quote! { Default, });
+    let derive = quote! {
+        #[derive(Debug, Clone, #default PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
+        #[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
     };
     let args = required.iter().map(|p| {
         let field = ident(&p.field);
