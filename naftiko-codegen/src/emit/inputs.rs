@@ -29,8 +29,10 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
             quote! { ::core::option::Option<#ty> }
         };
         let doc = field_doc(p);
-        let wire = &p.name;
-        let rename = (wire.as_str() != p.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
+        // The spec's wire name, unless two inputs share it (a path and a query `uploadId`): then the
+        // field's own name, which is unique.
+        let wire = if params.iter().filter(|q| q.name == p.name).count() == 1 { p.name.as_str() } else { p.field.trim_start_matches("r#") };
+        let rename = (wire != p.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
         let serde = if p.required {
             quote! { #[serde(#rename with = "::naftiko_runtime::input::required")] }
         } else {
