@@ -36,7 +36,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 /// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
-const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "parity.yaml"];
+const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml"];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[

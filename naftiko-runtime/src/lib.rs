@@ -77,7 +77,7 @@ pub use http_client::{ClientOptions, HttpClient, install_crypto_provider};
 #[cfg(feature = "client")]
 pub use request::RequestBuilder;
 #[cfg(feature = "client")]
-pub use response::Response;
+pub use response::{Reply, Response};
 #[cfg(feature = "client")]
 pub use value::ParamValue;
 #[cfg(feature = "client")]

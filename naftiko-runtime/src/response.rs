@@ -67,3 +67,21 @@ impl Response {
         out.trim().to_owned()
     }
 }
+
+/// A reply read into the outputs its operation declares (a generated client's `…_output` method): the
+/// upstream's status and headers, and `output`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reply<T> {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub output: T,
+}
+
+impl<T: DeserializeOwned> Reply<T> {
+    /// `response`'s JSON body shaped by `shape` (the declared outputs' paths), read into `T`.
+    pub fn read(response: Response, shape: impl FnOnce(&serde_json::Value) -> serde_json::Value) -> Result<Reply<T>, Error> {
+        let value: serde_json::Value = response.json()?;
+        let output = serde_json::from_value(shape(&value)).map_err(Error::Decode)?;
+        Ok(Reply { status: response.status, headers: response.headers, output })
+    }
+}

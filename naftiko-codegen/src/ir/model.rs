@@ -239,6 +239,33 @@ pub struct ConsumedOp {
     /// A list operation that pages (see [`Pagination`]): the client also offers `…_all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// What the operation declares its reply holds (named `outputParameters` other than the whole
+    /// body): the client also offers `…_output`, returning it as a struct.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<ConsumedOutput>,
+}
+
+/// A consumed operation's declared outputs, read from its reply into a generated struct.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ConsumedOutput {
+    /// The struct, e.g. `GetShipOutput`.
+    pub type_name: String,
+    /// The client method that returns it, e.g. `get_ship_output`.
+    pub method_name: String,
+    pub fields: Vec<OutputField>,
+}
+
+/// One declared output of a consumed operation.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct OutputField {
+    /// The name as written (the JSON name of the shaped reply).
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    pub ty: ParamType,
+    pub description: Option<String>,
+    /// Where in the reply it is read.
+    pub mapping: Mapping,
 }
 
 /// How a list operation pages: a `GET` whose optional query inputs include the page number (`page`,

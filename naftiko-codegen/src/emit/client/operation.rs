@@ -146,6 +146,32 @@ impl Api<'_> {
         }
     }
 
+    /// `…_output`: the reply read into the operation's declared outputs (see [`Api::output_struct`]).
+    pub(super) fn output_method(&self, op: &ConsumedOp) -> TokenStream {
+        let Some(output) = &op.output else { return TokenStream::new() };
+        let name = ident(&output.method_name);
+        let method = ident(&op.method_name);
+        let params_type = ident(&op.params_type);
+        let type_name = ident(&output.type_name);
+        let properties = output.fields.iter().map(|f| (f.name.clone(), f.mapping.clone())).collect();
+        let shape = crate::emit::mapping::expression(&crate::ir::Mapping::Object { properties }, &quote!(value));
+        let doc = doc_lines(&format!(
+            "`{}`, its reply read into [`{}`]: the outputs the spec declares for it, with the reply's status and headers.",
+            op.method_name.trim_start_matches("r#"),
+            output.type_name
+        ));
+        quote! {
+            #doc
+            pub async fn #name(
+                &self,
+                params: #params_type,
+            ) -> ::core::result::Result<::naftiko_runtime::Reply<#type_name>, ::naftiko_runtime::Error> {
+                let response = self.#method(params).await?;
+                ::naftiko_runtime::Reply::read(response, |value| #shape)
+            }
+        }
+    }
+
     /// Sending the request, and converting a reply in another format to JSON.
     fn send_and_convert(op: &ConsumedOp) -> TokenStream {
         let ResponseFormat::Converted(conversion) = &op.response else { return quote! { self.send(request).await } };

@@ -56,6 +56,9 @@ impl Lowering<'_> {
                         if let Some((page, size)) = paging(&lowered) {
                             self.paged.push((ci, operations.len(), name.clone(), page, size));
                         }
+                        if let Some(fields) = self.consumed_output(op) {
+                            self.typed.push((ci, operations.len(), name.clone(), fields));
+                        }
                         operations.push(lowered);
                     }
                 }
@@ -316,17 +319,45 @@ impl Lowering<'_> {
             reads_params: false,
             // Named once every operation has its name (`Lowering::paginate`).
             pagination: None,
+            output: None,
         })
     }
 
-    /// Names the `…_all` methods of the list operations that page (found by [`paging`]), once every
-    /// operation and handler is named, so that those keep their names.
+    /// The declared outputs of `op` when it names some other than the whole reply (`result: $.`), for
+    /// a typed `…_output` method; their struct and method are named with the pages' (`paginate`).
+    pub(super) fn consumed_output(&mut self, op: &spec::ConsumedOperation) -> Option<Vec<OutputField>> {
+        let mut fields = Vec::new();
+        let mut names = Scope::default();
+        for o in &op.output_parameters {
+            let Some(name) = &o.name else { continue };
+            let mapping = self.mapping(o)?;
+            let ty = match o.kind.as_ref() {
+                Some(kind) => ParamType::parse(&kind.value).unwrap_or(ParamType::Any),
+                None => ParamType::String,
+            };
+            let field = names.name(ident::snake(&name.value), &name.value).ident;
+            fields.push(OutputField { name: name.value.clone(), field, ty, description: text(&o.description), mapping });
+        }
+        let whole_reply = |f: &OutputField| matches!(&f.mapping, Mapping::Path { path } if path.is_empty());
+        (!fields.is_empty() && !fields.iter().all(whole_reply)).then_some(fields)
+    }
+
+    /// Names the `…_all` methods of the list operations that page (found by [`paging`]) and the
+    /// `…_output` methods and types of operations with declared outputs, once every operation, handler
+    /// and type is named, so that those keep their names.
     pub(super) fn paginate(&mut self) {
         for (ci, oi, name, page, size) in std::mem::take(&mut self.paged) {
             let Some(op) = self.consumes.get(ci).and_then(|c| c.operations.get(oi)) else { continue };
             let wanted = format!("{}_all", op.method_name.trim_start_matches("r#"));
             let method_name = self.named(ScopeKind::Ops, wanted, &name, "the method walking every page of operation");
             self.consumes[ci].operations[oi].pagination = Some(Pagination { method_name, page, size });
+        }
+        for (ci, oi, name, fields) in std::mem::take(&mut self.typed) {
+            let Some(op) = self.consumes.get(ci).and_then(|c| c.operations.get(oi)) else { continue };
+            let wanted = format!("{}_output", op.method_name.trim_start_matches("r#"));
+            let method_name = self.named(ScopeKind::Ops, wanted, &name, "the method returning the declared outputs of operation");
+            let type_name = self.named(ScopeKind::Types, ident::camel_with_suffix(&name.value, "Output"), &name, "the output type of operation");
+            self.consumes[ci].operations[oi].output = Some(ConsumedOutput { type_name, method_name, fields });
         }
     }
 

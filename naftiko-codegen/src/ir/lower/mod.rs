@@ -64,6 +64,9 @@ pub(super) struct Lowering<'a> {
     /// List operations that page, named at the end: consumes index, operation index, the operation's
     /// name, the page number's and the page size's parameter indexes.
     pub(super) paged: Vec<(usize, usize, Spanned<String>, usize, usize)>,
+    /// Operations with declared outputs, named at the end: consumes index, operation index, the
+    /// operation's name, the outputs.
+    pub(super) typed: Vec<(usize, usize, Spanned<String>, Vec<OutputField>)>,
 }
 
 /// What an exposed operation calls, once resolved.
@@ -101,6 +104,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         flow_names: Scope::default(),
         functions: HashMap::new(),
         paged: Vec::new(),
+        typed: Vec::new(),
     };
     l.lower_consumes();
     l.imply_query_params();
