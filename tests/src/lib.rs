@@ -22,6 +22,20 @@ pub use shipyard::Shipyard;
 #[doc = include_str!("../../README.md")]
 pub struct ProjectReadme;
 
+/// A capability's REST and MCP routers served in this process, in front of a recording upstream.
+pub struct Served {
+    pub upstream: Recorder,
+    pub rest: std::net::SocketAddr,
+    pub mcp: std::net::SocketAddr,
+}
+
+impl Served {
+    /// Serves `rest` and `mcp` (built with clients of `upstream`) on free loopback ports.
+    pub async fn start(upstream: Recorder, rest: axum::Router, mcp: axum::Router) -> Served {
+        Served { upstream, rest: serve(rest).await, mcp: serve(mcp).await }
+    }
+}
+
 /// Serves `router` on a free loopback port in this process and answers the address. It also chooses
 /// the TLS provider that the tests' HTTP clients (reqwest, rmcp's) need, even for plain HTTP.
 pub async fn serve(router: axum::Router) -> std::net::SocketAddr {

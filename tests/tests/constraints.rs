@@ -3,11 +3,10 @@
 //! tool schema, and enforced by the adapters: a value outside them is a 400 or a tool error naming the
 //! input, and nothing reaches the upstream (tests/fixtures/constraints.yaml, against a recording upstream).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use naftiko_tests::fleet::fleet_api;
-use naftiko_tests::{Recorder, serve};
+use naftiko_tests::{Recorder, Served};
 use rmcp::ServiceExt as _;
 use rmcp::model::{CallToolRequestParams, CallToolResult};
 use rmcp::transport::StreamableHttpClientTransport;
@@ -17,20 +16,12 @@ mod fleet {
     include!(concat!(env!("OUT_DIR"), "/constraints.rs"));
 }
 
-struct Served {
-    upstream: Recorder,
-    rest: SocketAddr,
-    mcp: SocketAddr,
-}
-
 async fn start() -> Served {
     naftiko_runtime::install_crypto_provider();
     let upstream = Recorder::start(fleet_api).await;
     let client = fleet::Client::new(format!("{}/v1", upstream.base_url()), fleet::Auth::default());
     let handlers = Arc::new(fleet::Proxy::new(fleet::Clients { fleet: client }));
-    let rest = serve(fleet::rest::router(handlers.clone())).await;
-    let mcp = serve(fleet::mcp::router(handlers)).await;
-    Served { upstream, rest, mcp }
+    Served::start(upstream, fleet::rest::router(handlers.clone()), fleet::mcp::router(handlers)).await
 }
 
 /// The status and JSON body of a REST request.

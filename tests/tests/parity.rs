@@ -3,10 +3,9 @@
 //! refused by both with nothing sent (tests/fixtures/parity.yaml, against a recording upstream). Both
 //! surfaces read inputs through `naftiko_runtime::Input`, whose coercions its module docs list.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
-use naftiko_tests::{Answer, Recorder, serve};
+use naftiko_tests::{Answer, Recorder, Served};
 use rmcp::ServiceExt as _;
 use rmcp::model::CallToolRequestParams;
 use rmcp::transport::StreamableHttpClientTransport;
@@ -56,20 +55,12 @@ fn table() -> Vec<(&'static str, Value, Expect)> {
     ]
 }
 
-struct Served {
-    upstream: Recorder,
-    rest: SocketAddr,
-    mcp: SocketAddr,
-}
-
 async fn start() -> Served {
     naftiko_runtime::install_crypto_provider();
     let upstream = Recorder::start(|_| Answer::json(200, r#"{"items":[]}"#)).await;
     let client = parity::Client::new(upstream.base_url(), parity::Auth::default());
     let handlers = Arc::new(parity::Proxy::new(parity::Clients { items: client }));
-    let rest = serve(parity::rest::router(handlers.clone())).await;
-    let mcp = serve(parity::mcp::router(handlers)).await;
-    Served { upstream, rest, mcp }
+    Served::start(upstream, parity::rest::router(handlers.clone()), parity::mcp::router(handlers)).await
 }
 
 /// The one request the upstream received since the last call, as `path?query`; `None` when none.
