@@ -20,7 +20,7 @@ pub enum Part {
     Soak,
 }
 
-pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seconds: u64) -> ExitCode {
+pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, peer: Option<Peer>, soak_seconds: u64) -> ExitCode {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run the same task from a release build.
         let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -41,7 +41,7 @@ pub fn bench(corpus: Option<PathBuf>, runs: usize, only: Option<Part>, soak_seco
         }
     }
     if only.is_none_or(|p| p == Part::Servers) {
-        let code = servers(runs);
+        let code = servers(runs, peer);
         if code != ExitCode::SUCCESS {
             return code;
         }
@@ -183,13 +183,21 @@ fn read_all(dir: &Path) -> std::io::Result<Vec<(String, String)>> {
     Ok(out)
 }
 
+/// A server measured beside ours in `cargo xtask bench`, in the same rounds.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Peer {
+    /// nginx as a `proxy_pass` in front of the same static upstream (needs `nginx` on PATH).
+    Nginx,
+}
+
 /// The generated `instance-snapshots` binary (release) in front of a static upstream, against the same
-/// load sent straight to that upstream; MCP `tools/call`; CPU per request; peak RSS; start-up.
+/// load sent straight to that upstream; MCP `tools/call`; CPU per request; peak RSS; start-up; and,
+/// with `--peer nginx`, nginx proxying to the same upstream, the REST row's reference.
 ///
-/// The machine is shared and noisy, so the three loads are interleaved: `rounds` rounds of direct,
-/// REST, MCP. Each row pools its rounds; the ratio to direct is the pooled one, with the range of
-/// the per-round ratios beside it.
-fn servers(rounds: usize) -> ExitCode {
+/// The machine is shared and noisy, so the loads are interleaved: `rounds` rounds of direct, REST,
+/// MCP (and the others). Each row pools its rounds; the ratio to direct is the pooled one, with the
+/// range of the per-round ratios beside it.
+fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
     use super::load;
     const CONNECTIONS: usize = 16;
     const SECONDS: u64 = 3;
@@ -238,41 +246,73 @@ fn servers(rounds: usize) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let nginx = match peer {
+        None => None,
+        Some(Peer::Nginx) => match super::nginx::find() {
+            None => {
+                println!("  nginx peer: skipped (no `nginx` on PATH; `apt-get install nginx` puts it there)");
+                None
+            }
+            Some(path) => match super::nginx::Nginx::start(&path, upstream, 18380) {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    eprintln!("error: nginx peer: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+        },
+    };
     let pids = [None, Some(served.child.id()), Some(served.child.id()), Some(unchecked.child.id()), Some(unchecked.child.id())];
     let call = r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list-snapshots","arguments":{"zone":"fr-par-1"}}}"#;
     let list = "/v1/instance/v1/zones/fr-par-1/snapshots";
-    let targets = [
-        load::Target { url: format!("http://{upstream}/instance/v1/zones/fr-par-1/snapshots"), body: None },
+    let direct_path = "/instance/v1/zones/fr-par-1/snapshots";
+    let mut targets = vec![
+        load::Target { url: format!("http://{upstream}{direct_path}"), body: None },
         load::Target { url: format!("{}{list}", served.rest), body: None },
         load::Target { url: served.mcp.clone(), body: Some(call.to_owned()) },
         load::Target { url: format!("{}{list}", unchecked.rest), body: None },
         load::Target { url: unchecked.mcp.clone(), body: Some(call.to_owned()) },
     ];
-    // direct, REST, MCP, REST and MCP unchecked: pooled loads, the server's CPU time, each round's
-    // ratio to direct, and each round's checked/unchecked ratio.
-    let mut pooled: [load::Load; 5] = Default::default();
-    let mut cpu = [Duration::ZERO; 5];
-    let mut ratios: [Vec<f64>; 5] = Default::default();
+    if let Some(n) = &nginx {
+        targets.push(load::Target { url: format!("{}{direct_path}", n.url), body: None });
+    }
+    let cpu_of = |i: usize| match (i, &nginx) {
+        (5, Some(n)) => Some(n.cpu_time()),
+        _ => pids.get(i).copied().flatten().and_then(load::cpu_time),
+    };
+    // direct, REST, MCP, REST and MCP unchecked, nginx: pooled loads, the server's CPU time, each
+    // round's ratio to direct, each round's checked/unchecked ratio and REST/nginx ratio.
+    let n = targets.len();
+    let mut pooled: Vec<load::Load> = std::iter::repeat_with(load::Load::default).take(n).collect();
+    let mut cpu = vec![Duration::ZERO; n];
+    let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut check_cost: [Vec<f64>; 2] = Default::default();
+    let mut versus_nginx: Vec<f64> = Vec::new();
     for round in 0..rounds {
-        let mut rates = [0.0; 5];
-        // Checked and unchecked servers take turns going first, so neither gains from its place.
-        let order = if round % 2 == 0 { [0, 1, 2, 3, 4] } else { [0, 3, 4, 1, 2] };
+        let mut rates = vec![0.0; n];
+        // Checked and unchecked servers take turns going first, so neither gains from its place; the
+        // peer goes right before or right after the REST adapter.
+        let mut order = if round % 2 == 0 { vec![0, 1, 2, 3, 4] } else { vec![0, 3, 4, 1, 2] };
+        if n > 5 {
+            let at = order.iter().position(|&i| i == 1).unwrap_or(1) + usize::from(round % 2 == 0);
+            order.insert(at, 5);
+        }
         for i in order {
             let target = &targets[i];
-            let before = pids[i].and_then(load::cpu_time).unwrap_or_default();
+            let before = cpu_of(i).unwrap_or_default();
             let l = load::run(target, CONNECTIONS, Duration::from_secs(SECONDS));
-            cpu[i] += pids[i].and_then(load::cpu_time).unwrap_or_default().saturating_sub(before);
+            cpu[i] += cpu_of(i).unwrap_or_default().saturating_sub(before);
             rates[i] = l.per_second();
             ratios[i].push(l.per_second() / rates[0]);
             pooled[i].add(l);
         }
         check_cost[0].push(rates[1] / rates[3]);
         check_cost[1].push(rates[2] / rates[4]);
+        if n > 5 {
+            versus_nginx.push(rates[1] / rates[5]);
+        }
     }
     let rss = load::peak_rss_kib(served.child.id()).unwrap_or_default();
-    let [direct, rest, mcp, rest_unchecked, mcp_unchecked] = pooled;
-    let [_, cpu_rest, cpu_mcp, cpu_rest_unchecked, cpu_mcp_unchecked] = cpu;
     let range = |r: &[f64]| {
         if r.is_empty() {
             return " ".repeat(20);
@@ -280,9 +320,10 @@ fn servers(rounds: usize) -> ExitCode {
         let (min, max) = r.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)));
         format!(" (rounds {min:.2}–{max:.2})")
     };
-
+    let per_request = |cpu: Duration, l: &load::Load| cpu.as_secs_f64() * 1e6 / l.requests.max(1) as f64;
+    let direct = &pooled[0];
     let line = |what: &str, l: &load::Load, cpu: Option<Duration>, ratios: &[f64]| {
-        let cpu = cpu.map_or_else(String::new, |c| format!("   {:>6.1} µs CPU/req", c.as_secs_f64() * 1e6 / l.requests.max(1) as f64));
+        let cpu = cpu.map_or_else(String::new, |c| format!("   {:>6.1} µs CPU/req", per_request(c, l)));
         println!(
             "  {what:<28} {:>9.0} req/s  {:>5.2}x direct{}   p50 {:>7.1} µs  p99 {:>7.1} µs   errors {}{cpu}",
             l.per_second(),
@@ -293,16 +334,31 @@ fn servers(rounds: usize) -> ExitCode {
             l.errors,
         );
     };
-    line("direct to upstream (baseline)", &direct, None, &[]);
-    line("REST adapter", &rest, Some(cpu_rest), &ratios[1]);
-    line("MCP tools/call", &mcp, Some(cpu_mcp), &ratios[2]);
-    line("REST adapter, --no-checks", &rest_unchecked, Some(cpu_rest_unchecked), &ratios[3]);
-    line("MCP tools/call, --no-checks", &mcp_unchecked, Some(cpu_mcp_unchecked), &ratios[4]);
+    line("direct to upstream (baseline)", direct, None, &[]);
+    if nginx.is_some() {
+        line("nginx proxy_pass (peer)", &pooled[5], Some(cpu[5]), &ratios[5]);
+    }
+    line("REST adapter", &pooled[1], Some(cpu[1]), &ratios[1]);
+    line("MCP tools/call", &pooled[2], Some(cpu[2]), &ratios[2]);
+    line("REST adapter, --no-checks", &pooled[3], Some(cpu[3]), &ratios[3]);
+    line("MCP tools/call, --no-checks", &pooled[4], Some(cpu[4]), &ratios[4]);
+    if let Some(n) = &nginx {
+        let (rest, peer) = (&pooled[1], &pooled[5]);
+        println!(
+            "  REST vs nginx: {:.2}x its throughput{}, {:.2}x its CPU per request; nginx peak RSS {:.1} MiB (master and workers)",
+            rest.per_second() / peer.per_second(),
+            range(&versus_nginx),
+            per_request(cpu[1], rest) / per_request(cpu[5], peer),
+            n.peak_rss_kib() as f64 / 1024.0,
+        );
+    }
+    let mcp_per_rest: Vec<f64> = ratios[2].iter().zip(&ratios[1]).map(|(m, r)| m / r).collect();
+    println!("  MCP vs REST: {:.2}x its throughput{}", pooled[2].per_second() / pooled[1].per_second(), range(&mcp_per_rest));
     println!(
         "  request checks: REST {:.3}x{}, MCP {:.3}x{} the throughput without them",
-        rest.per_second() / rest_unchecked.per_second(),
+        pooled[1].per_second() / pooled[3].per_second(),
         range(&check_cost[0]),
-        mcp.per_second() / mcp_unchecked.per_second(),
+        pooled[2].per_second() / pooled[4].per_second(),
         range(&check_cost[1]),
     );
     println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);

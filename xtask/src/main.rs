@@ -36,6 +36,9 @@ enum Task {
         /// Run one part only.
         #[arg(long)]
         only: Option<bench::Part>,
+        /// Measure a peer server in the same rounds as the REST adapter (`nginx`: needs nginx on PATH).
+        #[arg(long)]
+        peer: Option<bench::Peer>,
         /// Length of the soak (`--only soak`).
         #[arg(long, default_value_t = 60)]
         soak_seconds: u64,
@@ -71,7 +74,7 @@ fn root() -> PathBuf {
 fn main() -> ExitCode {
     match Cli::parse().task {
         Task::Gen { check } => gen_task(check),
-        Task::Bench { corpus, runs, only, soak_seconds } => bench(corpus, runs, only, soak_seconds),
+        Task::Bench { corpus, runs, only, peer, soak_seconds } => bench(corpus, runs, only, peer, soak_seconds),
         Task::Corpus { dir, sample } => corpus::corpus(dir, sample),
         #[cfg(feature = "demo")]
         Task::Demo(args) => demo::run(args),
@@ -115,6 +118,7 @@ fn gen_task(check: bool) -> ExitCode {
 mod bench;
 mod bench_formats;
 mod load;
+mod nginx;
 use bench::bench;
 
 mod corpus;
