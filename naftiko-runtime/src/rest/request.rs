@@ -237,20 +237,26 @@ impl RestRequest {
 
     /// Cookie `name`, its value as sent (not percent-decoded, quotes kept); one given twice is refused.
     /// Every `Cookie` header counts; a pair without `=` or a name is skipped.
+    ///
+    /// Split here rather than by the `cookie` crate (tried): that crate always brings `time`, eight
+    /// more crates in every generated server's build (+5.5 s of release build on two cores) for a
+    /// split on `;` and `=` that this does the same way (the test below was written against it).
     pub fn cookie<T: Input>(&self, name: &str) -> Result<Option<T>, AdapterError> {
         let mut found = self
             .headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
-            .filter(|c| c.name() == name);
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.split_once('='))
+            // Blanks around the name and the value are not part of them (RFC 6265 §5.2).
+            .map(|(k, v)| (k.trim(), v.trim()))
+            .filter(|(k, _)| !k.is_empty() && *k == name);
         let first = found.next();
         if found.next().is_some() {
             return Err(given_twice("cookie", name));
         }
-        first.map(|c| parse(name, c.value())).transpose()
+        first.map(|(_, v)| parse(name, v)).transpose()
     }
 
     /// The JSON body as sent (every digit kept); `None` when there is none, and always for GET, DELETE,
