@@ -67,9 +67,21 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
     };
     // Clippy's limit is seven arguments; a spec may require more, and each is named by the spec.
     let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
-    let setters = optional.iter().map(|p| {
+    // `with_<field>`, without the field's leading `_` (`_2fa` → `with_2fa`, snake case), numbered should
+    // that take another setter's name.
+    let mut taken = std::collections::HashSet::new();
+    let setter_names: Vec<String> = optional
+        .iter()
+        .map(|p| {
+            let base = format!("with_{}", p.field.trim_start_matches("r#").trim_start_matches('_'));
+            let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") }).find(|n| !taken.contains(n)).unwrap_or(base);
+            taken.insert(name.clone());
+            name
+        })
+        .collect();
+    let setters = optional.iter().zip(&setter_names).map(|(p, setter)| {
         let field = ident(&p.field);
-        let setter = ident(&format!("with_{}", p.field.trim_start_matches("r#")));
+        let setter = ident(setter);
         let ty = rust_type(p.ty);
         let doc = match p.description.as_deref().and_then(|d| d.lines().map(str::trim).find(|l| !l.is_empty())) {
             Some(line) => doc(&format!(" Sets `{}`: {line}", p.name)),
