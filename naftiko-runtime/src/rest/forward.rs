@@ -73,7 +73,7 @@ impl Forwarded {
                 headers.append(name.clone(), value.clone());
             }
         }
-        let body = Streamed::new(http_body_util::Limited::new(body, limit));
+        let body = Streamed::body(http_body_util::Limited::new(body, limit));
         Ok(Forwarded { method: parts.method, path, query: parts.uri.query().map(str::to_owned), headers, body })
     }
 }
@@ -87,7 +87,7 @@ struct Streamed {
 }
 
 impl Streamed {
-    fn new(body: http_body_util::Limited<Body>) -> reqwest::Body {
+    fn body(body: http_body_util::Limited<Body>) -> reqwest::Body {
         use http_body::Body as _;
         let size = body.size_hint();
         reqwest::Body::wrap(Streamed { inner: sync_wrapper::SyncWrapper::new(body), size })
@@ -107,7 +107,7 @@ impl http_body::Body for Streamed {
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        self.size.clone()
+        self.size
     }
 }
 
