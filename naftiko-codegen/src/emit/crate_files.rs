@@ -198,7 +198,12 @@ fn readme(cap: &Capability) -> Result<String, String> {
                     context! {
                         method => op.method.as_str(),
                         path => op.path_template.as_str(),
-                        rust => format!("{}()", op.method_name.trim_start_matches("r#")),
+                        rust => std::iter::once(&op.method_name)
+                            .chain(op.pagination.as_ref().map(|p| &p.method_name))
+                            .chain(op.output.as_ref().map(|o| &o.method_name))
+                            .map(|m| format!("`{}()`", m.trim_start_matches("r#")))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         summary => op.summary.clone().unwrap_or_default().replace('|', "\\|").replace('\n', " "),
                     }
                 })
