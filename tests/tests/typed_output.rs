@@ -1,7 +1,8 @@
 //! A consumed operation that declares the outputs its reply holds gets a typed `…_output` method: the
 //! reply read into a generated struct through the declared paths, with its status and headers
 //! (tests/fixtures/outputs.yaml, against a recording upstream). One declaring only `result: $.` keeps
-//! the untyped `Response`.
+//! the untyped `Response`. A flow whose reply is an object of declared properties (here a mock tool)
+//! gets `flows::…_output` likewise.
 
 use naftiko_tests::{Answer, Recorder};
 
@@ -52,4 +53,15 @@ async fn declared_outputs_are_read_into_the_generated_struct() {
     // `result: $.` declares the whole reply: the untyped method only.
     let raw = client.raw_item(outputs::RawItemParams::new("i-1")).await.expect("raw");
     assert_eq!(raw.json::<serde_json::Value>().expect("JSON")["item"]["extra"], 1);
+}
+
+#[tokio::test]
+async fn a_flow_reply_is_read_into_its_generated_struct() {
+    naftiko_runtime::install_crypto_provider();
+    // A mock reaches no upstream: this one answers nothing.
+    let client = outputs::Client::new("http://127.0.0.1:9", outputs::Auth::default());
+    let handlers = outputs::Proxy::new(outputs::Clients { stock: client });
+    let reply = outputs::flows::sample_item_output(&handlers, outputs::flows::SampleItemInput::new("i-9")).await.expect("typed reply");
+    assert_eq!(reply.status.as_u16(), 200);
+    assert_eq!(reply.output, outputs::flows::SampleItemOutput { id: Some("i-9".into()), quantity: Some(12) });
 }

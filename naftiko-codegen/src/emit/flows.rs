@@ -62,6 +62,7 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
     };
     let handlers = if uses_handlers { quote!(handlers) } else { quote!(_handlers) };
     let input = if uses_input { quote!(input) } else { quote!(_input) };
+    let output = flow_output(flow);
     quote! {
         #input_struct
 
@@ -72,6 +73,36 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
             #input: #input_type,
         ) -> ::core::result::Result<Response, Error> {
             #body
+        }
+
+        #output
+    }
+}
+
+/// A flow's typed reply: the struct of its output schema's properties and `…_output`, which runs the
+/// flow and reads its reply into it.
+fn flow_output(flow: &Flow) -> TokenStream {
+    let Some(output) = &flow.output else { return TokenStream::new() };
+    let fields: Vec<crate::emit::outputs::Field<'_>> = output
+        .fields
+        .iter()
+        .map(|f| crate::emit::outputs::Field { name: &f.name, field: &f.field, ty: f.ty, description: f.description.as_deref() })
+        .collect();
+    let function = flow.fn_name.trim_start_matches("r#");
+    let struct_doc =
+        crate::emit::doc(&format!(" What [`{function}`] answers ({}), as returned by [`{}`].", flow.origin, output.fn_name.trim_start_matches("r#")));
+    let item = crate::emit::outputs::output_struct(&output.type_name, struct_doc, &fields);
+    let (name, flow_fn, input_type, type_name) = (ident(&output.fn_name), ident(&flow.fn_name), ident(&flow.input_type), ident(&output.type_name));
+    let doc = crate::emit::doc(&format!(" [`{function}`], its reply read into [`{}`], with the reply's status and headers.", output.type_name));
+    quote! {
+        #item
+
+        #doc
+        pub async fn #name<H: Handlers>(
+            handlers: &H,
+            input: #input_type,
+        ) -> ::core::result::Result<::naftiko_runtime::Reply<#type_name>, Error> {
+            ::naftiko_runtime::Reply::read(#flow_fn(handlers, input).await?, ::core::clone::Clone::clone)
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod inputs;
 pub mod mapping;
 pub mod mcp;
 pub mod openapi;
+pub mod outputs;
 pub mod rest;
 pub mod values;
 

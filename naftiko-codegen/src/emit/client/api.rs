@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::ident;
-use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, ParamType, Placement, Template};
+use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, Placement, Template};
 
 use super::text::*;
 use super::{doc_lines, load_secret, secret_doc};
@@ -319,32 +319,14 @@ impl<'a> Api<'a> {
         aliases
     }
 
-    /// The struct of an operation's declared outputs: every field optional (the reply may lack it),
-    /// read leniently as inputs are (`naftiko_runtime::input`), written back under the spec's names.
+    /// The struct of an operation's declared outputs (see `emit::outputs`).
     pub(super) fn output_struct(&self, op: &ConsumedOp) -> TokenStream {
         let Some(output) = &op.output else { return TokenStream::new() };
-        let name = ident(&output.type_name);
-        let fields = output.fields.iter().map(|f| {
-            let field = ident(&f.field);
-            let ty = match f.ty {
-                ParamType::String => quote!(::std::string::String),
-                ParamType::Integer => quote!(i64),
-                ParamType::Number => quote!(f64),
-                ParamType::Boolean => quote!(bool),
-                ParamType::Array | ParamType::Object | ParamType::Any => quote!(::naftiko_runtime::serde_json::Value),
-            };
-            let wire = &f.name;
-            let rename = (wire.as_str() != f.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
-            let doc = match f.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-                Some(d) => doc_lines(&format!("{d} (output `{wire}`)")),
-                None => doc_lines(&format!("Output `{wire}`.")),
-            };
-            quote! {
-                #doc
-                #[serde(#rename default, with = "::naftiko_runtime::input::optional")]
-                pub #field: ::core::option::Option<#ty>,
-            }
-        });
+        let fields: Vec<crate::emit::outputs::Field<'_>> = output
+            .fields
+            .iter()
+            .map(|f| crate::emit::outputs::Field { name: &f.name, field: &f.field, ty: f.ty, description: f.description.as_deref() })
+            .collect();
         let doc = doc_lines(&format!(
             "What `Client::{}` (`{} {}`) declares its reply holds (`outputParameters`); returned by `Client::{}`.",
             op.method_name.trim_start_matches("r#"),
@@ -352,14 +334,7 @@ impl<'a> Api<'a> {
             op.path_template,
             output.method_name.trim_start_matches("r#")
         ));
-        quote! {
-            #doc
-            #[derive(Debug, Clone, Default, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
-            #[serde(crate = "::naftiko_runtime::serde")]
-            pub struct #name {
-                #(#fields)*
-            }
-        }
+        crate::emit::outputs::output_struct(&output.type_name, doc, &fields)
     }
 
     pub(super) fn params_struct(&self, op: &ConsumedOp) -> TokenStream {

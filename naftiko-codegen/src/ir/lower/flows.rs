@@ -135,7 +135,17 @@ impl Lowering<'_> {
             FlowBody::Mock { .. } => Some(keyed_schema(outputs)),
         };
         let (fn_name, input_type) = self.flow_names(&source);
-        self.flows.push(Flow { origin: source.origin, fn_name, input_type, summary: source.summary, inputs: scope.inputs, body, output_schema });
+        let output = output_schema.as_ref().and_then(|schema| self.flow_output(&fn_name, &input_type, schema, source.name));
+        self.flows.push(Flow {
+            origin: source.origin,
+            fn_name,
+            input_type,
+            summary: source.summary,
+            inputs: scope.inputs,
+            body,
+            output_schema,
+            output,
+        });
         Some(self.flows.len() - 1)
     }
 
@@ -156,6 +166,32 @@ impl Lowering<'_> {
         let fn_name = self.flow_names.name(ident::snake(&candidate), name).ident;
         let input_type = self.named(ScopeKind::Types, ident::camel_with_suffix(&candidate, "Input"), source.name, "type");
         (fn_name, input_type)
+    }
+
+    /// The typed reply of a flow whose output schema is an object of properties: `GetShipOutput`
+    /// beside `GetShipInput`, `get_ship_output` beside `get_ship`.
+    fn flow_output(&mut self, fn_name: &str, input_type: &str, schema: &Value, name: &Spanned<String>) -> Option<FlowOutput> {
+        let properties = schema.get("properties")?.as_object().filter(|p| !p.is_empty())?;
+        let mut fields = Vec::new();
+        let mut names = Scope::default();
+        for (property, schema) in properties {
+            let types: Vec<&str> = match schema.get("type") {
+                Some(Value::String(t)) => vec![t.as_str()],
+                Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).filter(|t| *t != "null").collect(),
+                _ => Vec::new(),
+            };
+            let ty = match types.as_slice() {
+                [one] => ParamType::parse(one).filter(|t| !matches!(t, ParamType::Array | ParamType::Object)).unwrap_or(ParamType::Any),
+                _ => ParamType::Any,
+            };
+            let description = schema.get("description").and_then(Value::as_str).map(str::to_owned);
+            let field = names.name(ident::snake(property), property).ident;
+            fields.push(FlowOutputField { name: property.clone(), field, ty, description });
+        }
+        let stem = input_type.strip_suffix("Input").unwrap_or(input_type);
+        let type_name = self.named(ScopeKind::Types, format!("{stem}Output"), name, "type");
+        let fn_name = self.flow_names.name(format!("{}_output", fn_name.trim_start_matches("r#")), &name.value).ident;
+        Some(FlowOutput { type_name, fn_name, fields })
     }
 
     fn declare_flow_inputs(&mut self, source: &FlowSource<'_>, scope: &mut FlowScope) {

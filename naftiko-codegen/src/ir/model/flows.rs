@@ -21,6 +21,31 @@ pub struct Flow {
     pub body: FlowBody,
     /// JSON Schema of what it answers, when its outputs declare it.
     pub output_schema: Option<serde_json::Value>,
+    /// When it answers an object of declared properties: the struct its `…_output` function reads
+    /// the reply into, and that function.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<FlowOutput>,
+}
+
+/// A flow's reply as a generated struct: one optional field per top-level property of its output
+/// schema (scalars typed, anything nested as JSON).
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowOutput {
+    /// The struct, e.g. `GetShipOutput`.
+    pub type_name: String,
+    /// The function returning it, e.g. `get_ship_output`.
+    pub fn_name: String,
+    pub fields: Vec<FlowOutputField>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FlowOutputField {
+    /// The property as written.
+    pub name: String,
+    /// Rust field name.
+    pub field: String,
+    pub ty: ParamType,
+    pub description: Option<String>,
 }
 
 /// What a flow does.
@@ -39,9 +64,14 @@ pub enum FlowBody {
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Callee {
-    Operation { consumes: usize, operation: usize },
+    Operation {
+        consumes: usize,
+        operation: usize,
+    },
     /// A custom operation (`Capability::custom`).
-    Custom { operation: usize },
+    Custom {
+        operation: usize,
+    },
 }
 
 /// One orchestration step.
@@ -91,7 +121,10 @@ pub enum MockValue {
     Json(serde_json::Value),
     /// Text over the inputs (`"Hello, {{name}}!"`), converted to the output's type when it declares
     /// `integer`, `number` or `boolean` and the text is one.
-    Text { template: Template, ty: Option<ParamType> },
+    Text {
+        template: Template,
+        ty: Option<ParamType>,
+    },
     Object(Vec<(String, MockValue)>),
     Array(Vec<MockValue>),
 }
@@ -132,15 +165,26 @@ pub enum Output {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Mapping {
     /// Follow a path from the current value (root or array element).
-    Path { path: Vec<PathStep> },
+    Path {
+        path: Vec<PathStep>,
+    },
     /// Build an object from named mappings.
-    Object { properties: Vec<(String, Mapping)> },
+    Object {
+        properties: Vec<(String, Mapping)>,
+    },
     /// Map every element of the array at `path`.
-    Array { path: Vec<PathStep>, items: Option<Box<Mapping>> },
-    Constant { value: serde_json::Value },
+    Array {
+        path: Vec<PathStep>,
+        items: Option<Box<Mapping>>,
+    },
+    Constant {
+        value: serde_json::Value,
+    },
     /// The first of these that is not `null` (an operation with several outputs answers one, as the
     /// reference engine does), else `null`.
-    FirstOf { mappings: Vec<Mapping> },
+    FirstOf {
+        mappings: Vec<Mapping>,
+    },
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]

@@ -1,0 +1,52 @@
+//! The structs a typed reply is read into: a consumed operation's declared outputs (`Client::…_output`)
+//! and a flow's object reply (`flows::…_output`). Every field is optional (a reply may lack it), read
+//! with the coercions inputs have (`naftiko_runtime::input`), and written back under its own name.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::ident;
+use crate::ir::ParamType;
+
+/// One field: its name in the reply, the Rust field, its type, its description.
+pub struct Field<'a> {
+    pub name: &'a str,
+    pub field: &'a str,
+    pub ty: ParamType,
+    pub description: Option<&'a str>,
+}
+
+/// `pub struct name { … }` with serde derives; `struct_doc` documents it.
+pub fn output_struct(name: &str, struct_doc: TokenStream, fields: &[Field<'_>]) -> TokenStream {
+    let name = ident(name);
+    let fields = fields.iter().map(|f| {
+        let field = ident(f.field);
+        let ty = match f.ty {
+            ParamType::String => quote!(::std::string::String),
+            ParamType::Integer => quote!(i64),
+            ParamType::Number => quote!(f64),
+            ParamType::Boolean => quote!(bool),
+            ParamType::Array | ParamType::Object | ParamType::Any => quote!(::naftiko_runtime::serde_json::Value),
+        };
+        let wire = f.name;
+        let rename = (wire != f.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
+        let doc = match f.description.map(str::trim).filter(|d| !d.is_empty()) {
+            Some(d) if !d.contains('\n') => crate::emit::doc(&format!(" {d} (`{wire}`)")),
+            Some(d) => crate::emit::doc(&format!(" {d}\n\n (`{wire}`)")),
+            None => crate::emit::doc(&format!(" Output `{wire}`.")),
+        };
+        quote! {
+            #doc
+            #[serde(#rename default, with = "::naftiko_runtime::input::optional")]
+            pub #field: ::core::option::Option<#ty>,
+        }
+    });
+    quote! {
+        #struct_doc
+        #[derive(Debug, Clone, Default, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
+        #[serde(crate = "::naftiko_runtime::serde")]
+        pub struct #name {
+            #(#fields)*
+        }
+    }
+}
