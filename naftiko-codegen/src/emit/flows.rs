@@ -83,15 +83,10 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
 /// flow and reads its reply into it.
 fn flow_output(flow: &Flow) -> TokenStream {
     let Some(output) = &flow.output else { return TokenStream::new() };
-    let fields: Vec<crate::emit::outputs::Field<'_>> = output
-        .fields
-        .iter()
-        .map(|f| crate::emit::outputs::Field { name: &f.name, field: &f.field, ty: f.ty, description: f.description.as_deref() })
-        .collect();
     let function = flow.fn_name.trim_start_matches("r#");
     let struct_doc =
         crate::emit::doc(&format!(" What [`{function}`] answers ({}), as returned by [`{}`].", flow.origin, output.fn_name.trim_start_matches("r#")));
-    let item = crate::emit::outputs::output_struct(&output.type_name, struct_doc, &fields);
+    let item = crate::emit::outputs::output_struct(&output.type_name, struct_doc, &output.fields);
     let (name, flow_fn, input_type, type_name) = (ident(&output.fn_name), ident(&flow.fn_name), ident(&flow.input_type), ident(&output.type_name));
     let doc = crate::emit::doc(&format!(" [`{function}`], its reply read into [`{}`], with the reply's status and headers.", output.type_name));
     quote! {

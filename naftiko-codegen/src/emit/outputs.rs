@@ -6,21 +6,13 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::ident;
-use crate::ir::ParamType;
-
-/// One field: its name in the reply, the Rust field, its type, its description.
-pub struct Field<'a> {
-    pub name: &'a str,
-    pub field: &'a str,
-    pub ty: ParamType,
-    pub description: Option<&'a str>,
-}
+use crate::ir::{ParamType, ReplyField};
 
 /// `pub struct name { … }` with serde derives; `struct_doc` documents it.
-pub fn output_struct(name: &str, struct_doc: TokenStream, fields: &[Field<'_>]) -> TokenStream {
+pub fn output_struct<'a>(name: &str, struct_doc: TokenStream, fields: impl IntoIterator<Item = &'a ReplyField>) -> TokenStream {
     let name = ident(name);
-    let fields = fields.iter().map(|f| {
-        let field = ident(f.field);
+    let fields = fields.into_iter().map(|f| {
+        let field = ident(&f.field);
         let ty = match f.ty {
             ParamType::String => quote!(::std::string::String),
             ParamType::Integer => quote!(i64),
@@ -28,9 +20,9 @@ pub fn output_struct(name: &str, struct_doc: TokenStream, fields: &[Field<'_>]) 
             ParamType::Boolean => quote!(bool),
             ParamType::Array | ParamType::Object | ParamType::Any => quote!(::naftiko_runtime::serde_json::Value),
         };
-        let wire = f.name;
+        let wire = f.name.as_str();
         let rename = (wire != f.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
-        let doc = match f.description.map(str::trim).filter(|d| !d.is_empty()) {
+        let doc = match f.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) if !d.contains('\n') => crate::emit::doc(&format!(" {d} (`{wire}`)")),
             Some(d) => crate::emit::doc(&format!(" {d}\n\n (`{wire}`)")),
             None => crate::emit::doc(&format!(" Output `{wire}`.")),

@@ -322,11 +322,6 @@ impl<'a> Api<'a> {
     /// The struct of an operation's declared outputs (see `emit::outputs`).
     pub(super) fn output_struct(&self, op: &ConsumedOp) -> TokenStream {
         let Some(output) = &op.output else { return TokenStream::new() };
-        let fields: Vec<crate::emit::outputs::Field<'_>> = output
-            .fields
-            .iter()
-            .map(|f| crate::emit::outputs::Field { name: &f.name, field: &f.field, ty: f.ty, description: f.description.as_deref() })
-            .collect();
         let doc = doc_lines(&format!(
             "What `Client::{}` (`{} {}`) declares its reply holds (`outputParameters`); returned by `Client::{}`.",
             op.method_name.trim_start_matches("r#"),
@@ -334,7 +329,7 @@ impl<'a> Api<'a> {
             op.path_template,
             output.method_name.trim_start_matches("r#")
         ));
-        crate::emit::outputs::output_struct(&output.type_name, doc, &fields)
+        crate::emit::outputs::output_struct(&output.type_name, doc, output.fields.iter().map(|f| &f.reply))
     }
 
     pub(super) fn params_struct(&self, op: &ConsumedOp) -> TokenStream {

@@ -153,7 +153,7 @@ impl Api<'_> {
         let method = ident(&op.method_name);
         let params_type = ident(&op.params_type);
         let type_name = ident(&output.type_name);
-        let properties = output.fields.iter().map(|f| (f.name.clone(), f.mapping.clone())).collect();
+        let properties = output.fields.iter().map(|f| (f.reply.name.clone(), f.mapping.clone())).collect();
         let shape = crate::emit::mapping::expression(&crate::ir::Mapping::Object { properties }, &quote!(value));
         let doc = doc_lines(&format!(
             "`{}`, its reply read into [`{}`]: the outputs the spec declares for it, with the reply's status and headers.",

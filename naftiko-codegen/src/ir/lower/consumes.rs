@@ -336,7 +336,7 @@ impl Lowering<'_> {
                 None => ParamType::String,
             };
             let field = names.name(ident::snake(&name.value), &name.value).ident;
-            fields.push(OutputField { name: name.value.clone(), field, ty, description: text(&o.description), mapping });
+            fields.push(OutputField { reply: ReplyField { name: name.value.clone(), field, ty, description: text(&o.description) }, mapping });
         }
         let whole_reply = |f: &OutputField| matches!(&f.mapping, Mapping::Path { path } if path.is_empty());
         (!fields.is_empty() && !fields.iter().all(whole_reply)).then_some(fields)

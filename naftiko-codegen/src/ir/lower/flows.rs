@@ -186,7 +186,7 @@ impl Lowering<'_> {
             };
             let description = schema.get("description").and_then(Value::as_str).map(str::to_owned);
             let field = names.name(ident::snake(property), property).ident;
-            fields.push(FlowOutputField { name: property.clone(), field, ty, description });
+            fields.push(ReplyField { name: property.clone(), field, ty, description });
         }
         let stem = input_type.strip_suffix("Input").unwrap_or(input_type);
         let type_name = self.named(ScopeKind::Types, format!("{stem}Output"), name, "type");

@@ -35,17 +35,7 @@ pub struct FlowOutput {
     pub type_name: String,
     /// The function returning it, e.g. `get_ship_output`.
     pub fn_name: String,
-    pub fields: Vec<FlowOutputField>,
-}
-
-#[derive(Clone, Debug, Serialize)]
-pub struct FlowOutputField {
-    /// The property as written.
-    pub name: String,
-    /// Rust field name.
-    pub field: String,
-    pub ty: ParamType,
-    pub description: Option<String>,
+    pub fields: Vec<ReplyField>,
 }
 
 /// What a flow does.

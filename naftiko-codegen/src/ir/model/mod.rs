@@ -264,14 +264,21 @@ pub struct ConsumedOutput {
 /// One declared output of a consumed operation.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct OutputField {
-    /// The name as written (the JSON name of the shaped reply).
+    #[serde(flatten)]
+    pub reply: ReplyField,
+    /// Where in the reply it is read.
+    pub mapping: Mapping,
+}
+
+/// One field of a typed reply's struct (a consumed operation's declared outputs, a flow's object reply).
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct ReplyField {
+    /// The name as written (its JSON name in the reply).
     pub name: String,
     /// Rust field name.
     pub field: String,
     pub ty: ParamType,
     pub description: Option<String>,
-    /// Where in the reply it is read.
-    pub mapping: Mapping,
 }
 
 /// How a list operation pages: a `GET` whose optional query inputs include the page number (`page`,
