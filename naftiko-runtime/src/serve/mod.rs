@@ -322,14 +322,16 @@ fn application(surface: &'static str, router: Router, body_limit: usize, bounds:
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .merge(router)
         .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| body::bound_body(Arc::clone(&bounds), request, next)))
-        .layer(axum::middleware::from_fn(guard_target))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| log_request(surface, request, next)))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| edge(surface, Arc::clone(&bounds), request, next)))
 }
 
-/// Refuses a request target longer than [`MAX_TARGET_BYTES`] (JSON 414), and marks every response
-/// `nosniff` (which is also how hyper's own error answers are told apart: see `rejections`).
-async fn guard_target(request: Request, next: Next) -> axum::response::Response {
+/// What every request meets first, in one layer (each `from_fn` layer boxes the request's future
+/// once more): the access log line (method, path — never the query, which may carry credentials —
+/// status, time), a request target longer than [`MAX_TARGET_BYTES`] refused (JSON
+/// 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own error
+/// answers are told apart: see `rejections`).
+async fn edge(surface: &'static str, bounds: Arc<BodyBounds>, request: Request, next: Next) -> axum::response::Response {
+    let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
     let mut response = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
         length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
             http::StatusCode::URI_TOO_LONG,
@@ -337,22 +339,12 @@ async fn guard_target(request: Request, next: Next) -> axum::response::Response 
             format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
         )
         .into_response(),
-        _ => next.run(request).await,
+        _ => body::bound_body(bounds, request, next).await,
     };
     response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
-    response
-}
-
-/// One log line per request: method, path (never the query, which may carry credentials), status, time.
-async fn log_request(surface: &'static str, request: Request, next: Next) -> axum::response::Response {
-    if !tracing::enabled!(tracing::Level::INFO) {
-        return next.run(request).await;
+    if let Some((method, path, start)) = logged {
+        tracing::info!(surface, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
     }
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let start = Instant::now();
-    let response = next.run(request).await;
-    tracing::info!(surface, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
     response
 }
 
