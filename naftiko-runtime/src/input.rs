@@ -165,7 +165,7 @@ pub mod required {
 
     pub fn deserialize<'de, D: Deserializer<'de>, T: Input>(deserializer: D) -> Result<T, D::Error> {
         let value = Value::deserialize(deserializer)?;
-        T::from_json(&value).ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::kind(&value))))
+        T::from_json(&value).ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::describe(&value))))
     }
 
     pub fn serialize<S: Serializer, T: Serialize>(value: &T, serializer: S) -> Result<S::Ok, S::Error> {
@@ -185,9 +185,9 @@ pub mod optional {
     pub fn deserialize<'de, D: Deserializer<'de>, T: Input>(deserializer: D) -> Result<Option<T>, D::Error> {
         match Value::deserialize(deserializer)? {
             Value::Null => Ok(None),
-            value => {
-                T::from_json(&value).map(Some).ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::kind(&value))))
-            }
+            value => T::from_json(&value)
+                .map(Some)
+                .ok_or_else(|| D::Error::custom(format_args!("must be {}, got {}", T::EXPECTED, super::describe(&value)))),
         }
     }
 
@@ -196,11 +196,13 @@ pub mod optional {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What a JSON value is, for messages: "a string", "an integer", "a number"…
+pub(crate) fn describe(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",

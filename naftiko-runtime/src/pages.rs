@@ -35,8 +35,8 @@ where
     let mut page = first;
     for fetched in 1..=MAX_PAGES {
         let reply = fetch(page).await?;
-        let total = total(&reply)?;
         let body: Value = reply.json()?;
+        let total = total(&reply, &body)?;
         let page_items = page_items(body, page)?;
         if page_items.is_empty() {
             return Ok(items);
@@ -69,19 +69,15 @@ pub fn number(field: &str, text: Option<&str>) -> Result<Option<i64>, Error> {
 }
 
 /// The total number of items, when the reply says it: `X-Total-Count`, else a `total_count` field.
-fn total(reply: &Response) -> Result<Option<u64>, Error> {
-    if let Some(header) = reply.header("x-total-count") {
-        return header
+fn total(reply: &Response, body: &Value) -> Result<Option<u64>, Error> {
+    match reply.header("x-total-count") {
+        Some(header) => header
             .trim()
             .parse()
             .map(Some)
-            .map_err(|_| Error::Pagination(format!("`X-Total-Count: {}` is not a count", crate::json::shorten(header))));
+            .map_err(|_| Error::Pagination(format!("`X-Total-Count: {}` is not a count", crate::json::shorten(header)))),
+        None => Ok(body.get("total_count").and_then(Value::as_u64)),
     }
-    if reply.body.windows(b"\"total_count\"".len()).any(|w| w == b"\"total_count\"") {
-        let body: Value = reply.json()?;
-        return Ok(body.get("total_count").and_then(Value::as_u64));
-    }
-    Ok(None)
 }
 
 /// The items of one page (see the module docs).

@@ -78,9 +78,10 @@ pub struct Reply<T> {
 }
 
 impl<T: DeserializeOwned> Reply<T> {
-    /// `response`'s JSON body shaped by `shape` (the declared outputs' paths), read into `T`.
+    /// `response`'s JSON body shaped by `shape` (the declared outputs' paths), read into `T`. An empty
+    /// body (a 204) holds none of the outputs: it reads as `null`.
     pub fn read(response: Response, shape: impl FnOnce(&serde_json::Value) -> serde_json::Value) -> Result<Reply<T>, Error> {
-        let value: serde_json::Value = response.json()?;
+        let value: serde_json::Value = if response.body.is_empty() { serde_json::Value::Null } else { response.json()? };
         let output = serde_json::from_value(shape(&value)).map_err(Error::Decode)?;
         Ok(Reply { status: response.status, headers: response.headers, output })
     }

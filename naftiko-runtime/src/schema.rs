@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 
+use crate::input::describe;
 use crate::json::shorten;
 
 /// Checks `arguments` against a tool's input schema before any upstream request.
@@ -305,18 +306,6 @@ fn article(ty: &str) -> &'static str {
         "array" => "an array",
         "object" => "an object",
         _ => "null",
-    }
-}
-
-pub(crate) fn describe(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_f64() => "a number",
-        Value::Number(_) => "an integer",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

@@ -18,6 +18,7 @@ async fn declared_outputs_are_read_into_the_generated_struct() {
             Answer::json(200, r#"{"item":{"id":"i-1","stock":{"count":"7"},"tags":["a","b"],"ready":true,"extra":1}}"#).header("x-request-id", "r-1")
         }
         "/items/i-2" => Answer::json(200, r#"{"item":{"id":"i-2","ready":"maybe"}}"#),
+        "/items/gone" => Answer::text(204, "application/json", ""),
         _ => Answer::json(404, r#"{"message":"no such item"}"#),
     })
     .await;
@@ -45,6 +46,10 @@ async fn declared_outputs_are_read_into_the_generated_struct() {
     let err = client.get_item_output(outputs::GetItemParams::new("i-2")).await.expect_err("ready is not a boolean");
     assert!(matches!(err, naftiko_runtime::Error::Decode(_)), "{err}");
     assert!(err.to_string().contains("must be `true` or `false`"), "{err}");
+
+    // An empty reply holds none of the outputs.
+    let empty = client.get_item_output(outputs::GetItemParams::new("gone")).await.expect("204");
+    assert_eq!((empty.status.as_u16(), empty.output), (204, outputs::GetItemOutput::default()));
 
     // An upstream error is the error of the call, as for the untyped method.
     let err = client.get_item_output(outputs::GetItemParams::new("missing")).await.expect_err("404");

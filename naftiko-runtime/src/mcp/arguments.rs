@@ -2,9 +2,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::input::Input;
+use crate::input::{Input, describe};
 use crate::mcp::ToolError;
-use crate::schema::describe;
 
 /// A tool call's arguments, read into parameter types by generated code.
 #[derive(Clone, Debug, Default)]
