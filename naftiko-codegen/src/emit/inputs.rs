@@ -74,8 +74,13 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
         .iter()
         .map(|p| {
             let base = format!("with_{}", p.field.trim_start_matches("r#").trim_start_matches('_'));
-            let name = (1..).map(|n| if n == 1 { base.clone() } else { format!("{base}_{n}") }).find(|n| !taken.contains(n)).unwrap_or(base);
-            taken.insert(name.clone());
+            let mut name = base.clone();
+            for n in 2.. {
+                if taken.insert(name.clone()) {
+                    break;
+                }
+                name = format!("{base}_{n}");
+            }
             name
         })
         .collect();

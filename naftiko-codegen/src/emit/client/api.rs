@@ -299,26 +299,6 @@ impl<'a> Api<'a> {
         }
     }
 
-    /// The better-split names the spec gives `op` elsewhere: the snake-case names of the tools and REST
-    /// operations that call it (`list-snapshots` for `listsnapshots`), other than its own method name.
-    pub(super) fn aliases(&self, op: &ConsumedOp) -> Vec<String> {
-        let Some(ci) = self.cap.consumes.iter().position(|c| std::ptr::eq(c, self.consumed)) else { return Vec::new() };
-        let Some(oi) = self.consumed.operations.iter().position(|o| std::ptr::eq(o, op)) else { return Vec::new() };
-        let calls_op =
-            |action: &crate::ir::Action| matches!(action, crate::ir::Action::Call { consumes, operation, .. } if *consumes == ci && *operation == oi);
-        let tools = self.cap.mcp.iter().flat_map(|m| &m.tools).filter(|t| calls_op(&t.action)).map(|t| t.name.as_str());
-        let endpoints = self.cap.rest.iter().flat_map(|r| &r.endpoints).filter(|e| calls_op(&e.action)).map(|e| e.name.as_str());
-        let own = op.method_name.trim_start_matches("r#");
-        let mut aliases: Vec<String> = Vec::new();
-        for name in tools.chain(endpoints) {
-            let alias = crate::ir::ident::snake(name).trim_start_matches("r#").to_owned();
-            if alias != own && !aliases.contains(&alias) {
-                aliases.push(alias);
-            }
-        }
-        aliases
-    }
-
     /// The struct of an operation's declared outputs (see `emit::outputs`).
     pub(super) fn output_struct(&self, op: &ConsumedOp) -> TokenStream {
         let Some(output) = &op.output else { return TokenStream::new() };

@@ -82,8 +82,7 @@ impl Api<'_> {
         let discard_params = (!op.reads_params).then(|| quote! { let _ = params; });
         let send = Self::send_and_convert(op);
         // Found by the names a reader knows from the tools and REST operations (`list_snapshots`).
-        let aliases = self.aliases(op);
-        let aliases = aliases.iter().map(|a| quote! { #[doc(alias = #a)] });
+        let aliases = op.aliases.iter().map(|a| quote! { #[doc(alias = #a)] });
         quote! {
             #doc
             #(#aliases)*

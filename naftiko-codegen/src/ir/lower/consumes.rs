@@ -317,24 +317,23 @@ impl Lowering<'_> {
             body,
             response,
             reads_params: false,
-            // Named once every operation has its name (`Lowering::paginate`).
+            // Filled once every exposed operation and tool is lowered (`Lowering::name_helpers`).
+            aliases: Vec::new(),
             pagination: None,
             output: None,
         })
     }
 
     /// The declared outputs of `op` when it names some other than the whole reply (`result: $.`), for
-    /// a typed `…_output` method; their struct and method are named with the pages' (`paginate`).
+    /// a typed `…_output` method; their struct and method are named with the pages' (`name_helpers`).
     pub(super) fn consumed_output(&mut self, op: &spec::ConsumedOperation) -> Option<Vec<OutputField>> {
         let mut fields = Vec::new();
         let mut names = Scope::default();
         for o in &op.output_parameters {
             let Some(name) = &o.name else { continue };
             let mapping = self.mapping(o)?;
-            let ty = match o.kind.as_ref() {
-                Some(kind) => ParamType::parse(&kind.value).unwrap_or(ParamType::Any),
-                None => ParamType::String,
-            };
+            // Untyped, it is any JSON, as the output schemas say.
+            let ty = o.kind.as_ref().and_then(|kind| ParamType::parse(&kind.value)).unwrap_or(ParamType::Any);
             let field = names.name(ident::snake(&name.value), &name.value).ident;
             fields.push(OutputField { reply: ReplyField { name: name.value.clone(), field, ty, description: text(&o.description) }, mapping });
         }
@@ -342,10 +341,21 @@ impl Lowering<'_> {
         (!fields.is_empty() && !fields.iter().all(whole_reply)).then_some(fields)
     }
 
-    /// Names the `…_all` methods of the list operations that page (found by [`paging`]) and the
-    /// `…_output` methods and types of operations with declared outputs, once every operation, handler
-    /// and type is named, so that those keep their names.
-    pub(super) fn paginate(&mut self) {
+    /// What the client offers beside each operation, decided once every exposed operation and tool is
+    /// lowered: the names they give it (its doc aliases), and the `…_all` methods of the list
+    /// operations that page (found by [`paging`]) and the `…_output` methods and types of operations
+    /// with declared outputs, named after every operation, handler and type, so that those keep theirs.
+    pub(super) fn name_helpers(&mut self, rest: &[RestSurface], mcp: &[McpSurface]) {
+        let endpoints = rest.iter().flat_map(|r| &r.endpoints).map(|e| (&e.name, &e.action));
+        let tools = mcp.iter().flat_map(|m| &m.tools).map(|t| (&t.name, &t.action));
+        for (name, action) in tools.chain(endpoints) {
+            let &Action::Call { consumes: ci, operation: oi, .. } = action else { continue };
+            let Some(op) = self.consumes.get_mut(ci).and_then(|c| c.operations.get_mut(oi)) else { continue };
+            let alias = ident::snake(name).trim_start_matches("r#").to_owned();
+            if alias != op.method_name.trim_start_matches("r#") && !op.aliases.contains(&alias) {
+                op.aliases.push(alias);
+            }
+        }
         for (ci, oi, name, page, size) in std::mem::take(&mut self.paged) {
             let Some(op) = self.consumes.get(ci).and_then(|c| c.operations.get(oi)) else { continue };
             let wanted = format!("{}_all", op.method_name.trim_start_matches("r#"));

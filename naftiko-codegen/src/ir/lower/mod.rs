@@ -141,7 +141,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             _ => {}
         }
     }
-    l.paginate();
+    l.name_helpers(&rest, &mcp);
     // Last: lowering the exposes may still add implied parameters to consumed operations.
     l.consumes.iter_mut().for_each(crate::ir::usage::analyze);
     let info = doc.info.as_ref();

@@ -242,6 +242,11 @@ pub struct ConsumedOp {
     pub response: ResponseFormat,
     /// Whether the request reads a caller-supplied parameter (else the method ignores its `params`).
     pub reads_params: bool,
+    /// The better-split names the spec gives it elsewhere: the snake-case names of the tools and REST
+    /// operations that call it (`list_snapshots` for `listsnapshots`), other than `method_name`; the
+    /// client method's `#[doc(alias)]`es.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
     /// A list operation that pages (see [`Pagination`]): the client also offers `…_all`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
