@@ -10,7 +10,7 @@ use rmcp::transport::common::http_header::{EVENT_STREAM_MIME_TYPE, HEADER_MCP_PR
 use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 
-use crate::mcp::message::{READ_INLINE_LIMIT, RefusedArguments, client_message, refused_arguments};
+use crate::mcp::message::{ProtocolError, READ_INLINE_LIMIT, RefusedArguments, read_message, refused_arguments};
 use crate::mcp::{MCP_PATH, McpServer, ToolError};
 use crate::access::Access;
 use crate::rest::{BodyLimit, DEFAULT_BODY_LIMIT, RestOptions, ServerAuth, read_body};
@@ -54,8 +54,10 @@ impl McpOptions {
 /// protocol version with the `initialize` handshake, which is what clients send once initialized —
 /// are answered here directly, byte for byte as rmcp would (see `Endpoint::answer`); everything
 /// else (`initialize`, discovery, per-request protocol metadata, the 2026-07-28 headers, other
-/// methods, and every malformed or refused request) goes to rmcp's service, so its answers stay
-/// rmcp's own.
+/// methods, and every request refused before its body is read) goes to rmcp's service, so its
+/// answers stay rmcp's own. A body rmcp cannot read as a JSON-RPC message (not JSON, empty, a
+/// `jsonrpc` other than "2.0", …) is answered here with a JSON-RPC error (-32700, -32600, -32602),
+/// 200 and `application/json` as the reference engine answers, where rmcp's is a plain-text 415.
 pub fn router(server: McpServer, options: McpOptions) -> axum::Router {
     let auth = options.auth.clone();
     let rmcp_server = server.clone();
@@ -122,12 +124,17 @@ impl Endpoint {
         }
         let reading = {
             let body = body.clone();
-            move || (refused_arguments(&body), client_message(&body))
+            move || (refused_arguments(&body), Some(read_message(&body)))
         };
         let (refused, message) = if body.len() > READ_INLINE_LIMIT {
             tokio::task::spawn_blocking(reading).await.unwrap_or((None, None))
         } else {
             reading()
+        };
+        // A body rmcp cannot read: the JSON-RPC error, not rmcp's plain-text 415.
+        let message = match message.transpose() {
+            Ok(message) => message,
+            Err(error) => return protocol_error_response(&error),
         };
         if let Some(RefusedArguments { id, tool, problem }) = refused
             && self.server.has_tool(&tool)
@@ -243,6 +250,14 @@ fn json_rpc_response(result: Result<ServerResult, ErrorData>, id: RequestId, leg
     }
 }
 
+/// The answer to a body rmcp cannot read (see [`ProtocolError`]): the JSON-RPC error, `application/json`,
+/// and 200 as the reference engine answers it (`McpServerResource` sets no status for these).
+fn protocol_error_response(error: &ProtocolError) -> HttpResponse {
+    let mut response = HttpResponse::new(Body::from(error.to_json()));
+    response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(JSON_MIME_TYPE));
+    response
+}
+
 /// rmcp's `Accept` rule for POST: both `application/json` and `text/event-stream` among the media
 /// ranges not weighted `q=0` (delimiters inside quoted strings do not split).
 fn accepts_json_and_sse(headers: &http::HeaderMap) -> bool {
@@ -301,6 +316,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::mcp::message::client_message;
     use crate::mcp::test_support::*;
 
     #[test]
@@ -439,10 +455,23 @@ mod tests {
             json!({"jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2025-11-25"}}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 6, "result": {}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -1, "message": "x"}}).to_string(),
-            json!({"jsonrpc": "1.0", "id": 8, "method": "tools/list"}).to_string(),
-            json!([{"jsonrpc": "2.0", "id": 9, "method": "tools/list"}]).to_string(),
-            "{not json".to_owned(),
-            String::new(),
+        ];
+        // Bodies rmcp cannot read: a JSON-RPC error here (code and `id`), a plain-text 415 from rmcp.
+        let unreadable: Vec<(String, i32, Option<i64>)> = vec![
+            ("{not json".to_owned(), -32700, None),
+            (String::new(), -32700, None),
+            (" \r\n".to_owned(), -32700, None),
+            ("\u{feff}{}".to_owned(), -32700, None),
+            (json!({"jsonrpc": "1.0", "id": 8, "method": "tools/list"}).to_string(), -32600, Some(8)),
+            (json!([{"jsonrpc": "2.0", "id": 9, "method": "tools/list"}]).to_string(), -32600, None),
+            ("[]".to_owned(), -32600, None),
+            ("42".to_owned(), -32600, None),
+            (json!({"jsonrpc": "2.0", "id": 10}).to_string(), -32600, Some(10)),
+            (json!({"jsonrpc": "2.0", "id": 11, "method": null}).to_string(), -32600, Some(11)),
+            (json!({"jsonrpc": "2.0", "id": 12, "result": {}, "error": {"code": 1, "message": "x"}}).to_string(), -32600, Some(12)),
+            (json!({"jsonrpc": "2.0", "id": 13, "method": "tools/list", "params": 5}).to_string(), -32602, Some(13)),
+            (json!({"jsonrpc": "2.0", "id": 14, "method": "no/such", "params": [1]}).to_string(), -32602, Some(14)),
+            (json!({"jsonrpc": "2.0", "method": "notifications/cancelled", "params": 5}).to_string(), -32602, None),
         ];
         let plain = with(&[]);
         let versions = ["2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25"];
@@ -466,9 +495,17 @@ mod tests {
                 compare(&endpoint, headers, body).await;
             }
         }
+        header_sets.push(with(&[("mcp-protocol-version", "2026-07-28")]));
+        for headers in &header_sets {
+            let unreadable_calls = UNREADABLE_CALLS.iter().map(|(body, code, id)| ((*body).to_owned(), *code, *id));
+            for (body, code, id) in unreadable.iter().cloned().chain(unreadable_calls) {
+                assert!(answer(&endpoint, headers, &body).await.is_none(), "not read: {body}");
+                compare_unreadable(&endpoint, headers, &body, code, id).await;
+            }
+        }
         // Refused before or by the body checks, and everything that is not a POST: rmcp's answers.
         let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();
-        let refused = [
+        let refused_before_the_body = [
             with(&[("accept", "application/json")]),
             with(&[("accept", "application/json, text/event-stream;q=0")]),
             with(&[("accept", "application/json;q=0.000, text/event-stream")]),
@@ -478,14 +515,20 @@ mod tests {
             with(&[("origin", "https://evil.example")]),
             with(&[("origin", "not an origin")]),
             with(&[("mcp-protocol-version", "1999-01-01")]),
-            with(&[("mcp-protocol-version", "2026-07-28")]),
         ];
+        let refused: Vec<_> = refused_before_the_body.iter().cloned().chain([with(&[("mcp-protocol-version", "2026-07-28")])]).collect();
         for headers in &refused {
             assert!(
                 !endpoint.admits(&http_request("POST", headers, "").into_parts().0)
                     || answer(&endpoint, headers, &list).await.is_none()
             );
             compare(&endpoint, headers, &list).await;
+        }
+        // A refusal of the headers (media types, `Host`, `Origin`, version) comes before the body's.
+        for headers in &refused_before_the_body {
+            for body in ["{not json", ""] {
+                compare(&endpoint, headers, body).await;
+            }
         }
         for method in ["GET", "DELETE", "PUT", "HEAD"] {
             let ours = parts_of(endpoint.handle(http_request(method, &plain, "")).await).await;
@@ -495,14 +538,13 @@ mod tests {
     }
 
     /// `tools/call` messages off the plain shape (member order, escapes, repeated or extra members,
-    /// odd params, ids and versions): some are served directly, some by rmcp, some refused.
+    /// odd params, ids and versions) that rmcp reads: some are served directly, some by rmcp, some
+    /// refused.
     const ODD_CALLS: &[&str] = &[
         r#"{"params":{"arguments":{"zone":"z"},"name":"get-snapshot"},"method":"tools/call","id":1,"jsonrpc":"2.0"}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools\/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"\u006dethod":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"extra":true}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a"}},"params":{"name":"get-snapshot","arguments":{"zone":"b"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","name":"plain","arguments":{"zone":"z"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a","zone":"b"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":"t"},"other":1}}"#,
@@ -515,20 +557,39 @@ mod tests {
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":["z"]}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"arguments":{"zone":"z"}}}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","requestState":5}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[]}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":null}"#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call"}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":null}"#,
         r#"  {"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}  "#,
         r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"io.modelcontextprotocol/protocolVersion":"2025-11-25"}}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}} x"#,
-        r#"{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
-        r#"{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
-        r#"{"id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"error":{}}"#,
-        r#"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":{}}"#,
-        r#"{"jsonrpc":"2.0","id":1,"method":5,"params":{"name":"get-snapshot"}}"#,
+    ];
+
+    /// `tools/call` messages off the plain shape that rmcp cannot read (a plain-text 415 from it), with
+    /// the JSON-RPC error code and `id` answering each here.
+    const UNREADABLE_CALLS: &[(&str, i32, Option<i64>)] = &[
+        (
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#,
+            -32600,
+            Some(1),
+        ),
+        (
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a"}},"params":{"name":"get-snapshot","arguments":{"zone":"b"}}}"#,
+            -32600,
+            Some(1),
+        ),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":[]}"#, -32602, Some(1)),
+        (
+            r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":null}"#,
+            -32600,
+            Some(1),
+        ),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}} x"#, -32700, None),
+        (r#"{"jsonrpc":"2.0","id":null,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#, -32600, None),
+        (r#"{"jsonrpc":"2.0","id":1.5,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#, -32600, None),
+        (r#"{"jsonrpc":"2.0","id":1,"id":2,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#, -32600, None),
+        (r#"{"id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}}}"#, -32600, Some(1)),
+        (r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"error":{}}"#, -32600, Some(1)),
+        (r#"{"jsonrpc":"2.0","method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"}},"result":{}}"#, -32600, None),
+        (r#"{"jsonrpc":"2.0","id":1,"method":5,"params":{"name":"get-snapshot"}}"#, -32600, Some(1)),
     ];
 
     /// The quick reading of `tools/call` gives what rmcp's reading gives, and refuses what it refuses.
@@ -536,7 +597,7 @@ mod tests {
     fn messages_are_read_as_rmcp_reads_them() {
         let plain =
             r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"z"},"_meta":{"progressToken":1}}}"#;
-        let bodies = ODD_CALLS.iter().chain(std::iter::once(&plain));
+        let bodies = ODD_CALLS.iter().chain(UNREADABLE_CALLS.iter().map(|(body, ..)| body)).chain(std::iter::once(&plain));
         for body in bodies {
             let ours = client_message(body.as_bytes());
             let theirs = serde_json::from_slice::<ClientJsonRpcMessage>(body.as_bytes()).ok();
@@ -572,6 +633,20 @@ mod tests {
         assert_eq!(ours, theirs, "{body} with {headers:?}");
     }
 
+    /// A body rmcp cannot read: ours is the JSON-RPC error with `code` and `id` (200, `application/json`),
+    /// rmcp's a plain-text 415.
+    async fn compare_unreadable(endpoint: &Endpoint, headers: &[(&str, &str)], body: &str, code: i32, id: Option<i64>) {
+        let (status, reply_headers, reply) = parts_of(endpoint.handle(http_request("POST", headers, body)).await).await;
+        assert_eq!((status, reply_headers), (StatusCode::OK, vec![("content-type".to_owned(), "application/json".to_owned())]), "{body}");
+        let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
+        let error = &reply["error"];
+        assert_eq!((&reply["jsonrpc"], &reply["id"], &error["code"]), (&json!("2.0"), &json!(id), &json!(code)), "{body}: {reply}");
+        assert!(error["message"].is_string() && error["data"].is_string(), "{body}: {reply}");
+        let (status, _, theirs) = parts_of(endpoint.rmcp.handle(http_request("POST", headers, body)).await.map(Body::new)).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "rmcp: {body}");
+        assert!(theirs.starts_with("fail to deserialize request body"), "rmcp: {body}: {theirs}");
+    }
+
     async fn send(router: axum::Router, method: &str, headers: &[(&str, &str)], body: &str) -> (StatusCode, Vec<(String, String)>, String) {
         use tower::Service as _;
         parts_of(router.into_service().call(http_request(method, headers, body)).await.unwrap()).await
@@ -599,11 +674,15 @@ mod tests {
         let (status, _, body) = send(router(), "POST", &STANDARD, &initialized).await;
         assert_eq!((status, body.as_str()), (StatusCode::ACCEPTED, ""));
 
-        // Not a JSON-RPC message (malformed, a batch, a response): a 4xx before any handler runs.
-        for body in ["{not json", "[]", r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, r#"{"jsonrpc":"2.0","id":1,"result":{}}"#] {
+        // Not a JSON-RPC message (malformed, a batch): a JSON-RPC error before any handler runs; a
+        // response (no request of ours is pending): rmcp's 4xx.
+        for (body, code) in [("{not json", -32700), ("[]", -32600), (r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600)] {
             let (status, _, reply) = send(router(), "POST", &STANDARD, body).await;
-            assert!(status.is_client_error(), "{body}: {status} {reply}");
+            let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
+            assert_eq!((status, &reply["id"], &reply["error"]["code"]), (StatusCode::OK, &Value::Null, &json!(code)), "{body}: {reply}");
         }
+        let (status, _, reply) = send(router(), "POST", &STANDARD, r#"{"jsonrpc":"2.0","id":1,"result":{}}"#).await;
+        assert!(status.is_client_error(), "{status} {reply}");
         let unknown = json!({"jsonrpc": "2.0", "id": 7, "method": "no/such"}).to_string();
         let (status, _, reply) = send(router(), "POST", &STANDARD, &unknown).await;
         let reply: Value = serde_json::from_str(&reply).unwrap();
@@ -628,6 +707,81 @@ mod tests {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let (status, _, _) = send(router(), "POST", &with(&[("host", "evil.example")]), &list).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+
+    /// Raw requests through the router: a body that is not a JSON-RPC message gets a JSON-RPC error
+    /// (200, as the reference engine answers), an unknown method rmcp's -32601; the refusals of the
+    /// headers and of the body's size come first, as before.
+    #[tokio::test]
+    async fn unreadable_messages_get_json_rpc_errors() {
+        let (_, server) = server();
+        let router = || router(server.clone(), McpOptions::default());
+        let cases = [
+            ("{not json", -32700, Value::Null),
+            ("", -32700, Value::Null),
+            (r#"{"jsonrpc":"1.0","id":7,"method":"tools/list"}"#, -32600, json!(7)),
+            (r#"{"jsonrpc":"2.0","id":"a","method":"ping"}{}"#, -32700, Value::Null),
+            (r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600, Value::Null),
+            ("42", -32600, Value::Null),
+            (r#"{"jsonrpc":"2.0","id":"x"}"#, -32600, json!("x")),
+            (r#"{"jsonrpc":"2.0","id":3,"method":["ping"]}"#, -32600, json!(3)),
+            (r#"{"jsonrpc":"2.0","id":{},"method":"ping"}"#, -32600, Value::Null),
+            (r#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":"get-snapshot"}"#, -32602, json!(4)),
+            (r#"{"jsonrpc":"2.0","id":7,"method":"no/such"}"#, -32601, json!(7)),
+        ];
+        for (body, code, id) in cases {
+            let (status, headers, reply) = send(router(), "POST", &STANDARD, body).await;
+            assert_eq!(status, StatusCode::OK, "{body}: {reply}");
+            assert!(headers.contains(&("content-type".to_owned(), "application/json".to_owned())), "{body}: {headers:?}");
+            let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
+            assert_eq!((&reply["jsonrpc"], &reply["id"], &reply["error"]["code"]), (&json!("2.0"), &id, &json!(code)), "{body}: {reply}");
+            assert!(reply.get("result").is_none(), "{body}: {reply}");
+        }
+        let (_, _, reply) = send(router(), "POST", &STANDARD, "").await;
+        assert_eq!(reply, r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"Parse error","data":"empty body"}}"#);
+        let (_, _, reply) = send(router(), "POST", &STANDARD, r#"{"jsonrpc":"1.0","id":7,"method":"tools/list"}"#).await;
+        assert_eq!(reply, r#"{"jsonrpc":"2.0","id":7,"error":{"code":-32600,"message":"Invalid Request","data":"`jsonrpc` must be \"2.0\""}}"#);
+        // No reply to a notification of a method rmcp does not know.
+        let (status, _, reply) = send(router(), "POST", &STANDARD, r#"{"jsonrpc":"2.0","method":"no/such"}"#).await;
+        assert_eq!((status, reply.as_str()), (StatusCode::ACCEPTED, ""));
+
+        // The media types, then the body's size, are refused before the body is read.
+        let (status, _, reply) = send(router(), "POST", &with(&[("content-type", "text/plain")]), "{not json").await;
+        assert_eq!((status, reply.as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported Media Type: Content-Type must be application/json"));
+        let (status, _, _) = send(router(), "POST", &with(&[("accept", "application/json")]), "").await;
+        assert_eq!(status, StatusCode::NOT_ACCEPTABLE);
+        let small = super::router(server.clone(), McpOptions { body_limit: 4, ..McpOptions::default() });
+        let (status, _, reply) = send(small, "POST", &STANDARD, "{not json").await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{reply}");
+    }
+
+    /// The same over a socket, bytes in and out: an empty body (`Content-Length: 0`) and one cut short.
+    #[tokio::test]
+    async fn unreadable_bodies_over_the_wire() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let (_, server) = server();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, router(server, McpOptions::default())).await });
+        for (body, code, id) in [
+            ("", -32700, Value::Null),
+            (r#"{"jsonrpc":"2.0","#, -32700, Value::Null),
+            (r#"{"jsonrpc":"2","id":1,"method":"ping"}"#, -32600, json!(1)),
+        ] {
+            let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+            let request = format!(
+                "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            stream.write_all(request.as_bytes()).await.unwrap();
+            let mut reply = String::new();
+            stream.read_to_string(&mut reply).await.unwrap();
+            let (head, reply) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
+            assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{body}: {head}");
+            assert!(head.to_ascii_lowercase().contains("\r\ncontent-type: application/json\r\n"), "{body}: {head}");
+            let reply: Value = serde_json::from_str(reply).unwrap_or_default();
+            assert_eq!((&reply["error"]["code"], &reply["id"]), (&json!(code), &id), "{body}: {reply}");
+        }
     }
 
     /// The real rmcp client: after `initialize` (rmcp's), everything it sends is answered directly.

@@ -1,13 +1,14 @@
 //! MCP over stdin/stdout: rmcp's stdio service, with the raw checks of `tools/call` arguments that
 //! rmcp's reading cannot make (a key given twice, a number that would be rounded) applied to each
-//! line before rmcp reads it — the same rule as on the Streamable HTTP transport.
+//! line before rmcp reads it, and lines rmcp cannot read answered with a JSON-RPC error — the same
+//! rules as on the Streamable HTTP transport.
 
 use rmcp::ServiceExt as _;
 use rmcp::model::{ServerJsonRpcMessage, ServerResult};
 use tokio::io::{AsyncBufReadExt as _, AsyncRead, AsyncWrite, AsyncWriteExt as _, BufReader};
 use tokio::sync::mpsc;
 
-use crate::mcp::message::{RefusedArguments, refused_arguments};
+use crate::mcp::message::{RefusedArguments, read_message, refused_arguments};
 use crate::mcp::{BoxError, McpServer, ToolError};
 use crate::rest::DEFAULT_BODY_LIMIT;
 
@@ -19,9 +20,12 @@ pub async fn serve_stdio(server: McpServer) -> Result<(), BoxError> {
 
 /// Serves MCP over any byte streams, one JSON-RPC message per line.
 ///
-/// Lines go through a filter on their way to rmcp: a `tools/call` whose arguments would be read two
-/// ways is answered with a tool error here and never reaches rmcp. rmcp's replies and those answers
-/// are written to `output` a whole line at a time.
+/// Lines go through a filter on their way to rmcp: a line rmcp cannot read as a JSON-RPC message is
+/// answered with the JSON-RPC error the reference engine's `StdioJsonRpcHandler` writes (-32700 for
+/// one that is not JSON, which rmcp would drop without a word; -32600 or -32602 with the message's
+/// `id`, see `message::ProtocolError`), a `tools/call` whose arguments would be read two ways with a
+/// tool error; neither reaches rmcp. Blank lines are skipped. rmcp's replies and those answers are
+/// written to `output` a whole line at a time.
 pub async fn serve_io<R, W>(server: McpServer, input: R, output: W) -> Result<(), BoxError>
 where
     R: AsyncRead + Send + Unpin + 'static,
@@ -39,8 +43,8 @@ where
     Ok(())
 }
 
-/// Copies `input` to rmcp line by line, answering refused calls itself (through `refusals`). Lines
-/// longer than the body limit are dropped, as rmcp drops them.
+/// Copies `input` to rmcp line by line, answering unreadable lines and refused calls itself (through
+/// `refusals`). Lines longer than the body limit are dropped, as rmcp drops them.
 async fn filter<R, W>(server: McpServer, input: R, mut to_rmcp: W, refusals: mpsc::UnboundedSender<Vec<u8>>)
 where
     R: AsyncRead + Unpin,
@@ -58,7 +62,18 @@ where
             }
             Ok(_) => {}
         }
-        if let Some(RefusedArguments { id, tool, problem }) = refused_arguments(&line)
+        // rmcp skips a byte order mark, and blank lines, as the engine does.
+        let message = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
+        if message.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        if let Err(error) = read_message(message) {
+            let mut reply = error.to_json();
+            reply.push(b'\n');
+            let _ = refusals.send(reply);
+            continue;
+        }
+        if let Some(RefusedArguments { id, tool, problem }) = refused_arguments(message)
             && server.has_tool(&tool)
         {
             let refusal = ToolError::new(format!("invalid arguments for `{tool}`: {problem}")).into_result();
@@ -130,6 +145,43 @@ mod tests {
         let ok = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "get-snapshot", "arguments": {"zone": "fr-par-1"}}});
         assert_eq!(exchange(&ok.to_string()).await["result"]["structuredContent"], json!({"zone": "fr-par-1"}));
         drop(exchange);
+        drop(client);
+        serving.await.unwrap().unwrap();
+    }
+
+    /// A line rmcp cannot read gets the JSON-RPC error the HTTP transport answers (rmcp's stdio
+    /// service drops a line that is not JSON without a word); blank lines get nothing.
+    #[tokio::test]
+    async fn stdio_answers_unreadable_lines_with_json_rpc_errors() {
+        let (_, server) = server();
+        let (mut client, server_input) = tokio::io::duplex(64 * 1024);
+        let (server_output, client_output) = tokio::io::duplex(64 * 1024);
+        let serving = tokio::spawn(serve_io(server, server_input, server_output));
+        let mut replies = BufReader::new(client_output).lines();
+        let mut exchange = async |line: &str| {
+            client.write_all(format!("{line}\n").as_bytes()).await.unwrap();
+            serde_json::from_str::<Value>(&replies.next_line().await.unwrap().unwrap()).unwrap()
+        };
+        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+        assert_eq!(exchange(&init.to_string()).await["result"]["serverInfo"]["name"], "snapshots-mcp");
+
+        let cases = [
+            ("{not json", -32700, Value::Null),
+            (r#"{"jsonrpc":"2.0","id":2,"method":"ping"} trailing"#, -32700, Value::Null),
+            (r#"{"jsonrpc":"1.0","id":3,"method":"ping"}"#, -32600, json!(3)),
+            (r#"[{"jsonrpc":"2.0","id":4,"method":"ping"}]"#, -32600, Value::Null),
+            ("7", -32600, Value::Null),
+            (r#"{"jsonrpc":"2.0","id":"five"}"#, -32600, json!("five")),
+            (r#"{"jsonrpc":"2.0","id":6,"method":"tools/list","params":[]}"#, -32602, json!(6)),
+            (r#"{"jsonrpc":"2.0","id":7,"method":"no/such"}"#, -32601, json!(7)),
+        ];
+        for (line, code, id) in cases {
+            let reply = exchange(line).await;
+            assert_eq!((&reply["jsonrpc"], &reply["id"], &reply["error"]["code"]), (&json!("2.0"), &id, &json!(code)), "{line}: {reply}");
+        }
+        // Blank lines are skipped: the next reply is the ping's. A byte order mark is skipped too.
+        let ping = exchange(" \r\n\n\u{feff}{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}").await;
+        assert_eq!(ping, json!({"jsonrpc": "2.0", "id": 8, "result": {}}));
         drop(client);
         serving.await.unwrap().unwrap();
     }
