@@ -1,4 +1,4 @@
-//! The generated binary: `<name> serve` with REST and MCP listeners, `/healthz`, structured logs
+//! The generated binary: `<name> serve` with one listener per expose, `/healthz`, structured logs
 //! without secrets, fail-fast configuration, bounded connections and bodies, and graceful shutdown.
 
 use std::future::Future;
@@ -12,7 +12,6 @@ use axum::Router;
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::IntoResponse as _;
-use clap::Parser as _;
 use tokio::sync::Semaphore;
 
 use crate::Upstreams;
@@ -25,7 +24,7 @@ mod rejections;
 
 use body::BodyBounds;
 use connections::ConnectionLimits;
-pub use listeners::Listener;
+pub use listeners::Listening;
 use listeners::{Cli, Command, LogFormat, ServeArgs};
 
 /// Longest request target (path and query) served; longer ones get a JSON 414.
@@ -37,14 +36,63 @@ pub use mimalloc::MiMalloc as Allocator;
 
 /// What a generated binary knows about its spec.
 pub struct App {
+    /// The crate's name (`--help`, logs).
     pub name: &'static str,
+    /// One line for `--help`.
     pub about: &'static str,
     /// Consumed namespaces, for `--upstream NS=URL`.
     pub namespaces: &'static [&'static str],
-    /// The REST expose's default address, when the spec has one.
-    pub rest: Option<Listener>,
-    /// The MCP expose's default address (HTTP transport), when the spec has one.
-    pub mcp: Option<Listener>,
+    /// The exposes served over HTTP, in spec order, each on its own listener.
+    pub exposes: &'static [Expose],
+}
+
+/// One of the spec's exposes, as `serve` knows it before the flags: which, what, and where by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Expose {
+    /// The expose's namespace (`--listen NAMESPACE=…`, `--only NAMESPACE`); `control` for the control
+    /// expose, which has none in the spec.
+    pub namespace: &'static str,
+    /// What it serves.
+    pub kind: ExposeKind,
+    /// The spec's port.
+    pub port: u16,
+    /// The spec's address; loopback when it has none (DESIGN §3.11).
+    pub address: Option<&'static str>,
+}
+
+impl Expose {
+    /// `HOST:PORT` from the spec, the host in brackets when it is an IPv6 address.
+    pub fn default_addr(&self) -> String {
+        let host = self.address.unwrap_or("127.0.0.1");
+        if host.contains(':') { format!("[{host}]:{}", self.port) } else { format!("{host}:{}", self.port) }
+    }
+}
+
+/// What an expose serves. Every kind is an HTTP router to the binary; the kind names it in logs and
+/// `--help`, and decides which shorthand flags (`--rest-addr`, `--no-mcp`, …) apply.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExposeKind {
+    /// A REST adapter (`type: rest`).
+    Rest,
+    /// An MCP adapter over Streamable HTTP, at `/mcp` (`type: mcp`).
+    Mcp,
+    /// A skill catalog (`type: skill`).
+    Skill,
+    /// The control port (`type: control`).
+    Control,
+}
+
+impl ExposeKind {
+    /// Its name in `--help` and in the logs' `surface` field.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExposeKind::Rest => "rest",
+            ExposeKind::Mcp => "mcp",
+            ExposeKind::Skill => "skill",
+            ExposeKind::Control => "control",
+        }
+    }
 }
 
 /// What the binary was asked for, resolved before the surfaces are built.
@@ -52,10 +100,8 @@ pub struct App {
 pub struct Config {
     pub upstreams: Upstreams,
     pub body_limit: usize,
-    /// Where REST listens (`--rest-addr`, else the spec's address and port).
-    pub rest_addr: String,
-    /// Where MCP listens (`--mcp-addr`, else the spec's address and port).
-    pub mcp_addr: String,
+    /// Where each expose listens and whether it is served (`--listen`, `--only`… resolved).
+    pub listening: Vec<Listening>,
     /// `--allowed-host`: more `Host` names the adapters answer to.
     pub allowed_hosts: Vec<String>,
     /// `--allowed-origin`: browser origins allowed to call the adapters.
@@ -70,6 +116,13 @@ impl Config {
     pub fn access(&self, address: &str) -> Access {
         if self.unchecked { Access::unchecked() } else { Access::for_address(address, &self.allowed_hosts, &self.allowed_origins) }
     }
+
+    /// Where expose `namespace` listens (`HOST:PORT`), whether served or not. A namespace the app
+    /// does not list (a generator bug) gets a loopback address, whose [`Config::access`] is the
+    /// strictest.
+    pub fn addr(&self, namespace: &str) -> &str {
+        self.listening.iter().find(|l| l.expose.namespace == namespace).map_or("127.0.0.1:0", |l| l.addr.as_str())
+    }
 }
 
 /// A future that serves MCP over stdin/stdout until the client disconnects.
@@ -80,9 +133,9 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// The surfaces a binary serves, built once its configuration is known.
 #[derive(Default)]
 pub struct Surfaces {
-    pub rest: Option<Router>,
-    /// The MCP Streamable HTTP service (served at `/mcp`).
-    pub mcp: Option<Router>,
+    /// Each expose's router, by namespace (one per [`App::exposes`] entry; an MCP router serves
+    /// Streamable HTTP at `/mcp`).
+    pub routers: Vec<(&'static str, Router)>,
     /// MCP over stdio, for `serve --stdio`.
     pub stdio: Option<Box<dyn FnOnce() -> StdioServer + Send>>,
 }
@@ -97,7 +150,7 @@ pub fn main(app: App, build: impl FnOnce(&Config) -> Result<Surfaces, BoxError>)
 type Build<'a> = Box<dyn FnOnce(&Config) -> Result<Surfaces, BoxError> + 'a>;
 
 fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match Cli::parse_for(&app) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -113,8 +166,16 @@ fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
     if let Some(ns) = upstreams.unknown(app.namespaces).first() {
         return fail(&format!("--upstream names `{ns}`, which this capability does not consume (it consumes: {})", app.namespaces.join(", ")));
     }
-    let rest_addr = args.rest_addr.clone().or(app.rest.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-    let mcp_addr = args.mcp_addr.clone().or(app.mcp.map(Listener::default_addr)).unwrap_or_else(|| "127.0.0.1:9090".to_owned());
+    let listening = match listeners::resolve(&app, &args.listen) {
+        Ok(listening) => listening,
+        Err(e) => return fail(&e),
+    };
+    // With --stdio nothing listens, so two exposes on one address do not matter.
+    if let Err(e) = listeners::check_distinct(&listening)
+        && !args.stdio
+    {
+        return fail(&e);
+    }
     let seconds = |s: f64, flag: &str| Duration::try_from_secs_f64(s).ok().filter(|d| !d.is_zero()).ok_or_else(|| format!("{flag} takes a positive number of seconds"));
     let options = match (seconds(args.upstream_timeout, "--upstream-timeout"), seconds(args.connect_timeout, "--connect-timeout")) {
         (Ok(timeout), Ok(connect)) => crate::ClientOptions::default().timeout(timeout).connect_timeout(connect).retries(args.retries),
@@ -130,8 +191,7 @@ fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
     let config = Config {
         upstreams,
         body_limit: args.body_limit,
-        rest_addr,
-        mcp_addr,
+        listening,
         allowed_hosts: args.allowed_host.clone(),
         allowed_origins: args.allowed_origin.clone(),
         unchecked: args.no_checks,
@@ -190,29 +250,36 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
     tracing::info!(max_connections, file_limit, header_timeout = args.header_timeout, checks = !config.unchecked, "limits");
     let bounds = Arc::new(bounds);
     let mut servers = tokio::task::JoinSet::new();
-    let rest = surfaces.rest.take().filter(|_| !args.no_rest).map(|router| ("rest", config.rest_addr.clone(), router));
-    let mcp = surfaces.mcp.take().filter(|_| !args.no_mcp).map(|router| ("mcp", config.mcp_addr.clone(), router));
-    for (surface, addr, router) in rest.into_iter().chain(mcp) {
-        let access = config.access(&addr);
-        let listener = connections::bind(surface, &addr).await?;
+    for listening in config.listening.iter().filter(|l| l.served) {
+        let (namespace, surface, addr) = (listening.expose.namespace, listening.expose.kind.name(), listening.addr.as_str());
+        let Some(at) = surfaces.routers.iter().position(|(ns, _)| *ns == namespace) else {
+            return Err(format!("{} built no router for its expose `{namespace}`", app.name).into());
+        };
+        let (_, router) = surfaces.routers.swap_remove(at);
+        let access = config.access(addr);
+        let listener = connections::bind(namespace, addr).await?;
         let local: SocketAddr = listener.local_addr()?;
         if access.accepts_any_host() {
-            tracing::warn!(surface, address = %local, "accepting any Host header (not a loopback address); name the public host with --allowed-host");
+            tracing::warn!(surface, namespace, address = %local, "accepting any Host header (not a loopback address); name the public host with --allowed-host");
         } else {
-            tracing::info!(surface, hosts = access.allowed_hosts.join(" "), "accepting these Host names");
+            tracing::info!(surface, namespace, hosts = access.allowed_hosts.join(" "), "accepting these Host names");
         }
         // Tests and scripts wait for this line to learn the port (useful with port 0).
-        tracing::info!(surface, address = %local, "listening");
-        let app = application(surface, router, config.body_limit, Arc::clone(&bounds));
+        tracing::info!(surface, namespace, address = %local, "listening");
+        let app = application(surface, namespace, router, config.body_limit, Arc::clone(&bounds));
         let (limits, shutdown) = (limits.clone(), shutdown.clone());
         servers.spawn(async move {
             let served = connections::serve(listener, app, limits, shutdown).await;
-            tracing::info!(surface, "stopped");
+            tracing::info!(surface, namespace, "stopped");
             served
         });
     }
     if servers.is_empty() {
-        return Err("nothing to serve: no REST or MCP adapter is enabled".into());
+        let exposes: Vec<&str> = config.listening.iter().map(|l| l.expose.namespace).collect();
+        if exposes.is_empty() {
+            return Err(format!("nothing to serve: {} has no expose served over HTTP", app.name).into());
+        }
+        return Err(format!("nothing to serve: --only, --no-rest or --no-mcp left out every expose ({})", exposes.join(", ")).into());
     }
     while let Some(done) = servers.join_next().await {
         done.map_err(|e| format!("a listener stopped unexpectedly: {e}"))??;
@@ -222,12 +289,12 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
 
 /// A surface's router with what the binary adds: `/healthz`, the body limit and bounds, the request
 /// target limit, `X-Content-Type-Options: nosniff` on every response, and the access log.
-fn application(surface: &'static str, router: Router, body_limit: usize, bounds: Arc<BodyBounds>) -> Router {
+fn application(surface: &'static str, namespace: &'static str, router: Router, body_limit: usize, bounds: Arc<BodyBounds>) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .merge(router)
         .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| edge(surface, Arc::clone(&bounds), request, next)))
+        .layer(axum::middleware::from_fn(move |request: Request, next: Next| edge(surface, namespace, Arc::clone(&bounds), request, next)))
 }
 
 /// What every request meets first, in one layer (each `from_fn` layer boxes the request's future
@@ -235,7 +302,7 @@ fn application(surface: &'static str, router: Router, body_limit: usize, bounds:
 /// status, time), a request target longer than [`MAX_TARGET_BYTES`] refused (JSON
 /// 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own error
 /// answers are told apart: see `rejections`).
-async fn edge(surface: &'static str, bounds: Arc<BodyBounds>, request: Request, next: Next) -> axum::response::Response {
+async fn edge(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, request: Request, next: Next) -> axum::response::Response {
     let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
     let mut response = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
         length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
@@ -248,7 +315,7 @@ async fn edge(surface: &'static str, bounds: Arc<BodyBounds>, request: Request, 
     };
     response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
     if let Some((method, path, start)) = logged {
-        tracing::info!(surface, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+        tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
     }
     response
 }
