@@ -22,6 +22,7 @@ const FIXTURES: &[&str] = &[
     "http/http-header-query-capability.yaml",
     "mcp/mcp-capability.yaml",
     "mcp/mcp-hints-capability.yaml",
+    "mcp/mcp-resources-prompts-capability.yaml",
     "mcp/mcp-stdio-capability.yaml",
     "mcp/mcp-step-with-namespace-capability.yaml",
     "mcp/mcp-tool-handler-with-mustache-capability.yaml",
@@ -36,7 +37,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 /// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
-const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml"];
+const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml"];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[

@@ -428,6 +428,42 @@ mod suite {
         assert_eq!(sent.body_json(), Some(json!({"parent": {"page_id": "p-1"}})));
     }
 
+    /// `mcp/mcp-resources-prompts-capability.yaml`: `initialize` advertises resources and prompts; a
+    /// fixed resource is listed, a `{userId}` one is a template whose variable fills the call's `with`;
+    /// prompts render `{{argument}}` placeholders.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn resources_and_prompts() {
+        use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams, ResourceContents};
+        let upstream = Recorder::start(|_| Answer::json(200, r#"{"results":[{"id":"p-1"}]}"#)).await;
+        let handlers = proxy!(mcp_resources_prompts_capability, mock_api, upstream.base_url());
+        let peer = mcp_peer(mcp_resources_prompts_capability::mcp::router(handlers)).await;
+        let capabilities = serde_json::to_value(&peer.peer_info().expect("server info").capabilities).expect("JSON");
+        assert!(capabilities["tools"].is_object() && capabilities["resources"].is_object() && capabilities["prompts"].is_object(), "{capabilities}");
+
+        let listed = peer.list_all_resources().await.expect("resources/list");
+        let listed: Vec<(&str, &str)> = listed.iter().map(|r| (r.uri.as_str(), r.name.as_str())).collect();
+        assert_eq!(listed, [("data://databases/pre-release/schema", "database-schema")]);
+        let templates = peer.list_all_resource_templates().await.expect("resources/templates/list");
+        assert_eq!(templates.iter().map(|t| t.uri_template.as_str()).collect::<Vec<_>>(), ["data://users/{userId}/profile"]);
+
+        let read = peer.read_resource(ReadResourceRequestParams::new("data://users/u-7/profile")).await.expect("resources/read");
+        let ResourceContents::TextResourceContents { uri, mime_type, text, .. } = &read.contents[0] else { panic!("text expected: {read:?}") };
+        assert_eq!((uri.as_str(), mime_type.as_deref()), ("data://users/u-7/profile", Some("application/json")));
+        assert_eq!(serde_json::from_str::<Value>(text).expect("JSON"), json!({"results": [{"id": "p-1"}]}));
+        let sent = upstream.requests();
+        assert_eq!((sent.len(), sent[0].method.as_str(), sent[0].path.as_str()), (1, "POST", "/databases/u-7/query"));
+        assert_eq!(sent[0].body_json().map(|b| b["filter"]["property"].clone()), Some(json!("Status")));
+
+        let prompts = peer.list_all_prompts().await.expect("prompts/list");
+        assert_eq!(prompts.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["participant-outreach", "summary-prompt"]);
+        let arguments = json!({"data": "a, b", "format": "table"}).as_object().cloned().expect("an object");
+        let summary = peer.get_prompt(GetPromptRequestParams::new("summary-prompt").with_arguments(arguments)).await.expect("prompts/get");
+        let messages = serde_json::to_value(&summary.messages).expect("JSON");
+        assert_eq!(messages[0]["content"]["text"], "Summarize the following data in table format:\n\na, b");
+        assert_eq!((messages.as_array().map(Vec::len), messages[1]["role"].as_str()), (Some(3), Some("assistant")));
+        peer.cancel().await.ok();
+    }
+
     /// `mcp/mcp-stdio-capability.yaml` (engine: `StdioIntegrationTest`): the same tool over stdio; the server
     /// names itself after the expose's namespace.
     #[tokio::test(flavor = "multi_thread")]

@@ -58,12 +58,15 @@ codes! {
     DuplicateTool = "E0203", Error, "an MCP expose declares the same tool name twice";
     DuplicateRoute = "E0204", Error, "a REST expose declares the same method on the same path twice";
     DuplicateParameter = "E0205", Error, "an operation declares the same parameter twice";
+    DuplicateResource = "E0206", Error, "an MCP expose declares the same resource name or URI twice";
+    DuplicatePrompt = "E0207", Error, "an MCP expose declares the same prompt, or a prompt the same argument, twice";
     WithUnknownParameter = "E0301", Error, "a `with` key is not a parameter of the called operation";
     WithUnknownInput = "E0302", Error, "a `with` value refers to an input the exposed operation does not declare";
     MissingSource = "E0303", Error, "a required consumed parameter gets no value";
     PathVariableUnbound = "E0304", Error, "a path variable has no parameter and no source";
     PathParameterUnused = "W0305", Warning, "a path parameter does not appear in its path";
     UnusedInput = "W0306", Warning, "a declared input is never sent upstream";
+    PromptPlaceholder = "W0308", Warning, "a prompt's `{{placeholder}}` names no argument of the prompt; it is sent as written";
     ImpliedParameter = "W0307", Warning, "a `with` key names a parameter its operation does not declare; it is sent as a query parameter";
     UndeclaredSecret = "W0401", Warning, "a `{{VAR}}` secret is not declared in any bind";
     AuthIncomplete = "E0402", Error, "an authentication block lacks a field its type needs";
@@ -78,6 +81,7 @@ codes! {
     DuplicateFunction = "E0704", Error, "an aggregate declares the same function name twice";
     MappingTarget = "E0705", Error, "a mapping's `targetName` is not one of the declared outputs";
     SchemaFile = "E0801", Error, "an `outputSchema` file is missing, unreadable or does not compile";
+    MissingLocation = "W0803", Warning, "a `location` a server reads at run time does not exist here; the server refuses to start without it";
     HopByHopHeader = "W0802", Warning, "a trusted header describes one connection (hop-by-hop) and is never forwarded";
     StepShape = "E0706", Error, "a step lacks what its type needs (`call`; `index`, `match`, `lookupValue`)";
 }

@@ -4,6 +4,7 @@
 
 pub mod constraints;
 pub mod diagnostic;
+pub mod mcp;
 pub mod transport;
 
 use std::collections::BTreeMap;
@@ -233,7 +234,9 @@ fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
             Expose::Rest(r) => invocations.extend(r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation)),
             Expose::Mcp(m) => {
                 tools(m, diags);
+                mcp::resources_and_prompts(m, diags);
                 invocations.extend(m.tools.iter().map(|t| &t.invocation));
+                invocations.extend(m.resources.iter().map(|r| &r.invocation));
             }
             _ => {}
         }
@@ -321,14 +324,8 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                 }
             }
             Expose::Mcp(m) => {
-                for r in &m.resources {
-                    report(r.span, "MCP `resources`", "expose the data through a tool instead");
-                }
-                for p in &m.prompts {
-                    report(p.span, "MCP `prompts`", "remove the prompt; tools are compiled");
-                }
-                for t in &m.tools {
-                    invocation_features(&t.invocation, &mut report);
+                for inv in m.tools.iter().map(|t| &t.invocation).chain(m.resources.iter().map(|r| &r.invocation)) {
+                    invocation_features(inv, &mut report);
                 }
             }
             // The hint is pinned by the macro's UI tests too.

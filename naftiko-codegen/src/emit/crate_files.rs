@@ -163,7 +163,7 @@ pub fn uses_patterns(cap: &Capability) -> bool {
         }
     }
     let rest = cap.rest.iter().flat_map(|r| &r.endpoints).flat_map(|e| &e.inputs).any(|i| i.constraints.contains_key("pattern"));
-    rest || cap.mcp.iter().flat_map(|m| &m.tools).any(|t| in_schema(&t.input_schema))
+    rest || cap.mcp.iter().flat_map(|m| m.calls()).any(|t| in_schema(&t.input_schema))
 }
 
 /// The converters of the formats the capability's consumed APIs answer in, sorted.

@@ -14,7 +14,7 @@ pub fn called_operations(cap: &Capability) -> Vec<(usize, usize)> {
         .rest
         .iter()
         .flat_map(|r| r.endpoints.iter().map(|e| &e.action))
-        .chain(cap.mcp.iter().flat_map(|m| m.tools.iter().map(|t| &t.action)))
+        .chain(cap.mcp.iter().flat_map(|m| m.calls().map(|t| &t.action)))
         .filter_map(|a| match a {
             Action::Call { consumes, operation, .. } => Some((*consumes, *operation)),
             Action::Custom { .. } | Action::Flow { .. } => None,

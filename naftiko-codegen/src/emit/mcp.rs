@@ -9,7 +9,7 @@ use quote::quote;
 use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
-use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ServerAuth, Source, ToolDef};
+use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ResourceSource, ServerAuth, Source, ToolDef};
 
 /// The items of the generated crate's `mcp` module.
 pub fn emit(cap: &Capability) -> TokenStream {
@@ -23,6 +23,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let dispatch = dispatch(mcp);
     let calls = calls_module(cap, mcp);
     let require_pattern = crate::emit::rest::require_pattern(cap);
+    let features = crate::emit::mcp_features::emit(mcp);
+    let build = if mcp.resources.is_empty() && mcp.prompts.is_empty() {
+        quote! { mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>) }
+    } else {
+        let resources = (!mcp.resources.is_empty()).then(|| quote! { .resources(RESOURCES, read::<H>) });
+        let prompts = (!mcp.prompts.is_empty()).then(|| quote! { .prompts(PROMPTS) });
+        quote! { mcp::McpServer::builder(handlers, &SERVER, TOOLS, dispatch::<H>) #resources #prompts .build() }
+    };
     quote! {
         #doc
 
@@ -39,10 +47,12 @@ pub fn emit(cap: &Capability) -> TokenStream {
         /// Every tool, in spec order, with the JSON Schema of its arguments and its hints.
         pub const TOOLS: &[mcp::ToolSpec] = &[#(#tools),*];
 
+        #features
+
         /// The MCP server calling `handlers`: arguments are checked against each tool's input schema
         /// before anything is sent upstream.
         pub fn server<H: Handlers>(handlers: Arc<H>) -> mcp::McpServer {
-            mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>)
+            #build
         }
 
         /// The tools as `tools/list` advertises them.
@@ -95,10 +105,27 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
         };
         doc.push(format!(" | `{}` | {calls} |", tool.name));
     }
+    if !mcp.resources.is_empty() {
+        doc.extend([String::new(), " | Resource | URI | Reads |".to_owned(), " |---|---|---|".to_owned()]);
+        for r in &mcp.resources {
+            let reads = match &r.source {
+                ResourceSource::Read(read) => format!("`calls::{}`", read.fn_name.trim_start_matches("r#")),
+                ResourceSource::Files { path } => format!("the files under `{path}`"),
+            };
+            doc.push(format!(" | `{}` | `{}` | {reads} |", r.name, r.uri));
+        }
+    }
+    if !mcp.prompts.is_empty() {
+        doc.extend([String::new(), " | Prompt | Arguments |".to_owned(), " |---|---|".to_owned()]);
+        for p in &mcp.prompts {
+            let arguments: Vec<String> = p.arguments.iter().map(|a| format!("`{}`{}", a.name, if a.required { "" } else { " (optional)" })).collect();
+            doc.push(format!(" | `{}` | {} |", p.name, arguments.join(", ")));
+        }
+    }
     doc
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
+pub(super) fn option_str(value: Option<&str>) -> TokenStream {
     match value {
         Some(v) => quote! { Some(#v) },
         None => quote! { None },
@@ -264,12 +291,18 @@ fn dispatch(mcp: &McpSurface) -> TokenStream {
 
 /// The tool functions, in their own module so that tool names never collide with the items above.
 fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
-    if mcp.tools.is_empty() {
+    if mcp.calls().next().is_none() {
         return quote! {};
     }
-    let functions = mcp.tools.iter().map(|t| tool_function(cap, t));
+    let tools = mcp.tools.len();
+    let functions = mcp.calls().enumerate().map(|(i, t)| call_function(cap, t, if i < tools { Caller::Tool } else { Caller::Resource }));
+    let doc = crate::emit::doc(if mcp.resources.is_empty() {
+        " One function per tool: arguments → the called operation's parameters → `Handlers`."
+    } else {
+        " One function per tool and per resource read from upstream: arguments (a resource's are its URI's variables) → the called operation's parameters → `Handlers`."
+    });
     quote! {
-        /// One function per tool: arguments → the called operation's parameters → `Handlers`.
+        #doc
         mod calls {
             use ::std::sync::Arc;
             use ::naftiko_runtime::mcp;
@@ -280,7 +313,14 @@ fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     }
 }
 
-fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
+/// What a call function serves: its result type and wording.
+#[derive(Clone, Copy)]
+enum Caller {
+    Tool,
+    Resource,
+}
+
+fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> TokenStream {
     let Some(called) = called(cap, &tool.action) else { return quote! {} };
     let name = ident(&tool.fn_name);
     // The parameter type's path is relative to the crate's top modules; this function is one level deeper.
@@ -296,13 +336,21 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
     let reads_args = tool.action.bindings().iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
     let args = if reads_args { quote!(args) } else { quote!(_args) };
     let tool_name = &tool.name;
+    let (plain, mapped, outcome, what) = match caller {
+        Caller::Tool => (quote!(mcp::result), quote!(mcp::result_mapped), quote!(mcp::ToolOutcome), "Tool"),
+        Caller::Resource => (quote!(mcp::read), quote!(mcp::read_mapped), quote!(mcp::ReadOutcome), "Resource"),
+    };
     let result = match tool.action.output() {
         // A flow shapes its own reply.
-        None | Some(Output::Passthrough) => quote! { mcp::result(#tool_name, #call) },
+        None | Some(Output::Passthrough) => quote! { #plain(#tool_name, #call) },
         Some(Output::Mapped(m)) => {
             let shape = mapping::expression(m, &quote!(value));
-            quote! { mcp::result_mapped(#tool_name, #call, |value| #shape) }
+            quote! { #mapped(#tool_name, #call, |value| #shape) }
         }
+    };
+    let result = match caller {
+        Caller::Tool => quote! { Ok(#result) },
+        Caller::Resource => result,
     };
     let summary = tool
         .description
@@ -313,16 +361,16 @@ fn tool_function(cap: &Capability, tool: &ToolDef) -> TokenStream {
         })
         .map(|s| format!(" {}", s.lines().next().unwrap_or_default()))
         .unwrap_or_default();
-    let calls = crate::emit::doc(&format!(" Tool `{}` →{}", tool.name, called.doc));
+    let calls = crate::emit::doc(&format!(" {what} `{}` →{}", tool.name, called.doc));
     let summary_doc = crate::emit::summary_doc(&summary);
     quote! {
         #summary_doc
         #calls
-        pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, #args: mcp::Arguments) -> mcp::ToolOutcome {
+        pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, #args: mcp::Arguments) -> #outcome {
             let params = super::#params_type {
                 #(#fields)*
             };
-            Ok(#result)
+            #result
         }
     }
 }

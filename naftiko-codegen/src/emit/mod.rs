@@ -12,6 +12,7 @@ pub mod handlers;
 pub mod inputs;
 pub mod mapping;
 pub mod mcp;
+pub mod mcp_features;
 pub mod openapi;
 pub mod outputs;
 pub mod rest;

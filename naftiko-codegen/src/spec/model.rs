@@ -279,8 +279,50 @@ pub struct McpExpose {
     pub description: Option<S<String>>,
     pub authentication: Option<Authentication>,
     pub tools: Vec<Tool>,
-    pub resources: Vec<NamedFeature>,
-    pub prompts: Vec<NamedFeature>,
+    pub resources: Vec<McpResource>,
+    pub prompts: Vec<McpPrompt>,
+}
+
+/// An MCP resource: data read from consumed operations (`call`/`steps`, with `{var}` placeholders in
+/// its `uri` as inputs), or the files under a `location` directory.
+#[derive(Clone, Debug)]
+pub struct McpResource {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub uri: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub mime_type: Option<S<String>>,
+    pub location: Option<S<String>>,
+    pub invocation: Invocation,
+}
+
+/// An MCP prompt: messages rendered from `template` (or the file at `location`) with its arguments.
+#[derive(Clone, Debug)]
+pub struct McpPrompt {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub arguments: Vec<PromptArgument>,
+    pub template: Vec<PromptMessage>,
+    pub location: Option<S<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PromptArgument {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub label: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub required: Option<S<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PromptMessage {
+    pub span: Span,
+    pub role: Option<S<String>>,
+    pub content: Option<S<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -334,13 +376,6 @@ pub struct StepMapping {
     pub span: Span,
     pub target_name: Option<S<String>>,
     pub value: Option<S<String>>,
-}
-
-/// An aggregate, MCP resource or prompt: recorded by name and place only, not compiled yet.
-#[derive(Clone, Debug)]
-pub struct NamedFeature {
-    pub span: Span,
-    pub name: Option<S<String>>,
 }
 
 #[derive(Clone, Debug)]

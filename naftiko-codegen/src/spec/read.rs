@@ -277,8 +277,8 @@ fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
             description: m.string("description"),
             authentication: m.node("authentication").and_then(|n| authentication(n, m.diags)),
             tools: m.list("tools", tool),
-            resources: m.list("resources", named_feature),
-            prompts: m.list("prompts", named_feature),
+            resources: m.list("resources", mcp_resource),
+            prompts: m.list("prompts", mcp_prompt),
         }),
         "skill" => {
             let namespace = m.string("namespace");
@@ -440,11 +440,55 @@ fn step_mapping(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<StepMapping>
     Some(s)
 }
 
-fn named_feature(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<NamedFeature> {
-    let mut m = Map::new(node, "an entry", diags)?;
-    let f = NamedFeature { span: head(node), name: m.string("name") };
-    m.ignore_rest();
-    Some(f)
+fn mcp_resource(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<McpResource> {
+    let mut m = Map::new(node, "an MCP resource", diags)?;
+    let r = McpResource {
+        span: head(node),
+        name: m.string("name"),
+        label: m.string("label"),
+        uri: m.string("uri"),
+        description: m.string("description"),
+        mime_type: m.string("mimeType"),
+        location: m.string("location"),
+        invocation: invocation(&mut m),
+    };
+    m.finish();
+    Some(r)
+}
+
+fn mcp_prompt(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<McpPrompt> {
+    let mut m = Map::new(node, "an MCP prompt", diags)?;
+    let p = McpPrompt {
+        span: head(node),
+        name: m.string("name"),
+        label: m.string("label"),
+        description: m.string("description"),
+        arguments: m.list("arguments", prompt_argument),
+        template: m.list("template", prompt_message),
+        location: m.string("location"),
+    };
+    m.finish();
+    Some(p)
+}
+
+fn prompt_argument(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<PromptArgument> {
+    let mut m = Map::new(node, "a prompt argument", diags)?;
+    let a = PromptArgument {
+        span: head(node),
+        name: m.string("name"),
+        label: m.string("label"),
+        description: m.string("description"),
+        required: m.bool("required"),
+    };
+    m.finish();
+    Some(a)
+}
+
+fn prompt_message(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<PromptMessage> {
+    let mut m = Map::new(node, "a prompt message", diags)?;
+    let p = PromptMessage { span: head(node), role: m.string("role"), content: m.string("content") };
+    m.finish();
+    Some(p)
 }
 
 fn aggregate(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Aggregate> {

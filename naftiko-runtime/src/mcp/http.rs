@@ -251,9 +251,12 @@ fn json_rpc_response(result: Result<ServerResult, ErrorData>, id: RequestId, leg
 }
 
 /// The answer to a body rmcp cannot read (see [`ProtocolError`]): the JSON-RPC error, `application/json`,
-/// and 200 as the reference engine answers it (`McpServerResource` sets no status for these).
+/// status 400. The reference engine sends the same error object with 200 (`McpServerResource` sets no
+/// status); the MCP transport says a message the server cannot accept gets an HTTP error status (400),
+/// which is what clients and proxies read first.
 fn protocol_error_response(error: &ProtocolError) -> HttpResponse {
     let mut response = HttpResponse::new(Body::from(error.to_json()));
+    *response.status_mut() = http::StatusCode::BAD_REQUEST;
     response.headers_mut().insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(JSON_MIME_TYPE));
     response
 }
@@ -633,11 +636,11 @@ mod tests {
         assert_eq!(ours, theirs, "{body} with {headers:?}");
     }
 
-    /// A body rmcp cannot read: ours is the JSON-RPC error with `code` and `id` (200, `application/json`),
+    /// A body rmcp cannot read: ours is the JSON-RPC error with `code` and `id` (400, `application/json`),
     /// rmcp's a plain-text 415.
     async fn compare_unreadable(endpoint: &Endpoint, headers: &[(&str, &str)], body: &str, code: i32, id: Option<i64>) {
         let (status, reply_headers, reply) = parts_of(endpoint.handle(http_request("POST", headers, body)).await).await;
-        assert_eq!((status, reply_headers), (StatusCode::OK, vec![("content-type".to_owned(), "application/json".to_owned())]), "{body}");
+        assert_eq!((status, reply_headers), (StatusCode::BAD_REQUEST, vec![("content-type".to_owned(), "application/json".to_owned())]), "{body}");
         let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
         let error = &reply["error"];
         assert_eq!((&reply["jsonrpc"], &reply["id"], &error["code"]), (&json!("2.0"), &json!(id), &json!(code)), "{body}: {reply}");
@@ -679,7 +682,7 @@ mod tests {
         for (body, code) in [("{not json", -32700), ("[]", -32600), (r#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, -32600)] {
             let (status, _, reply) = send(router(), "POST", &STANDARD, body).await;
             let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
-            assert_eq!((status, &reply["id"], &reply["error"]["code"]), (StatusCode::OK, &Value::Null, &json!(code)), "{body}: {reply}");
+            assert_eq!((status, &reply["id"], &reply["error"]["code"]), (StatusCode::BAD_REQUEST, &Value::Null, &json!(code)), "{body}: {reply}");
         }
         let (status, _, reply) = send(router(), "POST", &STANDARD, r#"{"jsonrpc":"2.0","id":1,"result":{}}"#).await;
         assert!(status.is_client_error(), "{status} {reply}");
@@ -731,7 +734,9 @@ mod tests {
         ];
         for (body, code, id) in cases {
             let (status, headers, reply) = send(router(), "POST", &STANDARD, body).await;
-            assert_eq!(status, StatusCode::OK, "{body}: {reply}");
+            // An unknown method is a request read and answered (rmcp's -32601, 200); the rest were not read.
+            let expected = if code == -32601 { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+            assert_eq!(status, expected, "{body}: {reply}");
             assert!(headers.contains(&("content-type".to_owned(), "application/json".to_owned())), "{body}: {headers:?}");
             let reply: Value = serde_json::from_str(&reply).unwrap_or_default();
             assert_eq!((&reply["jsonrpc"], &reply["id"], &reply["error"]["code"]), (&json!("2.0"), &id, &json!(code)), "{body}: {reply}");
@@ -777,7 +782,7 @@ mod tests {
             let mut reply = String::new();
             stream.read_to_string(&mut reply).await.unwrap();
             let (head, reply) = reply.split_once("\r\n\r\n").unwrap_or((&reply, ""));
-            assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{body}: {head}");
+            assert!(head.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{body}: {head}");
             assert!(head.to_ascii_lowercase().contains("\r\ncontent-type: application/json\r\n"), "{body}: {head}");
             let reply: Value = serde_json::from_str(reply).unwrap_or_default();
             assert_eq!((&reply["error"]["code"], &reply["id"]), (&json!(code), &id), "{body}: {reply}");

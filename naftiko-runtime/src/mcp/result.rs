@@ -101,11 +101,20 @@ fn structured(text: String, value: Value, is_error: bool) -> CallToolResult {
 }
 
 fn failure(tool: &str, error: Error) -> CallToolResult {
+    match failure_parts(tool, error) {
+        (text, Some(details)) => structured(text, details, true),
+        (message, None) => ToolError::new(message).into_result(),
+    }
+}
+
+/// Why a call of `name` failed, for a person (the message) and a program (the upstream's status and
+/// body, when it answered); shared by tool results and resource reads.
+pub(crate) fn failure_parts(name: &str, error: Error) -> (String, Option<Value>) {
     let (cause, step) = error.cause();
     // "Step `get-ship` of `tool`" inside a flow, else "`tool`".
     let what = match step {
-        Some(step) => format!("step `{step}` of `{tool}`"),
-        None => format!("`{tool}`"),
+        Some(step) => format!("step `{step}` of `{name}`"),
+        None => format!("`{name}`"),
     };
     match cause {
         Error::Status(response) => {
@@ -120,14 +129,14 @@ fn failure(tool: &str, error: Error) -> CallToolResult {
                 Some(step) => format!("Step `{step}` failed: the upstream API answered {}: {}", response.status, response.text()),
                 None => format!("The upstream API answered {}: {}", response.status, response.text()),
             };
-            structured(text, Value::Object(details), true)
+            (text, Some(Value::Object(details)))
         }
         Error::InvalidInput { field, reason } => match step {
-            Some(step) => ToolError::new(format!("step `{step}`: invalid `{field}`: {reason}")).into_result(),
-            None => ToolError::new(format!("invalid argument `{field}`: {reason}")).into_result(),
+            Some(step) => (format!("step `{step}`: invalid `{field}`: {reason}"), None),
+            None => (format!("invalid argument `{field}`: {reason}"), None),
         },
         other => {
-            tracing::warn!(tool, error = %error, "upstream call failed");
+            tracing::warn!(name, error = %error, "upstream call failed");
             let message = match other {
                 Error::Timeout(_) => format!("The upstream API did not answer {what} in time."),
                 Error::Connect(_) => format!("The upstream API of {what} could not be reached."),
@@ -135,7 +144,7 @@ fn failure(tool: &str, error: Error) -> CallToolResult {
                 Error::Format { format, .. } => format!("The upstream API's reply to {what} is not valid {format}."),
                 _ => format!("The upstream API broke off the call of {what}."),
             };
-            ToolError::new(message).into_result()
+            (message, None)
         }
     }
 }

@@ -8,13 +8,16 @@ use std::time::Instant;
 
 use rmcp::ServerHandler;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, Implementation, ListToolsResult, PaginatedRequestParams, ServerCapabilities,
-    ServerConfig, Tool,
+    CallToolRequestParams, CallToolResponse, CallToolResult, ErrorData, GetPromptRequestParams, GetPromptResponse, Implementation, ListPromptsResult,
+    ListResourceTemplatesResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams, PromptsCapability, ReadResourceRequestParams,
+    ReadResourceResponse, ResourcesCapability, ServerCapabilities, ServerConfig, Tool,
 };
 use rmcp::service::{MaybeSendFuture, RequestContext, RoleServer};
 use serde_json::{Map, Value};
 
-use crate::mcp::{Arguments, Dispatch, ServerSpec, ToolError, ToolFuture, ToolSpec, validate_arguments};
+use crate::mcp::prompts::Prompts;
+use crate::mcp::resources::Resources;
+use crate::mcp::{Arguments, Dispatch, PromptSpec, ReadDispatch, ResourceSpec, ServerSpec, ToolError, ToolFuture, ToolSpec, validate_arguments};
 
 /// A generated capability's MCP server: the tool table, the dispatcher and the `Handlers` it calls.
 /// Cheap to clone (rmcp's Streamable HTTP service makes one for each request it serves).
@@ -33,6 +36,8 @@ struct Inner {
     tools: Vec<Entry>,
     by_name: HashMap<&'static str, usize>,
     dispatch: ErasedDispatch,
+    resources: Resources,
+    prompts: Prompts,
 }
 
 struct Entry {
@@ -58,25 +63,25 @@ impl fmt::Debug for McpServer {
 impl McpServer {
     /// The server of `tools`, each call going to `dispatch` with `handlers`.
     pub fn new<H: Send + Sync + 'static>(handlers: Arc<H>, server: &ServerSpec, tools: &'static [ToolSpec], dispatch: Dispatch<H>) -> Self {
-        let mut implementation = Implementation::new(server.name, server.version);
-        if let Some(title) = server.title {
-            implementation = implementation.with_title(title);
-        }
-        let mut info = ServerConfig::new(ServerCapabilities::builder().enable_tools().build()).with_server_info(implementation);
-        if let Some(instructions) = server.instructions {
-            info = info.with_instructions(instructions);
-        }
-        let entries: Vec<Entry> = tools
-            .iter()
-            .map(|spec| {
-                let tool = spec.to_tool();
-                let schema = Value::Object(tool.input_schema.as_ref().clone());
-                Entry { tool, schema }
-            })
-            .collect();
-        let by_name = tools.iter().enumerate().map(|(i, spec)| (spec.name, i)).collect();
-        let dispatch: ErasedDispatch = Box::new(move |tool, arguments| dispatch(Arc::clone(&handlers), tool, arguments));
-        McpServer { inner: Arc::new(Inner { info, tools: entries, by_name, dispatch }) }
+        McpServer::builder(handlers, server, tools, dispatch).build()
+    }
+
+    /// A server of `tools`, to which resources and prompts can be added.
+    pub fn builder<H: Send + Sync + 'static>(
+        handlers: Arc<H>,
+        server: &ServerSpec,
+        tools: &'static [ToolSpec],
+        dispatch: Dispatch<H>,
+    ) -> McpServerBuilder<H> {
+        McpServerBuilder { handlers, server: *server, tools, dispatch, resources: Resources::none(), prompts: Prompts::new(&[]) }
+    }
+
+    /// The files the server reads that are missing (static resource directories, prompt files), each
+    /// named with its resource or prompt: a binary refuses to start with any.
+    pub fn missing_files(&self) -> Vec<String> {
+        let mut missing = self.inner.resources.missing();
+        missing.extend(self.inner.prompts.missing());
+        missing
     }
 
     /// Whether `name` is one of the tools.
@@ -121,6 +126,65 @@ impl McpServer {
     }
 }
 
+/// Builds an [`McpServer`]: its tools, then its resources and prompts.
+pub struct McpServerBuilder<H> {
+    handlers: Arc<H>,
+    server: ServerSpec,
+    tools: &'static [ToolSpec],
+    dispatch: Dispatch<H>,
+    resources: Resources,
+    prompts: Prompts,
+}
+
+impl<H: Send + Sync + 'static> McpServerBuilder<H> {
+    /// Its resources, those read from upstream going to `read` with the handlers. Relative file
+    /// locations are resolved now, against [`crate::mcp::files::root`].
+    #[must_use]
+    pub fn resources(mut self, resources: &'static [ResourceSpec], read: ReadDispatch<H>) -> Self {
+        let handlers = Arc::clone(&self.handlers);
+        self.resources = Resources::new(resources, Box::new(move |name, arguments| read(Arc::clone(&handlers), name, arguments)));
+        self
+    }
+
+    /// Its prompts.
+    #[must_use]
+    pub fn prompts(mut self, prompts: &'static [PromptSpec]) -> Self {
+        self.prompts = Prompts::new(prompts);
+        self
+    }
+
+    pub fn build(self) -> McpServer {
+        let McpServerBuilder { handlers, server, tools, dispatch, resources, prompts } = self;
+        let mut implementation = Implementation::new(server.name, server.version);
+        if let Some(title) = server.title {
+            implementation = implementation.with_title(title);
+        }
+        // What `initialize` advertises: tools always, resources and prompts when there are some.
+        let mut capabilities = ServerCapabilities::builder().enable_tools().build();
+        if !resources.is_empty() {
+            capabilities.resources = Some(ResourcesCapability::default());
+        }
+        if !prompts.is_empty() {
+            capabilities.prompts = Some(PromptsCapability::default());
+        }
+        let mut info = ServerConfig::new(capabilities).with_server_info(implementation);
+        if let Some(instructions) = server.instructions {
+            info = info.with_instructions(instructions);
+        }
+        let entries: Vec<Entry> = tools
+            .iter()
+            .map(|spec| {
+                let tool = spec.to_tool();
+                let schema = Value::Object(tool.input_schema.as_ref().clone());
+                Entry { tool, schema }
+            })
+            .collect();
+        let by_name = tools.iter().enumerate().map(|(i, spec)| (spec.name, i)).collect();
+        let dispatch: ErasedDispatch = Box::new(move |tool, arguments| dispatch(Arc::clone(&handlers), tool, arguments));
+        McpServer { inner: Arc::new(Inner { info, tools: entries, by_name, dispatch, resources, prompts }) }
+    }
+}
+
 impl ServerHandler for McpServer {
     fn get_info(&self) -> ServerConfig {
         self.inner.info.clone()
@@ -140,6 +204,46 @@ impl ServerHandler for McpServer {
 
     async fn call_tool(&self, request: CallToolRequestParams, _context: RequestContext<RoleServer>) -> Result<CallToolResponse, ErrorData> {
         self.call_tool_params(request).await.map(CallToolResponse::from)
+    }
+
+    async fn list_resources(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ListResourcesResult, ErrorData> {
+        Ok(ListResourcesResult::with_all_items(self.inner.resources.list().await))
+    }
+
+    fn list_resource_templates(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<ListResourceTemplatesResult, ErrorData>> + MaybeSendFuture + '_ {
+        std::future::ready(Ok(ListResourceTemplatesResult::with_all_items(self.inner.resources.templates())))
+    }
+
+    async fn read_resource(
+        &self,
+        request: ReadResourceRequestParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<ReadResourceResponse, ErrorData> {
+        let start = Instant::now();
+        let read = self.inner.resources.read(&request.uri).await;
+        // Neither the URI (its variables are arguments) nor the contents: either may carry data the operator must not log.
+        tracing::info!(is_error = read.is_err(), micros = start.elapsed().as_micros() as u64, "resource read");
+        read.map(ReadResourceResponse::from)
+    }
+
+    fn list_prompts(
+        &self,
+        _request: Option<PaginatedRequestParams>,
+        _context: RequestContext<RoleServer>,
+    ) -> impl Future<Output = Result<ListPromptsResult, ErrorData>> + MaybeSendFuture + '_ {
+        std::future::ready(Ok(ListPromptsResult::with_all_items(self.inner.prompts.list())))
+    }
+
+    async fn get_prompt(&self, request: GetPromptRequestParams, _context: RequestContext<RoleServer>) -> Result<GetPromptResponse, ErrorData> {
+        self.inner.prompts.get(&request.name, request.arguments).await.map(GetPromptResponse::from)
     }
 }
 

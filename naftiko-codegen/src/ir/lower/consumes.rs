@@ -523,7 +523,7 @@ impl Lowering<'_> {
         let invocations = self.cap.exposes.iter().flat_map(|e| -> Vec<&spec::Invocation> {
             match e {
                 spec::Expose::Rest(r) => r.resources.iter().flat_map(|r| &r.operations).map(|o| &o.invocation).collect(),
-                spec::Expose::Mcp(m) => m.tools.iter().map(|t| &t.invocation).collect(),
+                spec::Expose::Mcp(m) => m.tools.iter().map(|t| &t.invocation).chain(m.resources.iter().map(|r| &r.invocation)).collect(),
                 _ => Vec::new(),
             }
         });

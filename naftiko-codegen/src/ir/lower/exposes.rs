@@ -294,7 +294,9 @@ impl Lowering<'_> {
                 output_schema,
             });
         }
-        Some(McpSurface { namespace, port, address: text(&m.address), transport, description: text(&m.description), auth, tools })
+        let resources = self.lower_resources(m, fn_names);
+        let prompts = self.lower_prompts(m);
+        Some(McpSurface { namespace, port, address: text(&m.address), transport, description: text(&m.description), auth, tools, resources, prompts })
     }
 }
 

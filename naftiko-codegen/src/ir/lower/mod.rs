@@ -12,6 +12,7 @@ mod exposes;
 mod flows;
 mod inputs;
 mod outputs;
+mod resources;
 mod secrets;
 
 use std::collections::{HashMap, HashSet};

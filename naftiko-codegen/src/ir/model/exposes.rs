@@ -111,6 +111,77 @@ pub struct McpSurface {
     pub description: Option<String>,
     pub auth: Option<ServerAuth>,
     pub tools: Vec<ToolDef>,
+    pub resources: Vec<ResourceDef>,
+    pub prompts: Vec<PromptDef>,
+}
+
+/// An MCP resource (`resources/list`, `resources/templates/list`, `resources/read`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ResourceDef {
+    pub name: String,
+    pub title: Option<String>,
+    /// The URI, or URI template with `{var}` placeholders; a static resource's files are below it.
+    pub uri: String,
+    pub description: Option<String>,
+    /// As declared; `None` means inferred (files) or `application/json` (reads).
+    pub mime_type: Option<String>,
+    pub source: ResourceSource,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ResourceSource {
+    /// Read by calling upstream: a tool-like function whose arguments are the URI's variables
+    /// (required strings, in template order).
+    Read(ToolDef),
+    /// The files under a directory, read at run time: the `file:///` location's path as written
+    /// (`./docs` is resolved against the server's working directory or `serve --root`).
+    Files { path: String },
+}
+
+/// An MCP prompt (`prompts/list`, `prompts/get`).
+#[derive(Clone, Debug, Serialize)]
+pub struct PromptDef {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub arguments: Vec<PromptArgument>,
+    pub source: PromptSource,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PromptArgument {
+    pub name: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub required: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum PromptSource {
+    /// Messages with `{{argument}}` placeholders.
+    Template { messages: Vec<PromptMessage> },
+    /// A file read at run time (path as written, like [`ResourceSource::Files`]); one user message.
+    File { path: String },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PromptMessage {
+    /// `user` or `assistant`.
+    pub role: String,
+    pub content: String,
+}
+
+impl McpSurface {
+    /// What the surface calls: its tools, then its resources read from upstream (each a tool-like
+    /// function of its URI's variables).
+    pub fn calls(&self) -> impl Iterator<Item = &ToolDef> {
+        self.tools.iter().chain(self.resources.iter().filter_map(|r| match &r.source {
+            ResourceSource::Read(read) => Some(read),
+            ResourceSource::Files { .. } => None,
+        }))
+    }
 }
 
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
