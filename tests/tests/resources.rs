@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use naftiko_tests::{EMULATOR_TOKEN, Emulator};
+use naftiko_tests::{EMULATOR_TOKEN, Emulator, ServerProcess};
 use rmcp::ServiceExt as _;
 use rmcp::model::{ErrorCode, GetPromptRequestParams, ReadResourceRequestParams, ReadResourceResult, ResourceContents};
 use rmcp::service::{RoleClient, RunningService, ServiceError};
@@ -188,4 +188,36 @@ async fn stdio_serves_resources_and_prompts() {
     let peer = over_stdio(&emulator).await;
     resources_and_prompts(&peer, &emulator).await;
     peer.cancel().await.ok();
+}
+
+/// The generated binary reads files from its working directory, or from `serve --root`; without them it
+/// does not start, and says which resource or prompt lacks what.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_reads_files_from_its_root_and_will_not_start_without_them() {
+    const BINARY: &str = env!("CARGO_BIN_EXE_e2e-shipyard");
+    let emulator = Emulator::start().await;
+    let env = [("SHIPYARD_STEP", "resources"), ("SCALEWAY_API_KEY", EMULATOR_TOKEN)];
+    let elsewhere = std::env::temp_dir();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let server = ServerProcess::start_in(&elsewhere, BINARY, &["--upstream", &emulator.base_url(), "--root", root, "--no-rest"], &env)
+        .unwrap_or_else(|e| panic!("{e}"));
+    naftiko_runtime::install_crypto_provider();
+    let peer = ().serve(StreamableHttpClientTransport::from_uri(server.mcp_url())).await.expect("initialize");
+    let (_, _, text) = text_of(&read(&peer, "docs://guides/retention.md").await.expect("a file under --root"));
+    assert_eq!(text, include_str!("../fixtures/guides/retention.md"));
+    peer.cancel().await.ok();
+    drop(server);
+
+    let refused = std::process::Command::new(BINARY)
+        .current_dir(&elsewhere)
+        .args(["serve", "--mcp-addr", "127.0.0.1:0"])
+        .envs(env)
+        .output()
+        .expect("run the binary");
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("resource `guides`: no directory at") && stderr.contains("prompt `cleanup-plan`: no file at"), "{stderr}");
+    let no_root =
+        std::process::Command::new(BINARY).args(["serve", "--root", "/nonexistent/naftiko-root"]).envs(env).output().expect("run the binary");
+    assert!(String::from_utf8_lossy(&no_root.stderr).contains("--root /nonexistent/naftiko-root: no such directory"));
 }

@@ -64,6 +64,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
         });
     }
     let mut stdio = quote! { None };
+    let mut checks = Vec::new();
     if let Some(m) = cap.mcp.first() {
         // A `transport: stdio` expose is served over HTTP too unless `serve --stdio` is asked for.
         let ns = m.namespace.as_str();
@@ -76,6 +77,12 @@ pub fn emit(cap: &Capability) -> TokenStream {
             ))
         });
         stdio = quote! { Some(::std::boxed::Box::new(move || ::std::boxed::Box::pin(#krate::mcp::serve_stdio(handlers)) as ::naftiko_runtime::serve::StdioServer)) };
+        // Files it reads at run time (static resources, prompt files) must be there before it serves.
+        let reads_files = m.resources.iter().any(|r| matches!(r.source, crate::ir::ResourceSource::Files { .. }))
+            || m.prompts.iter().any(|p| matches!(p.source, crate::ir::PromptSource::File { .. }));
+        if reads_files {
+            checks.push(quote! { #krate::mcp::server(handlers.clone()).require_files()?; });
+        }
     }
     let doc = crate::emit::inner_docs(&[format!(" `{name} serve`: the adapters of `{}` over REST and MCP, with the default [`Proxy`](super::Proxy) handlers.", cap.source)]);
     quote! {
@@ -94,6 +101,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
                 let clients = #krate::Clients::with_upstreams(&config.upstreams)?;
                 #secrets
                 let handlers = ::std::sync::Arc::new(#krate::Proxy::new(clients));
+                #(#checks)*
                 Ok(::naftiko_runtime::serve::Surfaces {
                     routers: ::std::vec::Vec::from([#(#routers),*]),
                     stdio: #stdio,

@@ -17,7 +17,9 @@ use serde_json::{Map, Value};
 
 use crate::mcp::prompts::Prompts;
 use crate::mcp::resources::Resources;
-use crate::mcp::{Arguments, Dispatch, PromptSpec, ReadDispatch, ResourceSpec, ServerSpec, ToolError, ToolFuture, ToolSpec, validate_arguments};
+use crate::mcp::{
+    Arguments, BoxError, Dispatch, PromptSpec, ReadDispatch, ResourceSpec, ServerSpec, ToolError, ToolFuture, ToolSpec, validate_arguments,
+};
 
 /// A generated capability's MCP server: the tool table, the dispatcher and the `Handlers` it calls.
 /// Cheap to clone (rmcp's Streamable HTTP service makes one for each request it serves).
@@ -77,11 +79,20 @@ impl McpServer {
     }
 
     /// The files the server reads that are missing (static resource directories, prompt files), each
-    /// named with its resource or prompt: a binary refuses to start with any.
+    /// named with its resource or prompt.
     pub fn missing_files(&self) -> Vec<String> {
         let mut missing = self.inner.resources.missing();
         missing.extend(self.inner.prompts.missing());
         missing
+    }
+
+    /// An error naming every missing file ([`McpServer::missing_files`]): what a binary checks before it
+    /// serves (relative locations are read from the working directory or `serve --root`).
+    pub fn require_files(&self) -> Result<(), BoxError> {
+        match self.missing_files() {
+            missing if missing.is_empty() => Ok(()),
+            missing => Err(format!("the MCP server reads files that are not there: {}", missing.join("; ")).into()),
+        }
     }
 
     /// Whether `name` is one of the tools.

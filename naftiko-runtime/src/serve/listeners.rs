@@ -77,6 +77,10 @@ pub(crate) struct ServeArgs {
     /// and body-memory caps, to measure what they cost.
     #[arg(long, hide = true)]
     pub(crate) no_checks: bool,
+    /// Directory that relative `file:///./…` locations of the spec (static resources, prompt and
+    /// skill files) are read from (default: the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<std::path::PathBuf>,
     /// Log format on stderr.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,

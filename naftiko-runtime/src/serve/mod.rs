@@ -159,6 +159,12 @@ fn main_dyn(app: App, build: Build<'_>) -> ExitCode {
     };
     let Command::Serve(args) = cli.command;
     init_logs(args.log_format);
+    if let Some(root) = &args.root {
+        if !root.is_dir() {
+            return fail(&format!("--root {}: no such directory", root.display()));
+        }
+        crate::mcp::files::set_root(root.clone());
+    }
     let upstreams = match Upstreams::parse(args.upstream.iter().map(String::as_str)) {
         Ok(u) => u,
         Err(e) => return fail(&e),
