@@ -455,6 +455,13 @@ mod tests {
             json!({"jsonrpc": "2.0", "id": 2, "method": "server/discover", "params": {}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 3, "method": "no/such"}).to_string(),
             json!({"jsonrpc": "2.0", "id": 4, "method": "prompts/list"}).to_string(),
+            // Resources and prompts are rmcp's to answer (through `McpServer`'s handler), on every path.
+            json!({"jsonrpc": "2.0", "id": 41, "method": "prompts/get", "params": {"name": "review", "arguments": {"zone": "fr-par-1"}}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 42, "method": "prompts/get", "params": {"name": "review"}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 43, "method": "resources/list"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 44, "method": "resources/templates/list"}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 45, "method": "resources/read", "params": {"uri": "snapshots://fr-par-1/latest"}}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 46, "method": "resources/read", "params": {"uri": "snapshots://nowhere"}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 5, "method": "tools/list", "params": {"_meta": {"io.modelcontextprotocol/protocolVersion": "2025-11-25"}}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 6, "result": {}}).to_string(),
             json!({"jsonrpc": "2.0", "id": 7, "error": {"code": -1, "message": "x"}}).to_string(),

@@ -8,7 +8,10 @@ use rmcp::model::CallToolResult;
 use serde_json::{Map, Value, json};
 
 use crate::Response;
-use crate::mcp::{Arguments, McpServer, ServerSpec, ToolFuture, ToolHints, ToolSpec, boxed, required, result};
+use crate::mcp::{
+    Arguments, McpServer, PromptArgumentSpec, PromptMessageSpec, PromptSource, PromptSpec, ReadFuture, ResourceSource, ResourceSpec, ServerSpec,
+    ToolFuture, ToolHints, ToolSpec, boxed, boxed_read, read, required, result,
+};
 
 pub(crate) const SCHEMA: &str = r#"{"type":"object","properties":{"zone":{"type":"string"},"per_page":{"type":"integer"},"tags":{"type":"array","items":{"type":"string"}},"body":{"type":"object"}},"required":["zone"],"additionalProperties":false}"#;
 
@@ -82,7 +85,36 @@ pub(crate) fn dispatch(handlers: Arc<Counting>, name: &str, args: Arguments) -> 
     }
 }
 
+/// A resource read from "upstream" (a template) and a prompt, for the protocol's other methods.
+pub(crate) const RESOURCES: &[ResourceSpec] = &[ResourceSpec {
+    name: "snapshot",
+    title: Some("Snapshot"),
+    uri: "snapshots://{zone}/latest",
+    description: None,
+    mime_type: None,
+    source: ResourceSource::Read,
+}];
+
+pub(crate) const PROMPTS: &[PromptSpec] = &[PromptSpec {
+    name: "review",
+    title: None,
+    description: Some("Review a zone"),
+    arguments: &[PromptArgumentSpec { name: "zone", title: None, description: None, required: true }],
+    source: PromptSource::Template(&[PromptMessageSpec { assistant: false, content: "Review {{zone}}." }]),
+}];
+
+pub(crate) fn read_resource(handlers: Arc<Counting>, name: &str, args: Arguments) -> Option<ReadFuture> {
+    (name == "snapshot").then(|| {
+        boxed_read(async move {
+            let zone = required("zone", args.get::<String>("zone")?)?;
+            handlers.calls.fetch_add(1, Ordering::SeqCst);
+            read("snapshot", Ok(reply(200, &json!({ "zone": zone }).to_string())))
+        })
+    })
+}
+
 pub(crate) fn server() -> (Arc<Counting>, McpServer) {
     let handlers = Arc::new(Counting::default());
-    (Arc::clone(&handlers), McpServer::new(handlers, &SERVER, TOOLS, dispatch))
+    let server = McpServer::builder(Arc::clone(&handlers), &SERVER, TOOLS, dispatch).resources(RESOURCES, read_resource).prompts(PROMPTS).build();
+    (handlers, server)
 }
