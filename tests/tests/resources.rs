@@ -1,5 +1,6 @@
 //! MCP resources and prompts (tests/fixtures/resources.yaml), driven by the real rmcp client over
-//! Streamable HTTP and over a stdio pipe, in front of the Scaleway emulator: resources listed and read
+//! Streamable HTTP (in process) and over stdio (the generated binary as a child process), in front of
+//! the Scaleway emulator: resources listed and read
 //! (from upstream, with and without URI variables, and from files), traversal refused, prompts listed,
 //! rendered and their arguments checked.
 
@@ -9,7 +10,7 @@ use naftiko_tests::{EMULATOR_TOKEN, Emulator, ServerProcess};
 use rmcp::ServiceExt as _;
 use rmcp::model::{ErrorCode, GetPromptRequestParams, ReadResourceRequestParams, ReadResourceResult, ResourceContents};
 use rmcp::service::{RoleClient, RunningService, ServiceError};
-use rmcp::transport::StreamableHttpClientTransport;
+use rmcp::transport::{StreamableHttpClientTransport, TokioChildProcess};
 use serde_json::{Map, Value, json};
 
 mod resources {
@@ -31,11 +32,16 @@ async fn over_http(emulator: &Emulator) -> Peer {
     ().serve(StreamableHttpClientTransport::from_uri(format!("http://{addr}/mcp"))).await.expect("initialize over Streamable HTTP")
 }
 
+/// The fixture's generated binary (served by `e2e-shipyard`) as a child process speaking MCP on stdio.
 async fn over_stdio(emulator: &Emulator) -> Peer {
-    let (client_side, server_side) = tokio::io::duplex(64 * 1024);
-    let (server_read, server_write) = tokio::io::split(server_side);
-    tokio::spawn(naftiko_runtime::mcp::serve_io(resources::mcp::server(handlers(emulator)), server_read, server_write));
-    ().serve(client_side).await.expect("initialize over a pipe")
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_e2e-shipyard"));
+    command
+        .args(["serve", "--stdio", "--upstream", &emulator.base_url()])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("SHIPYARD_STEP", "resources")
+        .env("SCALEWAY_API_KEY", EMULATOR_TOKEN)
+        .env("RUST_LOG", "warn");
+    ().serve(TokioChildProcess::new(command).expect("spawn")).await.expect("initialize over stdio")
 }
 
 async fn read(peer: &Peer, uri: &str) -> Result<ReadResourceResult, ServiceError> {

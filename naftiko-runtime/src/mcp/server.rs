@@ -287,6 +287,17 @@ mod tests {
     }
 
     #[test]
+    fn resources_and_prompts_are_advertised_only_when_declared() {
+        let (_, with) = server();
+        let with = serde_json::to_value(with.get_info()).unwrap();
+        assert!(with["capabilities"]["resources"].is_object() && with["capabilities"]["prompts"].is_object(), "{with}");
+        let without = McpServer::new(Arc::new(Counting::default()), &SERVER, TOOLS, dispatch);
+        let without = serde_json::to_value(without.get_info()).unwrap();
+        assert!(without["capabilities"].get("resources").is_none() && without["capabilities"].get("prompts").is_none(), "{without}");
+        assert!(without["capabilities"]["tools"].is_object());
+    }
+
+    #[test]
     fn server_info_names_the_expose() {
         let (_, server) = server();
         let info = serde_json::to_value(server.get_info()).unwrap();
