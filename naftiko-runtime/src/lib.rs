@@ -53,6 +53,10 @@ pub mod rest;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod serve;
+#[cfg(any(feature = "mcp", feature = "skill"))]
+pub mod files;
+#[cfg(feature = "skill")]
+pub mod skill;
 
 pub use bytes;
 pub use http;
@@ -88,6 +92,24 @@ pub use json::Json;
 pub use input::Input;
 #[cfg(feature = "mcp")]
 pub mod mcp;
+
+/// Generated `skill` modules name this (`__require_skill!();`): without the `skill` feature the build
+/// stops with a message saying to enable it.
+#[cfg(feature = "skill")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_skill {
+    () => {};
+}
+
+#[cfg(not(feature = "skill"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_skill {
+    () => {
+        compile_error!("this capability has a `skill` expose: enable the `skill` feature of naftiko-runtime");
+    };
+}
 
 /// Generated REST and MCP modules whose inputs state a `pattern` name this (`__require_pattern!();`):
 /// without the `pattern` feature the build stops with a message saying to enable it.
