@@ -227,15 +227,24 @@ async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: O
     if let Some(value) = authorization {
         headers.insert(AUTHORIZATION, value);
     }
+    // The trace of the request being served passes on (the control expose's observability).
+    #[cfg(feature = "control")]
+    let observed = crate::control::client_call_start(&mut headers);
     let mut builder = client.request(prepared.method.clone(), prepared.url.clone()).headers(headers);
     if let Some(body) = &prepared.body {
         builder = builder.body(body.clone());
     }
-    let reply = builder.send().await.map_err(Error::from_reqwest)?;
-    let status = reply.status();
-    let headers = reply.headers().clone();
-    let body = reply.bytes().await.map_err(Error::from_reqwest)?;
-    Ok(Response { status, headers, body })
+    let reply = async {
+        let reply = builder.send().await.map_err(Error::from_reqwest)?;
+        let status = reply.status();
+        let headers = reply.headers().clone();
+        let body = reply.bytes().await.map_err(Error::from_reqwest)?;
+        Ok(Response { status, headers, body })
+    }
+    .await;
+    #[cfg(feature = "control")]
+    crate::control::client_call_end(observed, &prepared.method, reply.as_ref().ok().map(|r: &Response| r.status.as_u16()));
+    reply
 }
 
 #[cfg(test)]

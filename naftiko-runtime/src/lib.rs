@@ -53,6 +53,8 @@ pub mod rest;
 pub mod schema;
 #[cfg(feature = "server")]
 pub mod serve;
+#[cfg(feature = "control")]
+pub mod control;
 #[cfg(any(feature = "mcp", feature = "skill"))]
 pub mod files;
 #[cfg(feature = "skill")]
@@ -126,5 +128,23 @@ macro_rules! __require_pattern {
 macro_rules! __require_pattern {
     () => {
         compile_error!("this capability's inputs state a `pattern`: enable the `pattern` feature of naftiko-runtime");
+    };
+}
+
+/// The `server` module of a capability with a `control` expose names this (`__require_control!();`):
+/// without the `control` feature the build stops with a message saying to enable it.
+#[cfg(feature = "control")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_control {
+    () => {};
+}
+
+#[cfg(not(feature = "control"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_control {
+    () => {
+        compile_error!("this capability has a `control` expose: enable the `control` feature of naftiko-runtime");
     };
 }

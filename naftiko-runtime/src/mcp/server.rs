@@ -125,6 +125,8 @@ impl McpServer {
         let start = Instant::now();
         if let Err(problems) = validate_arguments(&entry.schema, &arguments) {
             tracing::info!(tool = name, "tool call rejected: the arguments do not match the input schema");
+            #[cfg(feature = "control")]
+            crate::control::tool_call(name, start, Some("invalid_arguments"));
             return Ok(ToolError::new(format!("invalid arguments for `{name}`: {problems}")).into_result());
         }
         let Some(future) = (self.inner.dispatch)(name, Arguments::new(arguments)) else {
@@ -133,6 +135,8 @@ impl McpServer {
         let result = future.await.unwrap_or_else(ToolError::into_result);
         // Never the arguments or the result: either may carry data the operator must not log.
         tracing::info!(tool = name, is_error = result.is_error == Some(true), micros = start.elapsed().as_micros() as u64, "tool call");
+        #[cfg(feature = "control")]
+        crate::control::tool_call(name, start, (result.is_error == Some(true)).then_some("handled_error"));
         Ok(result)
     }
 }

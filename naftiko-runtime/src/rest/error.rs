@@ -97,6 +97,11 @@ impl IntoResponse for AdapterError {
         if busy {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
+        // `/metrics` counts the adapter's own 5xx answers as errors of their kind.
+        #[cfg(feature = "control")]
+        if self.status.is_server_error() {
+            response.extensions_mut().insert(crate::control::ErrorKind(self.kind));
+        }
         response
     }
 }

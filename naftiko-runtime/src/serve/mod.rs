@@ -272,10 +272,14 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
         }
         // Tests and scripts wait for this line to learn the port (useful with port 0).
         tracing::info!(surface, namespace, address = %local, "listening");
+        #[cfg(feature = "control")]
+        crate::control::listener_started(namespace, local.port());
         let app = application(surface, namespace, router, config.body_limit, Arc::clone(&bounds));
         let (limits, shutdown) = (limits.clone(), shutdown.clone());
         servers.spawn(async move {
             let served = connections::serve(listener, app, limits, shutdown).await;
+            #[cfg(feature = "control")]
+            crate::control::listener_stopped(namespace);
             tracing::info!(surface, namespace, "stopped");
             served
         });
@@ -310,15 +314,27 @@ fn application(surface: &'static str, namespace: &'static str, router: Router, b
 /// answers are told apart: see `rejections`).
 async fn edge(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, request: Request, next: Next) -> axum::response::Response {
     let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
-    let mut response = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
-        length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
-            http::StatusCode::URI_TOO_LONG,
-            "uri_too_long",
-            format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
-        )
-        .into_response(),
-        _ => body::bound_body(bounds, request, next).await,
+    #[cfg(feature = "control")]
+    let observed = crate::control::request_info(surface, &request);
+    let inner = async move {
+        match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
+            length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
+                http::StatusCode::URI_TOO_LONG,
+                "uri_too_long",
+                format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
+            )
+            .into_response(),
+            _ => body::bound_body(bounds, request, next).await,
+        }
     };
+    // Measured and traced for the control expose, when the binary serves one.
+    #[cfg(feature = "control")]
+    let mut response = match observed {
+        Some(info) => crate::control::observe(surface, info, inner).await,
+        None => inner.await,
+    };
+    #[cfg(not(feature = "control"))]
+    let mut response = inner.await;
     response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
     if let Some((method, path, start)) = logged {
         tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");

@@ -1,0 +1,403 @@
+//! The control expose (`type: control`): the management plane the reference engine's
+//! `ControlServerAdapter` serves, for a generated binary.
+//!
+//! | Path | When | Answer |
+//! |---|---|---|
+//! | `GET /health/live` | `management.health` (default) | `{"status": "UP"}` |
+//! | `GET /health/ready` | `management.health` | `{"status": "UP"\|"DEGRADED", "adapters": [...]}`, 200 once every served listener is bound (secrets are loaded before any is), else 503 |
+//! | `GET /status` | `management.info` | capability, runtime, uptime, observability state, adapters |
+//! | `GET /metrics` | observability and `metrics.local` enabled (default) | Prometheus (OpenMetrics) text: requests, durations and errors per adapter and operation, upstream calls |
+//! | `GET /traces`, `GET /traces/{traceId}` | observability and `traces.local` enabled (default) | the last `buffer-size` traces, in the engine's JSON shape |
+//! | `/config`, `/logs…`, `POST /config/reload`, `POST /config/validate`, `/scripting` | as declared | 501 `not_supported`: what a compiled binary cannot do, and why |
+//!
+//! Recording happens where the serve loop already logs each request (`serve::edge`), each MCP tool
+//! call and each upstream call; without a control expose served there is nothing to record into and
+//! each hook is one atomic load.
+
+mod metrics;
+mod traces;
+
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::extract::{MatchedPath, Path, Query, Request};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+use crate::rest::{AdapterError, RestOptions};
+use crate::serve::Config;
+use metrics::{Metrics, Operation, Outcome};
+pub use traces::Propagation;
+use traces::{CURRENT, Current, SpanSummary, TraceRing, TraceSummary};
+
+/// What the spec's control expose asks for (generated from its `management` and `observability`).
+#[derive(Clone, Debug)]
+pub struct ControlSpec {
+    /// `info.label` of the capability.
+    pub label: Option<&'static str>,
+    /// `/health/live` and `/health/ready`.
+    pub health: bool,
+    /// `/status` (and `/config`, answered 501).
+    pub info: bool,
+    /// `observability.enabled`: requests are measured and traced.
+    pub observability: bool,
+    /// `/metrics` (`observability.metrics.local.enabled`).
+    pub metrics: bool,
+    /// `/traces` (`observability.traces.local`): the ring buffer's size; `None` when disabled.
+    pub traces: Option<usize>,
+    /// `observability.traces.sampling`: the share of requests traced, 0 to 1.
+    pub sampling: f64,
+    /// `observability.traces.propagation`: how the trace passes on to upstream APIs.
+    pub propagation: Propagation,
+    /// `management.logs`: `/logs` level control and streaming (answered 501).
+    pub logs: bool,
+    /// `management.reload`: `POST /config/reload` (answered 501).
+    pub reload: bool,
+    /// `management.validate`: `POST /config/validate` (answered 501).
+    pub validate: bool,
+    /// `management.scripting`: `/scripting` (answered 501).
+    pub scripting: bool,
+}
+
+/// One listener of the binary, as readiness and `/status` report it.
+struct ListenerState {
+    kind: &'static str,
+    namespace: &'static str,
+    port: AtomicU16,
+    served: bool,
+    started: AtomicBool,
+}
+
+/// What the hooks record into and the control router reads.
+struct Observer {
+    spec: ControlSpec,
+    started: Instant,
+    metrics: Option<Metrics>,
+    traces: Option<TraceRing>,
+    listeners: Vec<ListenerState>,
+}
+
+/// The process's observer, set by the first control router built: the hooks find it here.
+static OBSERVER: OnceLock<Arc<Observer>> = OnceLock::new();
+
+/// The control expose's router (health, status, metrics, traces), with the authentication and `Host`
+/// checks of `options`; it also starts recording the other exposes' requests. `config` lists the
+/// listeners whose readiness it reports.
+pub fn router(spec: ControlSpec, config: &Config, options: RestOptions) -> axum::Router {
+    let listeners = config
+        .listening
+        .iter()
+        .map(|l| ListenerState {
+            kind: l.expose.kind.name(),
+            namespace: l.expose.namespace,
+            port: AtomicU16::new(l.addr.rsplit(':').next().and_then(|p| p.parse().ok()).unwrap_or(l.expose.port)),
+            served: l.served,
+            started: AtomicBool::new(false),
+        })
+        .collect();
+    let metrics = (spec.observability && spec.metrics).then(Metrics::new);
+    let traces = spec.traces.filter(|_| spec.observability).map(|size| TraceRing::new(size, spec.sampling));
+    let observer = Arc::new(Observer { spec, started: Instant::now(), metrics, traces, listeners });
+    if OBSERVER.set(Arc::clone(&observer)).is_err() {
+        tracing::warn!("a second control router in this process: requests are recorded by the first one only");
+    }
+    routes(observer, options)
+}
+
+fn routes(observer: Arc<Observer>, options: RestOptions) -> axum::Router {
+    let spec = &observer.spec;
+    let mut router = axum::Router::new();
+    if spec.health {
+        router = router.route("/health/live", get(|| async { axum::Json(json!({ "status": "UP" })) }));
+        let o = Arc::clone(&observer);
+        router = router.route("/health/ready", get(move || async move { ready(&o) }));
+    }
+    if spec.info {
+        let o = Arc::clone(&observer);
+        router = router.route("/status", get(move || async move { axum::Json(status(&o)) }));
+        router = router.route("/config", get(|| async { not_supported("a compiled binary keeps no configuration document: its configuration is its spec, compiled in, and its `serve` flags (see `serve --help`)") }));
+    }
+    if spec.metrics && observer.metrics.is_some() {
+        let o = Arc::clone(&observer);
+        router = router.route("/metrics", get(move || async move { metrics_text(&o) }));
+    }
+    if observer.traces.is_some() {
+        let o = Arc::clone(&observer);
+        router = router.route("/traces", get(move |Query(q): Query<TraceQuery>| async move { traces_list(&o, &q) }));
+        let o = Arc::clone(&observer);
+        router = router.route("/traces/{trace_id}", get(move |Path(id): Path<String>| async move { trace(&o, &id) }));
+    }
+    if spec.logs {
+        let why = || async {
+            not_supported("log levels are set when the binary starts (RUST_LOG, --log-format); it has no live level control or log stream")
+        };
+        router = router.route("/logs", any(why)).route("/logs/{*logger}", any(why));
+    }
+    if spec.reload {
+        router = router.route(
+            "/config/reload",
+            post(|| async { not_supported("a compiled binary cannot reload its spec: regenerate the crate and rebuild it") }),
+        );
+    }
+    if spec.validate {
+        router = router.route(
+            "/config/validate",
+            post(|| async { not_supported("a compiled binary cannot validate a spec: run `naftiko-codegen check SPEC`") }),
+        );
+    }
+    if spec.scripting {
+        router = router.route(
+            "/scripting",
+            any(|| async {
+                not_supported("a compiled binary runs no scripts (`type: script` steps do not compile), so there is no scripting to govern")
+            }),
+        );
+    }
+    crate::rest::finish(router, options)
+}
+
+fn not_supported(why: &str) -> Response {
+    AdapterError::new(StatusCode::NOT_IMPLEMENTED, "not_supported", why).into_response()
+}
+
+/// The listeners as `/health/ready` and `/status` list them (the engine's `adapters`).
+fn adapters(observer: &Observer) -> Vec<Value> {
+    observer
+        .listeners
+        .iter()
+        .map(|l| {
+            let state = match (l.served, l.started.load(Ordering::Acquire)) {
+                (false, _) => "disabled",
+                (true, true) => "started",
+                (true, false) => "stopped",
+            };
+            let mut adapter = json!({ "type": l.kind });
+            if let Some(a) = adapter.as_object_mut() {
+                if l.kind != "control" {
+                    a.insert("namespace".into(), Value::from(l.namespace));
+                }
+                a.insert("port".into(), Value::from(l.port.load(Ordering::Relaxed)));
+                a.insert("state".into(), Value::from(state));
+            }
+            adapter
+        })
+        .collect()
+}
+
+fn ready(observer: &Observer) -> Response {
+    // Secrets are read before any listener is bound (the binary stops if one is missing), so a bound
+    // listener implies loaded secrets. Listeners left out by `--only` do not count; nor does control's.
+    let ready = observer.listeners.iter().filter(|l| l.served && l.kind != "control").all(|l| l.started.load(Ordering::Acquire));
+    let body = json!({ "status": if ready { "UP" } else { "DEGRADED" }, "adapters": adapters(observer) });
+    let status = if ready { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, axum::Json(body)).into_response()
+}
+
+fn status(observer: &Observer) -> Value {
+    json!({
+        "capability": { "label": observer.spec.label, "specVersion": "1.0.0-alpha2" },
+        "engine": { "name": "naftiko-runtime", "version": env!("CARGO_PKG_VERSION"), "native": true },
+        "uptime": iso_duration(observer.started.elapsed()),
+        "otel": { "status": if observer.spec.observability { "active" } else { "inactive" } },
+        "adapters": adapters(observer),
+    })
+}
+
+/// `PT1H2M3.456S`, as Java's `Duration.toString` writes one (the engine's `uptime`).
+fn iso_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    let (h, m, s, ms) = (secs / 3600, secs / 60 % 60, secs % 60, d.subsec_millis());
+    let mut text = String::from("PT");
+    if h > 0 {
+        text += &format!("{h}H");
+    }
+    if m > 0 {
+        text += &format!("{m}M");
+    }
+    if s > 0 || ms > 0 || (h == 0 && m == 0) {
+        text += &if ms > 0 { format!("{s}.{ms:03}").trim_end_matches('0').to_owned() } else { s.to_string() };
+        text.push('S');
+    }
+    text
+}
+
+fn metrics_text(observer: &Observer) -> Response {
+    let text = observer.metrics.as_ref().map(Metrics::encode).unwrap_or_default();
+    ([(http::header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], text).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct TraceQuery {
+    operation: Option<String>,
+    status: Option<String>,
+}
+
+fn traces_list(observer: &Observer, query: &TraceQuery) -> Response {
+    match &observer.traces {
+        Some(ring) => axum::Json(ring.list(query.operation.as_deref(), query.status.as_deref())).into_response(),
+        None => AdapterError::not_found().into_response(),
+    }
+}
+
+fn trace(observer: &Observer, id: &str) -> Response {
+    match observer.traces.as_ref().and_then(|ring| ring.find(id)) {
+        Some(trace) => axum::Json(trace).into_response(),
+        None => AdapterError::new(StatusCode::NOT_FOUND, "not_found", format!("Trace not found: {}", id.chars().take(64).collect::<String>()))
+            .into_response(),
+    }
+}
+
+// ---- hooks of the serve loop, the MCP server and the HTTP client ----
+
+/// A listener of `namespace` is bound (on `port`): it counts as started for readiness.
+pub(crate) fn listener_started(namespace: &str, port: u16) {
+    if let Some(l) = OBSERVER.get().and_then(|o| o.listeners.iter().find(|l| l.namespace == namespace)) {
+        l.port.store(port, Ordering::Relaxed);
+        l.started.store(true, Ordering::Release);
+    }
+}
+
+/// A listener of `namespace` stopped serving (shutdown).
+pub(crate) fn listener_stopped(namespace: &str) {
+    if let Some(l) = OBSERVER.get().and_then(|o| o.listeners.iter().find(|l| l.namespace == namespace)) {
+        l.started.store(false, Ordering::Release);
+    }
+}
+
+/// What a request's observation needs from it, taken before it is handed on; `None` (one atomic load)
+/// when nothing records or the request is the control expose's own.
+pub(crate) struct RequestInfo {
+    observer: &'static Observer,
+    matched: Option<MatchedPath>,
+    method: http::Method,
+    traceparent: Option<http::HeaderValue>,
+}
+
+pub(crate) fn request_info(surface: &'static str, request: &Request) -> Option<RequestInfo> {
+    let observer = OBSERVER.get()?;
+    if surface == "control" || !observer.spec.observability {
+        return None;
+    }
+    Some(RequestInfo {
+        observer,
+        matched: request.extensions().get::<MatchedPath>().cloned(),
+        method: request.method().clone(),
+        traceparent: request.headers().get("traceparent").cloned(),
+    })
+}
+
+/// The kind of an adapter's own 5xx answer (`upstream_timeout`…), which `/metrics` counts as an error.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct ErrorKind(pub(crate) &'static str);
+
+/// Serves `inner` as request `info` of `surface`, measured (REST and skill requests; MCP's are
+/// measured per tool call) and traced.
+pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: impl Future<Output = Response>) -> Response {
+    let (start, timestamp) = (Instant::now(), SystemTime::now());
+    let observer = info.observer;
+    let (current, remote_parent) = match &observer.traces {
+        Some(ring) => Current::start(ring, info.traceparent.as_ref()),
+        None => return measured(surface, &info, start, inner.await),
+    };
+    let (trace_id, root_span, sampled) = (current.trace_id, current.root_span, current.sampled);
+    let (response, mut spans, tool) = CURRENT
+        .scope(current, async move {
+            let response = inner.await;
+            let (spans, tool) = CURRENT.with(|c| (c.spans.take(), c.tool.take()));
+            (response, spans, tool)
+        })
+        .await;
+    let response = measured(surface, &info, start, response);
+    if let (true, Some(ring)) = (sampled, &observer.traces) {
+        let name = match surface {
+            "rest" => "rest.request",
+            "mcp" => "mcp.request",
+            "skill" => "skill.request",
+            _ => "request",
+        };
+        let path = info.matched.as_ref().map_or("(unmatched)", MatchedPath::as_str);
+        let error = response.status().is_server_error() || spans.iter().any(|s| s.error);
+        let duration_ms = start.elapsed().as_millis() as u64;
+        let kind = if remote_parent.is_some() { "INTERNAL" } else { "SERVER" };
+        let root = SpanSummary { span_id: root_span, parent_span_id: remote_parent, name: name.to_owned(), kind, duration_ms, error };
+        spans.insert(0, root);
+        let operation_id = tool.unwrap_or_else(|| format!("{path} {}", info.method));
+        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, spans });
+    }
+    response
+}
+
+/// Counts a REST or skill request into `/metrics` (by route template, never the raw path).
+fn measured(surface: &'static str, info: &RequestInfo, start: Instant, response: Response) -> Response {
+    if surface == "mcp" {
+        return response;
+    }
+    if let (Some(metrics), Some(matched)) = (&info.observer.metrics, &info.matched) {
+        let status = response.status();
+        let error = status.is_server_error().then(|| response.extensions().get::<ErrorKind>().map_or("upstream_status", |k| k.0));
+        let operation = Operation::Route(Arc::from(matched.as_str()), info.method.clone());
+        metrics.request(surface, operation, Outcome::Status(status.as_u16()), start.elapsed().as_secs_f64(), error);
+    }
+    response
+}
+
+/// An MCP tool call ended: `error` says how it failed (`invalid_arguments`, `handled_error`: the
+/// tool's result has `isError`), if it did.
+pub(crate) fn tool_call(name: &str, start: Instant, error: Option<&'static str>) {
+    let Some(observer) = OBSERVER.get() else { return };
+    if !observer.spec.observability {
+        return;
+    }
+    if let Some(metrics) = &observer.metrics {
+        let outcome = if error.is_some() { Outcome::Error } else { Outcome::Ok };
+        metrics.request("mcp", Operation::Name(Arc::from(name)), outcome, start.elapsed().as_secs_f64(), error);
+    }
+    let _ = CURRENT.try_with(|c| {
+        c.span("mcp.tool".to_owned(), "INTERNAL", start, error.is_some());
+        c.tool.replace(Some(name.to_owned()));
+    });
+}
+
+/// An upstream call is about to be sent: the trace's header is added to `headers`. Returns what
+/// [`client_call_end`] needs.
+pub(crate) fn client_call_start(headers: &mut http::HeaderMap) -> Option<(Instant, Option<u64>)> {
+    let observer = OBSERVER.get().filter(|o| o.spec.observability)?;
+    let span = CURRENT
+        .try_with(|c| {
+            let span = traces::next_span_id();
+            let (name, value) = traces::outgoing(observer.spec.propagation, c.trace_id, span);
+            headers.insert(name, value);
+            span
+        })
+        .ok();
+    Some((Instant::now(), span))
+}
+
+/// The upstream call of [`client_call_start`] ended with `status` (`None`: no reply).
+pub(crate) fn client_call_end(started: Option<(Instant, Option<u64>)>, method: &http::Method, status: Option<u16>) {
+    let (Some((start, span)), Some(observer)) = (started, OBSERVER.get()) else { return };
+    if let Some(metrics) = &observer.metrics {
+        metrics.client_call(method, status, start.elapsed().as_secs_f64());
+    }
+    if let Some(span) = span {
+        let error = status.is_none_or(|s| s >= 500);
+        let _ = CURRENT.try_with(|c| c.span_with_id(span, format!("http.client.{method}"), "CLIENT", start, error));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn uptime_is_an_iso_8601_duration() {
+        assert_eq!(iso_duration(Duration::ZERO), "PT0S");
+        assert_eq!(iso_duration(Duration::from_millis(3_723_450)), "PT1H2M3.45S");
+        assert_eq!(iso_duration(Duration::from_secs(120)), "PT2M");
+    }
+}

@@ -1,0 +1,316 @@
+//! Recent request traces: one root span per request served (`rest.request`, `mcp.request`…) with the
+//! spans recorded inside it (`mcp.tool`, `http.client.GET`…), kept in a bounded ring buffer and
+//! listed in the reference engine's JSON shape (`/traces`, `/traces/{traceId}`). A W3C `traceparent`
+//! sent by the caller is continued, and passed on to the upstream APIs (W3C or B3, as the spec says).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{Value, json};
+
+/// How the trace context is passed to upstream APIs (`observability.traces.propagation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Propagation {
+    /// `traceparent: 00-{trace}-{span}-01`.
+    W3c,
+    /// `b3: {trace}-{span}-1`.
+    B3,
+}
+
+/// One span of a trace, as `/traces/{traceId}` lists it.
+#[derive(Clone, Debug)]
+pub(crate) struct SpanSummary {
+    pub(crate) span_id: u64,
+    pub(crate) parent_span_id: Option<u64>,
+    pub(crate) name: String,
+    pub(crate) kind: &'static str,
+    pub(crate) duration_ms: u64,
+    pub(crate) error: bool,
+}
+
+/// A finished trace: its root span and every span recorded inside it.
+#[derive(Clone, Debug)]
+pub(crate) struct TraceSummary {
+    pub(crate) trace_id: u128,
+    /// The root span's name (`rest.request`): the engine's `operation`.
+    pub(crate) name: &'static str,
+    /// What was asked: `"/path METHOD"` or the tool called.
+    pub(crate) operation_id: String,
+    pub(crate) duration_ms: u64,
+    pub(crate) error: bool,
+    pub(crate) timestamp: SystemTime,
+    pub(crate) spans: Vec<SpanSummary>,
+}
+
+fn status(error: bool) -> &'static str {
+    if error { "ERROR" } else { "OK" }
+}
+
+impl TraceSummary {
+    fn listed(&self) -> Value {
+        json!({
+            "traceId": format!("{:032x}", self.trace_id),
+            "operation": self.name,
+            "operationId": self.operation_id,
+            "durationMs": self.duration_ms,
+            "status": status(self.error),
+            "spanCount": self.spans.len(),
+            "timestamp": rfc3339(self.timestamp),
+        })
+    }
+
+    fn detailed(&self) -> Value {
+        let spans: Vec<Value> = self
+            .spans
+            .iter()
+            .map(|s| {
+                let mut span = json!({
+                    "spanId": format!("{:016x}", s.span_id),
+                    "name": s.name,
+                    "kind": s.kind,
+                    "durationMs": s.duration_ms,
+                    "status": status(s.error),
+                });
+                if let (Some(parent), Some(object)) = (s.parent_span_id, span.as_object_mut()) {
+                    object.insert("parentSpanId".into(), Value::from(format!("{parent:016x}")));
+                }
+                span
+            })
+            .collect();
+        json!({
+            "traceId": format!("{:032x}", self.trace_id),
+            "operation": self.name,
+            "operationId": self.operation_id,
+            "durationMs": self.duration_ms,
+            "status": status(self.error),
+            "timestamp": rfc3339(self.timestamp),
+            "spans": spans,
+        })
+    }
+}
+
+/// The last `capacity` traces, most recent first when read.
+pub(crate) struct TraceRing {
+    capacity: usize,
+    traces: Mutex<VecDeque<TraceSummary>>,
+    /// The share of requests recorded (`sampling`), as a threshold on the trace id's low 64 bits.
+    threshold: u64,
+}
+
+impl TraceRing {
+    pub(crate) fn new(capacity: usize, sampling: f64) -> Self {
+        let capacity = capacity.max(1);
+        // `as` saturates: 1.0 keeps every trace, 0.0 none.
+        let threshold = if sampling >= 1.0 { u64::MAX } else { (sampling.max(0.0) * u64::MAX as f64) as u64 };
+        TraceRing { capacity, traces: Mutex::new(VecDeque::with_capacity(capacity)), threshold }
+    }
+
+    fn sampled(&self, trace_id: u128) -> bool {
+        self.threshold == u64::MAX || (trace_id as u64) < self.threshold
+    }
+
+    pub(crate) fn add(&self, trace: TraceSummary) {
+        let Ok(mut traces) = self.traces.lock() else { return };
+        if traces.len() == self.capacity {
+            traces.pop_front();
+        }
+        traces.push_back(trace);
+    }
+
+    /// `/traces`: the traces whose root span name or operation contains `operation` and whose status
+    /// is `status` (case-insensitive), most recent first.
+    pub(crate) fn list(&self, operation: Option<&str>, status_filter: Option<&str>) -> Value {
+        let traces = self.traces.lock().map(|t| t.clone()).unwrap_or_default();
+        let used = traces.len();
+        let listed: Vec<Value> = traces
+            .iter()
+            .rev()
+            .filter(|t| operation.is_none_or(|o| t.name.contains(o) || t.operation_id.contains(o)))
+            .filter(|t| status_filter.is_none_or(|s| status(t.error).eq_ignore_ascii_case(s)))
+            .map(TraceSummary::listed)
+            .collect();
+        json!({ "traces": listed, "bufferSize": self.capacity, "bufferUsed": used })
+    }
+
+    /// `/traces/{traceId}`.
+    pub(crate) fn find(&self, trace_id: &str) -> Option<Value> {
+        let id = u128::from_str_radix(trace_id, 16).ok().filter(|_| trace_id.len() == 32)?;
+        let traces = self.traces.lock().ok()?;
+        traces.iter().rev().find(|t| t.trace_id == id).map(TraceSummary::detailed)
+    }
+}
+
+/// The trace of the request being served, in a task-local: spans recorded inside it join it.
+pub(crate) struct Current {
+    pub(crate) trace_id: u128,
+    pub(crate) root_span: u64,
+    pub(crate) sampled: bool,
+    pub(crate) spans: RefCell<Vec<SpanSummary>>,
+    /// The tool called, for the root span's operation.
+    pub(crate) tool: RefCell<Option<String>>,
+}
+
+tokio::task_local! {
+    pub(crate) static CURRENT: Current;
+}
+
+impl Current {
+    /// A new trace, or the caller's (`traceparent`) continued; the root span's parent is then the
+    /// caller's span.
+    pub(crate) fn start(ring: &TraceRing, traceparent: Option<&http::HeaderValue>) -> (Current, Option<u64>) {
+        let parent = traceparent.and_then(|v| parse_traceparent(v.to_str().ok()?));
+        let trace_id = parent.map_or_else(|| (u128::from(random()) << 64) | u128::from(random()), |(t, _)| t);
+        let current = Current { trace_id, root_span: random(), sampled: ring.sampled(trace_id), spans: RefCell::default(), tool: RefCell::default() };
+        (current, parent.map(|(_, s)| s))
+    }
+
+    /// Records a span that started at `start` and ends now, child of the root span.
+    pub(crate) fn span(&self, name: String, kind: &'static str, start: Instant, error: bool) {
+        self.span_with_id(random(), name, kind, start, error);
+    }
+
+    /// [`Current::span`] with its id chosen beforehand (passed on to an upstream API).
+    pub(crate) fn span_with_id(&self, span_id: u64, name: String, kind: &'static str, start: Instant, error: bool) {
+        if self.sampled {
+            let duration_ms = start.elapsed().as_millis() as u64;
+            self.spans.borrow_mut().push(SpanSummary { span_id, parent_span_id: Some(self.root_span), name, kind, duration_ms, error });
+        }
+    }
+}
+
+/// `00-{32 hex}-{16 hex}-{2 hex}` (W3C Trace Context §3.2), ids not all zero: the trace id and the
+/// caller's span id.
+fn parse_traceparent(value: &str) -> Option<(u128, u64)> {
+    let mut parts = value.trim().split('-');
+    let (version, trace, span, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !hex(version, 2) || version == "ff" || !hex(trace, 32) || !hex(span, 16) || !hex(flags, 2) || (version == "00" && parts.next().is_some()) {
+        return None;
+    }
+    let trace = u128::from_str_radix(trace, 16).ok().filter(|t| *t != 0)?;
+    let span = u64::from_str_radix(span, 16).ok().filter(|s| *s != 0)?;
+    Some((trace, span))
+}
+
+/// The header that passes the trace on to an upstream API, with `span` as the parent.
+pub(crate) fn outgoing(propagation: Propagation, trace_id: u128, span: u64) -> (http::HeaderName, http::HeaderValue) {
+    match propagation {
+        Propagation::W3c => (http::HeaderName::from_static("traceparent"), header_value(format!("00-{trace_id:032x}-{span:016x}-01"))),
+        Propagation::B3 => (http::HeaderName::from_static("b3"), header_value(format!("{trace_id:032x}-{span:016x}-1"))),
+    }
+}
+
+fn header_value(text: String) -> http::HeaderValue {
+    // Hex digits and dashes only: always a valid header value.
+    http::HeaderValue::try_from(text).unwrap_or_else(|_| http::HeaderValue::from_static("00"))
+}
+
+/// A new span id.
+pub(crate) fn next_span_id() -> u64 {
+    random()
+}
+
+/// A random non-zero id: xorshift64* per thread, seeded from the standard library's per-process
+/// random hasher keys (ids need to be unique, not secret).
+fn random() -> u64 {
+    thread_local! {
+        static STATE: Cell<u64> = Cell::new({
+            use std::hash::{BuildHasher as _, Hasher as _};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u64(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64));
+            h.finish() | 1
+        });
+    }
+    STATE.with(|s| {
+        let mut x = s.get();
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        s.set(x);
+        x.wrapping_mul(0x2545_F491_4F6C_DD1D).max(1)
+    })
+}
+
+/// `2026-06-01T12:00:00.123456789Z`, as Java's `Instant.toString` writes one (the engine's timestamps).
+pub(crate) fn rfc3339(time: SystemTime) -> String {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = since.as_secs();
+    let (days, rest) = ((secs / 86_400) as i64, secs % 86_400);
+    let (y, m, d) = civil_from_days(days);
+    let nanos = since.subsec_nanos();
+    let fraction = if nanos == 0 { String::new() } else { format!(".{:09}", nanos).trim_end_matches('0').to_owned() };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{fraction}Z", rest / 3600, rest / 60 % 60, rest % 60)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_in_utc() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        let t = UNIX_EPOCH + std::time::Duration::new(1_780_315_200, 120_000_000);
+        assert_eq!(rfc3339(t), "2026-06-01T12:00:00.12Z");
+        assert_eq!(rfc3339(UNIX_EPOCH + std::time::Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn traceparent_is_read_strictly() {
+        let id = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assert_eq!(parse_traceparent(&format!("00-{id}-00f067aa0ba902b7-01")), Some((0x4bf92f3577b34da6a3ce929d0e0e4736, 0x00f067aa0ba902b7)));
+        assert_eq!(parse_traceparent(&format!("00-{id}-0000000000000000-01")), None);
+        assert_eq!(parse_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), None);
+        assert_eq!(parse_traceparent(&format!("00-{}-00f067aa0ba902b7-01", id.to_uppercase())), None);
+        assert_eq!(parse_traceparent(&format!("ff-{id}-00f067aa0ba902b7-01")), None);
+        assert_eq!(parse_traceparent("garbage"), None);
+    }
+
+    #[test]
+    fn the_ring_keeps_the_last_traces_most_recent_first() {
+        let ring = TraceRing::new(2, 1.0);
+        for i in 1..=3u128 {
+            let error = i == 2;
+            ring.add(TraceSummary {
+                trace_id: i,
+                name: "rest.request",
+                operation_id: format!("/x{i} GET"),
+                duration_ms: 0,
+                error,
+                timestamp: UNIX_EPOCH,
+                spans: vec![],
+            });
+        }
+        let listed = ring.list(None, None);
+        assert_eq!(listed["bufferSize"], 2);
+        assert_eq!(listed["bufferUsed"], 2);
+        let ids: Vec<&str> = listed["traces"].as_array().into_iter().flatten().filter_map(|t| t["traceId"].as_str()).collect();
+        assert_eq!(ids, [format!("{:032x}", 3), format!("{:032x}", 2)]);
+        assert_eq!(ring.list(None, Some("error"))["traces"].as_array().map(Vec::len), Some(1));
+        assert_eq!(ring.list(Some("/x3"), None)["traces"].as_array().map(Vec::len), Some(1));
+        assert!(ring.find(&format!("{:032x}", 1)).is_none());
+        assert_eq!(ring.find(&format!("{:032x}", 3)).map(|t| t["operation"].clone()), Some(Value::from("rest.request")));
+    }
+
+    #[test]
+    fn sampling_keeps_a_share_of_the_traces() {
+        let none = TraceRing::new(10, 0.0);
+        assert!(!none.sampled(u128::from(u64::MAX - 1)));
+        let half = TraceRing::new(10, 0.5);
+        assert!(half.sampled(1) && !half.sampled(u128::from(u64::MAX - 1)));
+    }
+}
