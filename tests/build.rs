@@ -2,10 +2,9 @@
 //! from `../shared/reference/engine` (beside the repository; never copied into it), into modules in
 //! `OUT_DIR` (listed in `engine_fixtures.rs` and `engine_tutorial.rs` there), and sets `cfg(engine_specs)`. Without `../shared`
 //! nothing is generated and the suites that need these modules say they were skipped.
-//!
-//! Tutorial steps 7 and 9 also have a `skill` expose, which this compiler does not compile yet: it is cut
-//! from the text here, in memory, before it is compiled. Everything else is compiled unchanged. The specs
-//! of tests/fixtures (ours) are compiled always.
+//! They are compiled unchanged; `cut_items` can leave out sequence items of a spec, in memory, should a
+//! step use a feature this compiler does not compile yet (none does today). The specs of tests/fixtures
+//! (ours) are compiled always.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -34,10 +33,11 @@ const FIXTURES: &[&str] = &[
     "formats/markdown-capability.yaml",
     "http/http-forward-value-capability.yaml",
     "register.capability.yml",
+    "skill-capability.yaml",
 ];
 
 /// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
-const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml"];
+const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml", "skills.yaml"];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[
@@ -47,12 +47,12 @@ const TUTORIAL: &[(&str, &[&str])] = &[
     ("step-4-shipyard-output-shaping.yml", &[]),
     ("step-5-shipyard-multi-source.yml", &[]),
     ("step-6-shipyard-write-operations.yml", &[]),
-    ("step-7-shipyard-orchestrated-lookup.yml", NOT_YET),
-    ("step-9-shipyard-aggregates.yml", NOT_YET),
+    ("step-7-shipyard-orchestrated-lookup.yml", &[]),
+    ("step-8-shipyard-skill-groups.yml", &[]),
+    ("step-9-shipyard-aggregates.yml", &[]),
+    ("step-10-shipyard-rest-adapter.yml", &[]),
+    ("step-11-shipyard-fleet-manifest.yml", &[]),
 ];
-
-/// The first line of each sequence item that goes (the item is that line and every line indented deeper).
-const NOT_YET: &[&str] = &["- type: skill"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(engine_specs)");

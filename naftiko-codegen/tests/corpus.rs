@@ -42,8 +42,8 @@ const REJECTED: &[(&str, &[&str])] = &[
     // The same GET route twice, and a call to an undeclared operation.
     ("api-evangelist+websphere/capabilities/security-and-compliance.yaml", &["E0103", "E0204"]),
     // Imports resolve, but tools leave `{orgId}` unbound, REST inputs are `in: path` on paths without
-    // variables, and the `skill` expose is not compiled.
-    ("naftiko+nist-cybersecurity-framework-sandbox/capability/nist-cybersecurity-framework-sandbox.naftiko.yml", &["E0006", "E0304", "E0601"]),
+    // variables, and the `skill` expose has `groups` (not in alpha2) instead of `skills`.
+    ("naftiko+nist-cybersecurity-framework-sandbox/capability/nist-cybersecurity-framework-sandbox.naftiko.yml", &["E0005", "E0006", "E0304"]),
     // A consumes-only fragment (the NIST sandbox imports it): not a capability on its own.
     ("naftiko+nist-cybersecurity-framework-sandbox/capability/shared/NIST Cybersecurity Framework (CSF) 2.0 — Sandbox API-consumes.yml", &["E0009"]),
 ];

@@ -79,24 +79,15 @@ fn engine_fixtures_compile_or_are_refused_for_their_reason() {
     assert!(compiled >= 20, "{compiled} fixtures compiled");
 }
 
-/// The tutorial: steps 1–6 compile; the others are refused only for their `skill` expose, until that is
-/// compiled.
+/// The tutorial: all eleven steps compile, skill catalogs (steps 7–11) included.
 #[test]
-fn tutorial_steps_compile_but_for_skills() {
+fn tutorial_steps_compile() {
     let Some(engine) = engine() else { return };
     let steps = specs_in(&engine.join("src/main/resources/tutorial"));
     assert_eq!(steps.len(), 11);
     for path in &steps {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let errors = errors(path);
-        let step: u32 = name.trim_start_matches("step-").split('-').next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        if step <= 6 {
-            assert!(errors.is_empty(), "{name}: {errors:?}");
-        } else {
-            assert!(!errors.is_empty(), "{name} compiles: update this test and tests/build.rs");
-            for (code, message) in &errors {
-                assert!(code == "E0601" && message.contains("a `skill` expose"), "{name}: {code} {message}");
-            }
-        }
+        assert!(errors.is_empty(), "{name}: {errors:?}");
     }
 }

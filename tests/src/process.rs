@@ -15,6 +15,8 @@ pub struct ServerProcess {
     pub mcp: Option<SocketAddr>,
     /// Every stderr line so far (tests assert that secrets never appear in logs).
     logs: Arc<Mutex<Vec<String>>>,
+    /// Every listener reported so far: namespace and address.
+    listening: Arc<Mutex<Vec<(String, SocketAddr)>>>,
 }
 
 impl ServerProcess {
@@ -54,16 +56,18 @@ impl ServerProcess {
         let mut child = command.spawn().map_err(|e| format!("cannot start {binary}: {e}"))?;
         let stderr = child.stderr.take().ok_or("no stderr")?;
         let logs = Arc::new(Mutex::new(Vec::new()));
+        let listening = Arc::new(Mutex::new(Vec::new()));
         let (tx, rx) = std::sync::mpsc::channel();
-        spawn_reader(stderr, Arc::clone(&logs), tx);
+        spawn_reader(stderr, Arc::clone(&logs), Arc::clone(&listening), tx);
         let expected = usize::from(!extra.contains(&"--no-rest")) + usize::from(!extra.contains(&"--no-mcp"));
-        let mut server = ServerProcess { child, rest: None, mcp: None, logs };
+        let mut server = ServerProcess { child, rest: None, mcp: None, logs, listening };
         let deadline = Instant::now() + Duration::from_secs(20);
         while usize::from(server.rest.is_some()) + usize::from(server.mcp.is_some()) < expected {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
                 Ok((surface, addr)) if surface == "rest" => server.rest = Some(addr),
-                Ok((_, addr)) => server.mcp = Some(addr),
+                Ok((surface, addr)) if surface == "mcp" => server.mcp = Some(addr),
+                Ok(_) => {}
                 Err(_) => return Err(format!("{binary} did not start listening; logs:\n{}", server.logs().join("\n"))),
             }
         }
@@ -76,6 +80,19 @@ impl ServerProcess {
 
     pub fn mcp_url(&self) -> String {
         self.mcp.map(|a| format!("http://{a}/mcp")).unwrap_or_default()
+    }
+
+    /// Where the listener of expose `namespace` listens, once it says so (at most 20 s).
+    pub fn addr_of(&self, namespace: &str) -> Option<SocketAddr> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let found = self.listening.lock().ok().and_then(|l| l.iter().find(|(ns, _)| ns == namespace).map(|(_, addr)| *addr));
+            if found.is_some() {
+                return found;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
     }
 
     pub fn logs(&self) -> Vec<String> {
@@ -106,7 +123,12 @@ impl ServerProcess {
     }
 }
 
-fn spawn_reader(stderr: ChildStderr, logs: Arc<Mutex<Vec<String>>>, tx: std::sync::mpsc::Sender<(String, SocketAddr)>) {
+fn spawn_reader(
+    stderr: ChildStderr,
+    logs: Arc<Mutex<Vec<String>>>,
+    listening: Arc<Mutex<Vec<(String, SocketAddr)>>>,
+    tx: std::sync::mpsc::Sender<(String, SocketAddr)>,
+) {
     std::thread::spawn(move || {
         for line in BufReader::new(stderr).lines().map_while(Result::ok) {
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
@@ -114,6 +136,9 @@ fn spawn_reader(stderr: ChildStderr, logs: Arc<Mutex<Vec<String>>>, tx: std::syn
                 if fields["message"] == "listening"
                     && let (Some(surface), Some(addr)) = (fields["surface"].as_str(), fields["address"].as_str().and_then(|a| a.parse().ok()))
                 {
+                    if let (Some(namespace), Ok(mut l)) = (fields["namespace"].as_str(), listening.lock()) {
+                        l.push((namespace.to_owned(), addr));
+                    }
                     let _ = tx.send((surface.to_owned(), addr));
                 }
             }

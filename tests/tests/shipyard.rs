@@ -2,9 +2,8 @@
 //! as generated binaries (`e2e-shipyard`, built from modules tests/build.rs generates) pointed at a local
 //! fake of the tutorial's registry (`naftiko_tests::shipyard`), driven by the real rmcp client and
 //! reqwest. The answers are the shapes the tutorial prints.
-//!
-//! Steps 7 and 9 run without their `skill` expose, which this compiler does not compile yet
-//! (tests/build.rs cuts it, in memory). Without `../shared` nothing runs and one test says so.
+//! From step 7 the skill catalog is served too, on a loopback port of its own (tests/tests/skills.rs
+//! asks it). Without `../shared` nothing runs and one test says so.
 
 #[cfg(not(engine_specs))]
 #[test]
@@ -44,6 +43,10 @@ mod suite {
         let namespaces: &[&str] = if legacy { &["registry", "legacy"] } else { &["registry"] };
         let upstreams: Vec<String> = upstream.map(|u| namespaces.iter().map(|ns| format!("{ns}={}", u.base_url())).collect()).unwrap_or_default();
         let mut args: Vec<&str> = extra.to_vec();
+        // From step 7 a skill catalog listens too (on 0.0.0.0 in the spec): here, on loopback.
+        if ["step-7", "step-8", "step-9", "step-10", "step-11"].iter().any(|s| step.starts_with(&format!("{s}-"))) {
+            args.extend(["--listen", "shipyard-skills=127.0.0.1:0"]);
+        }
         for upstream in &upstreams {
             args.extend(["--upstream", upstream]);
         }

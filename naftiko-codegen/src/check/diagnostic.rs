@@ -60,6 +60,7 @@ codes! {
     DuplicateParameter = "E0205", Error, "an operation declares the same parameter twice";
     DuplicateResource = "E0206", Error, "an MCP expose declares the same resource name or URI twice";
     DuplicatePrompt = "E0207", Error, "an MCP expose declares the same prompt, or a prompt the same argument, twice";
+    DuplicateSkill = "E0208", Error, "a skill expose declares the same skill, or a skill the same tool, twice";
     WithUnknownParameter = "E0301", Error, "a `with` key is not a parameter of the called operation";
     WithUnknownInput = "E0302", Error, "a `with` value refers to an input the exposed operation does not declare";
     MissingSource = "E0303", Error, "a required consumed parameter gets no value";
@@ -83,6 +84,8 @@ codes! {
     SchemaFile = "E0801", Error, "an `outputSchema` file is missing, unreadable or does not compile";
     MissingLocation = "W0803", Warning, "a `location` a server reads at run time does not exist here; the server refuses to start without it";
     HopByHopHeader = "W0802", Warning, "a trusted header describes one connection (hop-by-hop) and is never forwarded";
+    SkillToolSource = "E0901", Error, "a skill tool has neither or both of `from` and `instruction`";
+    SkillToolRef = "E0902", Error, "a skill tool's `from` names no `rest` or `mcp` expose, or no operation or tool of it";
     StepShape = "E0706", Error, "a step lacks what its type needs (`call`; `index`, `match`, `lookupValue`)";
 }
 

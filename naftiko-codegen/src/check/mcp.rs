@@ -203,7 +203,7 @@ pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
 
 /// A `location` is a `file:///` URI; one that does not exist where the compiler runs is a warning (the
 /// server reads it where it runs, and refuses to start without it).
-fn location_exists(location: &Spanned<String>, kind: &str, diags: &mut Vec<Diagnostic>) {
+pub(super) fn location_exists(location: &Spanned<String>, kind: &str, diags: &mut Vec<Diagnostic>) {
     let Some(path) = location_path(&location.value) else {
         diags.push(
             Diagnostic::new(Code::InvalidValue, location.span, format!("`location: {}` is not a `file:///` URI", location.value))

@@ -5,6 +5,7 @@
 pub mod constraints;
 pub mod diagnostic;
 pub mod mcp;
+pub mod skill;
 pub mod transport;
 
 use std::collections::BTreeMap;
@@ -238,6 +239,7 @@ fn exposes(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                 invocations.extend(m.tools.iter().map(|t| &t.invocation));
                 invocations.extend(m.resources.iter().map(|r| &r.invocation));
             }
+            Expose::Skill(s) => skill::skills(cap, s, diags),
             _ => {}
         }
     }
@@ -328,8 +330,7 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                     invocation_features(inv, &mut report);
                 }
             }
-            // The hint is pinned by the macro's UI tests too.
-            Expose::Skill(s) => report(s.kind.span, "a `skill` expose", "expose the operations through `rest` or `mcp`"),
+            Expose::Skill(_) => {}
             Expose::Other { kind, .. } => report(kind.span, &format!("an expose of type `{}`", kind.value), "only `rest` and `mcp` exposes are compiled"),
         }
     }
@@ -359,6 +360,7 @@ fn secrets(cap: &Capability, binds: &[&Bind], diags: &mut Vec<Diagnostic>) {
         let auth = match e {
             Expose::Rest(r) => r.authentication.as_ref(),
             Expose::Mcp(m) => m.authentication.as_ref(),
+            Expose::Skill(s) => s.authentication.as_ref(),
             _ => None,
         };
         if let Some(a) = auth {

@@ -136,6 +136,7 @@ fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String
             runtime_dependency => runtime_dependency,
             converters => converter_features(cap),
             pattern => uses_patterns(cap),
+            skill => !cap.skill.is_empty(),
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
@@ -147,8 +148,11 @@ pub fn runtime_features(cap: &Capability) -> Vec<&'static str> {
     let mut features = converter_features(cap);
     if uses_patterns(cap) {
         features.push("pattern");
-        features.sort_unstable();
     }
+    if !cap.skill.is_empty() {
+        features.push("skill");
+    }
+    features.sort_unstable();
     features
 }
 

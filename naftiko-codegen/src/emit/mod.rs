@@ -16,6 +16,7 @@ pub mod mcp_features;
 pub mod openapi;
 pub mod outputs;
 pub mod rest;
+pub mod skill;
 pub mod values;
 
 use std::cell::RefCell;
@@ -76,12 +77,13 @@ impl Module {
 }
 
 /// Every module, in the order of the crate root.
-pub const MODULES: [Module; 6] = [
+pub const MODULES: [Module; 7] = [
     Module { name: "client", feature: "client", glob_export: true, present: |_| true, emit: |cap, _| client::emit(cap) },
     Module { name: "handlers", feature: "rest", glob_export: true, present: |_| true, emit: |cap, _| handlers::emit(cap) },
     Module { name: "flows", feature: "rest", glob_export: false, present: |cap| !cap.flows.is_empty(), emit: |cap, _| flows::emit(cap) },
     Module { name: "rest", feature: "rest", glob_export: false, present: |_| true, emit: rest::emit },
     Module { name: "mcp", feature: "mcp", glob_export: false, present: |_| true, emit: |cap, _| mcp::emit(cap) },
+    Module { name: "skill", feature: "skill", glob_export: false, present: |cap| !cap.skill.is_empty(), emit: |cap, _| skill::emit(cap) },
     Module { name: "server", feature: "server", glob_export: false, present: |_| true, emit: |cap, _| binary::emit(cap) },
 ];
 
@@ -138,7 +140,8 @@ impl Surfaces {
 
     fn includes(self, feature: &str) -> bool {
         match feature {
-            "rest" => self.rest,
+            // Skill catalogs are served by the same axum glue as REST.
+            "rest" | "skill" => self.rest,
             "mcp" => self.mcp,
             "server" => self.server,
             _ => true,

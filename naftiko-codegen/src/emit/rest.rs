@@ -179,7 +179,7 @@ fn axum_path(segments: &[RouteSegment]) -> String {
     crate::ir::route_path(segments, |v| names.iter().find(|(var, _)| var == v).map_or_else(String::new, |(_, name)| name.clone()))
 }
 
-fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
+pub(crate) fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
     match auth {
         ServerAuth::Bearer { token } => {
             let token = values::secret_template(token, secrets);

@@ -347,11 +347,54 @@ pub struct Hints {
     pub open_world: Option<S<bool>>,
 }
 
+/// A skill catalog: skills that group tools of sibling exposes or instruction files, served as the
+/// engine's `/skills` endpoints.
 #[derive(Clone, Debug)]
 pub struct SkillExpose {
     pub span: Span,
     pub kind: S<String>,
     pub namespace: Option<S<String>>,
+    pub port: Option<S<i64>>,
+    pub address: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub authentication: Option<Authentication>,
+    pub skills: Vec<Skill>,
+}
+
+/// A skill (`ExposedSkill`): Agent Skills front matter, the folder it is served from, its tools.
+#[derive(Clone, Debug)]
+pub struct Skill {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub license: Option<S<String>>,
+    pub compatibility: Option<S<String>>,
+    /// `key: value` pairs, in document order.
+    pub metadata: Vec<(S<String>, S<String>)>,
+    pub allowed_tools: Option<S<String>>,
+    pub argument_hint: Option<S<String>>,
+    pub user_invocable: Option<S<bool>>,
+    pub disable_model_invocation: Option<S<bool>>,
+    pub location: Option<S<String>>,
+    pub tools: Vec<SkillTool>,
+}
+
+/// A tool of a skill: derived `from` a sibling expose's operation or tool, or an `instruction` file.
+#[derive(Clone, Debug)]
+pub struct SkillTool {
+    pub span: Span,
+    pub name: Option<S<String>>,
+    pub description: Option<S<String>>,
+    pub from: Option<SkillToolFrom>,
+    pub instruction: Option<S<String>>,
+}
+
+/// `from: {sourceNamespace, action}`.
+#[derive(Clone, Debug)]
+pub struct SkillToolFrom {
+    pub span: Span,
+    pub source_namespace: Option<S<String>>,
+    pub action: Option<S<String>>,
 }
 
 /// An orchestration step: `type: call` (`call`, `with`), `type: lookup` (`index`, `match`,

@@ -280,11 +280,16 @@ fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
             resources: m.list("resources", mcp_resource),
             prompts: m.list("prompts", mcp_prompt),
         }),
-        "skill" => {
-            let namespace = m.string("namespace");
-            m.ignore_rest();
-            Expose::Skill(SkillExpose { span: head(node), kind, namespace })
-        }
+        "skill" => Expose::Skill(SkillExpose {
+            span: head(node),
+            kind,
+            namespace: m.string("namespace"),
+            port: m.int("port"),
+            address: m.string("address"),
+            description: m.string("description"),
+            authentication: m.node("authentication").and_then(|n| authentication(n, m.diags)),
+            skills: m.list("skills", skill),
+        }),
         _ => {
             let namespace = m.string("namespace");
             m.ignore_rest();
@@ -293,6 +298,56 @@ fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
     };
     m.finish();
     Some(expose)
+}
+
+fn skill(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Skill> {
+    let mut m = Map::new(node, "a skill", diags)?;
+    let metadata = match m.node("metadata") {
+        Some(meta) => match meta.as_map() {
+            Some(entries) => entries.iter().filter_map(|(k, v)| Some((located_str(k)?, scalar(v, "a metadata value", m.diags)?))).collect(),
+            None => {
+                m.diags.push(wrong_type(meta, "a mapping of keys to strings"));
+                Vec::new()
+            }
+        },
+        None => Vec::new(),
+    };
+    let s = Skill {
+        span: head(node),
+        name: m.string("name"),
+        description: m.string("description"),
+        license: m.string("license"),
+        compatibility: m.string("compatibility"),
+        metadata,
+        allowed_tools: m.string("allowed-tools"),
+        argument_hint: m.string("argument-hint"),
+        user_invocable: m.bool("user-invocable"),
+        disable_model_invocation: m.bool("disable-model-invocation"),
+        location: m.string("location"),
+        tools: m.list("tools", skill_tool),
+    };
+    m.finish();
+    Some(s)
+}
+
+fn skill_tool(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<SkillTool> {
+    let mut m = Map::new(node, "a skill tool", diags)?;
+    let t = SkillTool {
+        span: head(node),
+        name: m.string("name"),
+        description: m.string("description"),
+        from: m.node("from").and_then(|n| skill_tool_from(n, m.diags)),
+        instruction: m.string("instruction"),
+    };
+    m.finish();
+    Some(t)
+}
+
+fn skill_tool_from(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<SkillToolFrom> {
+    let mut m = Map::new(node, "a skill tool's `from`", diags)?;
+    let f = SkillToolFrom { span: head(node), source_namespace: m.required_string("sourceNamespace"), action: m.required_string("action") };
+    m.finish();
+    Some(f)
 }
 
 fn exposed_resource(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<ExposedResource> {
@@ -703,7 +758,8 @@ const KNOWN_KEYS: &[&str] = &[
     "readOnly", "destructive", "idempotent", "openWorld", "port", "address", "transport", "body", "data",
     "location", "keys", "outputRawFormat", "inputSchema", "placement", "token", "key", "username", "password",
     "steps", "mappings", "targetName", "lookupValue", "index", "match", "aggregates", "functions", "semantics", "ref",
-    "forward", "targetNamespace", "trustedHeaders", "outputSchema",
+    "forward", "targetNamespace", "trustedHeaders", "outputSchema", "skills", "sourceNamespace", "action", "instruction",
+    "allowed-tools", "argument-hint",
 ];
 
 fn edit_distance(a: &str, b: &str) -> usize {

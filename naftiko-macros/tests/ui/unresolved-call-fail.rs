@@ -22,8 +22,11 @@ capability:
     - name: list-pets
       description: List pets again
       call: pets.listpets
-  - type: skill
-    namespace: pets-skills
+    - name: scripted
+      description: Runs a script
+      steps:
+      - type: script
+        name: compute
 "#);
 
 fn main() {}

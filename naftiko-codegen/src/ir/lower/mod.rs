@@ -14,6 +14,7 @@ mod inputs;
 mod outputs;
 mod resources;
 mod secrets;
+mod skills;
 
 use std::collections::{HashMap, HashSet};
 
@@ -113,12 +114,18 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
     l.lower_aggregates();
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
+    let mut skill = Vec::new();
     let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
     for e in &cap.exposes {
         // One REST and one MCP adapter per capability: the crate has one `rest` and one `mcp` module.
         let (kind, span) = match e {
             spec::Expose::Rest(r) => ("rest", r.span),
             spec::Expose::Mcp(m) => ("mcp", m.span),
+            // Skill catalogs are data: the crate's `skill` module holds one per expose.
+            spec::Expose::Skill(s) => {
+                skill.push(l.lower_skill(s));
+                continue;
+            }
             _ => continue,
         };
         if let Some(first) = first_of_kind.get(kind) {
@@ -159,6 +166,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         custom: l.custom,
         rest,
         mcp,
+        skill,
         flows: l.flows,
     })
 }

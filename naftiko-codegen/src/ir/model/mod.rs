@@ -4,9 +4,11 @@ use serde::Serialize;
 
 mod exposes;
 mod flows;
+mod skills;
 
 pub use exposes::*;
 pub use flows::*;
+pub use skills::*;
 
 /// One spec, ready to emit.
 #[derive(Clone, Debug, Serialize)]
@@ -32,6 +34,9 @@ pub struct Capability {
     pub custom: Vec<CustomOp>,
     pub rest: Vec<RestSurface>,
     pub mcp: Vec<McpSurface>,
+    /// Skill catalogs (`type: skill`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub skill: Vec<SkillSurface>,
     /// Orchestrations, mocks and aggregate functions: one generated function each, which every
     /// surface referring to it calls.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,0 +1,152 @@
+//! The skill catalogs: one static `naftiko_runtime::skill::Catalog` per `skill` expose (skills, their
+//! front matter, their tools, their folder's path as written or their generated SKILL.md), the options
+//! of each catalog's router (authentication, accepted `Host` names) and `router`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rest::server_auth;
+use crate::ir::{Capability, SkillDef, SkillFolder, SkillSurface, SkillToolDef, SkillToolSource};
+
+/// The items of the generated crate's `skill` module.
+pub fn emit(cap: &Capability) -> TokenStream {
+    let doc = crate::emit::inner_docs(&module_doc(cap));
+    let catalogs = cap.skill.iter().map(catalog);
+    let count = cap.skill.len();
+    let with_auth = cap.skill.iter().any(|s| s.auth.is_some());
+    let (secrets_param, secrets_arg) =
+        if with_auth { (quote! { , secrets: &super::client::Secrets }, quote! { , secrets }) } else { (quote! {}, quote! {}) };
+    let option_arms = cap.skill.iter().map(|s| {
+        let ns = s.namespace.as_str();
+        let address = match &s.address {
+            Some(a) => quote! { Some(#a) },
+            None => quote! { None },
+        };
+        match &s.auth {
+            Some(auth) => {
+                let build = server_auth(auth, &cap.secrets);
+                quote! { #ns => rt::RestOptions { auth: Some(#build), ..rt::RestOptions::for_address(#address) }, }
+            }
+            None => quote! { #ns => rt::RestOptions::for_address(#address), },
+        }
+    });
+    quote! {
+        #doc
+
+        use ::naftiko_runtime::rest as rt;
+        use ::naftiko_runtime::rest::axum;
+        use ::naftiko_runtime::skill;
+
+        ::naftiko_runtime::__require_skill!();
+
+        /// Every skill catalog of the spec, in spec order.
+        pub static CATALOGS: [skill::Catalog; #count] = [#(#catalogs),*];
+
+        /// Options of the router of catalog `namespace`: the credentials its `authentication`
+        /// declares (read from `secrets`, when any catalog declares some) and the `Host` names of its
+        /// address (loopback names when it gives none); no browser origin.
+        pub fn options(namespace: &str #secrets_param) -> rt::RestOptions {
+            match namespace {
+                #(#option_arms)*
+                _ => rt::RestOptions::default(),
+            }
+        }
+
+        /// The `/skills` endpoints of catalog `namespace` with its [`options`]; `None` for a namespace
+        /// that is no skill expose of the spec.
+        pub fn router(namespace: &str #secrets_param) -> ::core::option::Option<axum::Router> {
+            let catalog = CATALOGS.iter().find(|c| c.namespace == namespace)?;
+            Some(skill::router(catalog, options(namespace #secrets_arg)))
+        }
+    }
+}
+
+fn module_doc(cap: &Capability) -> Vec<String> {
+    let mut doc = Vec::new();
+    for s in &cap.skill {
+        if !doc.is_empty() {
+            doc.push(String::new());
+        }
+        doc.push(format!(" Skill catalog `{}` (`GET /skills`, `/skills/{{name}}`, `…/contents`, `…/contents/{{file}}`, `…/download`).", s.namespace));
+        if let Some(d) = &s.description {
+            doc.push(String::new());
+            doc.extend(d.lines().map(|l| format!(" {}", l.trim_end())));
+        }
+        doc.push(String::new());
+        doc.push(" | Skill | Tools | Folder |".to_owned());
+        doc.push(" |---|---|---|".to_owned());
+        for skill in &s.skills {
+            let tools: Vec<String> = skill.tools.iter().map(|t| format!("`{}`", t.name)).collect();
+            let folder = match &skill.folder {
+                SkillFolder::Location { path } => format!("`{path}`"),
+                SkillFolder::Generated { .. } => "SKILL.md from the spec".to_owned(),
+            };
+            doc.push(format!(" | `{}` | {} | {folder} |", skill.name, tools.join(", ")));
+        }
+    }
+    doc
+}
+
+fn catalog(surface: &SkillSurface) -> TokenStream {
+    let namespace = surface.namespace.as_str();
+    let skills = surface.skills.iter().map(skill);
+    quote! { skill::Catalog { namespace: #namespace, skills: &[#(#skills),*] } }
+}
+
+fn option_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
+
+fn option_bool(value: Option<bool>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
+
+fn skill(s: &SkillDef) -> TokenStream {
+    let name = s.name.as_str();
+    let description = option_str(s.description.as_deref());
+    let license = option_str(s.license.as_deref());
+    let compatibility = option_str(s.compatibility.as_deref());
+    let allowed_tools = option_str(s.allowed_tools.as_deref());
+    let argument_hint = option_str(s.argument_hint.as_deref());
+    let user_invocable = option_bool(s.user_invocable);
+    let disable_model_invocation = option_bool(s.disable_model_invocation);
+    let metadata = s.metadata.iter().map(|(k, v)| quote! { (#k, #v) });
+    let folder = match &s.folder {
+        SkillFolder::Location { path } => quote! { skill::Folder::Location(#path) },
+        SkillFolder::Generated { skill_md } => quote! { skill::Folder::Generated(#skill_md) },
+    };
+    let tools = s.tools.iter().map(tool);
+    quote! {
+        skill::SkillSpec {
+            name: #name,
+            description: #description,
+            license: #license,
+            compatibility: #compatibility,
+            allowed_tools: #allowed_tools,
+            argument_hint: #argument_hint,
+            user_invocable: #user_invocable,
+            disable_model_invocation: #disable_model_invocation,
+            metadata: &[#(#metadata),*],
+            folder: #folder,
+            tools: &[#(#tools),*],
+        }
+    }
+}
+
+fn tool(t: &SkillToolDef) -> TokenStream {
+    let name = t.name.as_str();
+    let description = option_str(t.description.as_deref());
+    let source = match &t.source {
+        SkillToolSource::Derived { namespace, action, mode } => {
+            quote! { skill::ToolSource::Derived { namespace: #namespace, action: #action, mode: #mode } }
+        }
+        SkillToolSource::Instruction { file } => quote! { skill::ToolSource::Instruction(#file) },
+    };
+    quote! { skill::SkillToolSpec { name: #name, description: #description, source: #source } }
+}
