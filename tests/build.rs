@@ -37,7 +37,7 @@ const FIXTURES: &[&str] = &[
 ];
 
 /// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
-const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml", "skills.yaml"];
+const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml", "skills.yaml", "control.yaml"];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[
@@ -53,6 +53,9 @@ const TUTORIAL: &[(&str, &[&str])] = &[
     ("step-10-shipyard-rest-adapter.yml", &[]),
     ("step-11-shipyard-fleet-manifest.yml", &[]),
 ];
+
+/// The engine's control-port fixtures under `src/test/resources/control/`, served by `e2e-shipyard` by file stem.
+const CONTROL: &[&str] = &["control-capability.yaml", "control-observability-disabled.yaml", "control-scripting-capability.yaml"];
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(engine_specs)");
@@ -85,6 +88,12 @@ fn main() {
         let _ = writeln!(modules, "mod {module} {{ include!({:?}); }}", out.join(format!("{module}.rs")).display());
         let step = f.trim_end_matches(".yml");
         let _ = writeln!(arms, "        {step:?} => Some({module}::server::main()),");
+    }
+    // The engine's control-port fixtures run as binaries too (the control expose is part of `serve`).
+    for f in CONTROL {
+        let module = generate(&engine.join("src/test/resources/control").join(f), &[], &out);
+        let _ = writeln!(modules, "mod {module} {{ include!({:?}); }}", out.join(format!("{module}.rs")).display());
+        let _ = writeln!(arms, "        {:?} => Some({module}::server::main()),", f.trim_end_matches(".yaml"));
     }
     let _ = write!(
         modules,

@@ -41,13 +41,13 @@ fn errors(path: &Path) -> Vec<(String, String)> {
     errors
 }
 
-/// What the fixtures under aggregates/, mcp/, http/ and formats/, the nested-object one and the forward
+/// What the fixtures under aggregates/, mcp/, http/, formats/, control/ and observability/, the nested-object one and the forward
 /// sample answer: nothing (they compile), the engine's own failure, or a feature of a later piece of work.
 #[test]
 fn engine_fixtures_compile_or_are_refused_for_their_reason() {
     let Some(engine) = engine() else { return };
     let resources = engine.join("src/test/resources");
-    let mut files: Vec<PathBuf> = ["aggregates", "mcp", "http", "formats"].iter().flat_map(|d| specs_in(&resources.join(d))).collect();
+    let mut files: Vec<PathBuf> = ["aggregates", "mcp", "http", "formats", "control", "observability"].iter().flat_map(|d| specs_in(&resources.join(d))).collect();
     files.push(resources.join("nested-object-output-capability.yaml"));
     files.push(resources.join("register.capability.yml"));
     let mut compiled = 0;
@@ -69,6 +69,11 @@ fn engine_fixtures_compile_or_are_refused_for_their_reason() {
             "proto-capability.yaml" | "avro-capability.yaml" => {
                 assert_eq!(codes, BTreeSet::from(["E0005"]), "{messages:?}");
                 assert!(messages[0].contains("needs `outputSchema`"), "{messages:?}");
+            }
+            // OTLP export is not built (the control port's /metrics and /traces are).
+            "observability-capability.yaml" => {
+                assert_eq!(codes, BTreeSet::from(["E0601"]), "{messages:?}");
+                assert!(messages[0].contains("observability-capability.yaml:23:11: OTLP export (`exporters.otlp`)"), "{messages:?}");
             }
             _ => {
                 assert!(errors.is_empty(), "{name}: {messages:?}");

@@ -87,6 +87,9 @@ codes! {
     SkillToolSource = "E0901", Error, "a skill tool has neither or both of `from` and `instruction`";
     SkillToolRef = "E0902", Error, "a skill tool's `from` names no `rest` or `mcp` expose, or no operation or tool of it";
     StepShape = "E0706", Error, "a step lacks what its type needs (`call`; `index`, `match`, `lookupValue`)";
+    DuplicateControl = "E1001", Error, "a capability declares more than one `control` expose";
+    ControlPort = "E1002", Error, "the `control` expose shares its port with another expose";
+    ControlNotSupported = "W1003", Warning, "a management endpoint a compiled binary cannot serve: it answers 501 `not_supported`";
 }
 
 /// One finding about a spec.

@@ -3,6 +3,7 @@
 //! reported by `ir::lower`, which computes those bindings.
 
 pub mod constraints;
+pub mod control;
 pub mod diagnostic;
 pub mod mcp;
 pub mod skill;
@@ -37,6 +38,7 @@ pub fn check(doc: &Document, diags: &mut Vec<Diagnostic>) {
     consumed_operations(cap, diags);
     exposes(cap, diags);
     unsupported(cap, diags);
+    control::control(cap, diags);
     transport::formats(cap, diags);
     transport::forwards(cap, diags);
     constraints::constraints(cap, diags);
@@ -86,6 +88,7 @@ pub fn expose_namespace(e: &Expose) -> Option<&Spanned<String>> {
         Expose::Rest(r) => r.namespace.as_ref(),
         Expose::Mcp(m) => m.namespace.as_ref(),
         Expose::Skill(s) => s.namespace.as_ref(),
+        Expose::Control(_) => None,
         Expose::Other { namespace, .. } => namespace.as_ref(),
     }
 }
@@ -331,6 +334,8 @@ fn unsupported(cap: &Capability, diags: &mut Vec<Diagnostic>) {
                 }
             }
             Expose::Skill(_) => {}
+            // Checked by `control::control`.
+            Expose::Control(_) => {}
             Expose::Other { kind, .. } => report(kind.span, &format!("an expose of type `{}`", kind.value), "only `rest` and `mcp` exposes are compiled"),
         }
     }
@@ -361,6 +366,7 @@ fn secrets(cap: &Capability, binds: &[&Bind], diags: &mut Vec<Diagnostic>) {
             Expose::Rest(r) => r.authentication.as_ref(),
             Expose::Mcp(m) => m.authentication.as_ref(),
             Expose::Skill(s) => s.authentication.as_ref(),
+            Expose::Control(c) => c.authentication.as_ref(),
             _ => None,
         };
         if let Some(a) = auth {

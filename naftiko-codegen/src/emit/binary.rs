@@ -49,6 +49,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let namespaces = cap.consumes.iter().map(|c| c.namespace.as_str());
     let skill_auth = cap.skill.iter().any(|s| s.auth.is_some());
     let needs_secrets = cap.rest.iter().any(|r| r.auth.is_some()) || cap.mcp.iter().any(|m| m.auth.is_some()) || skill_auth;
+    let needs_secrets = needs_secrets || cap.control.as_ref().is_some_and(|c| c.auth.is_some());
     let secrets = if needs_secrets { quote! { let secrets = #krate::Secrets::from_env()?; } } else { quote! {} };
     // One router module per kind today (`rest`, `mcp`): the first expose of each. Each router accepts
     // the `Host` names of the address its expose actually listens on, and the flags' names and origins.
@@ -101,9 +102,21 @@ pub fn emit(cap: &Capability) -> TokenStream {
             checks.push(quote! { #krate::skill::CATALOGS[#i].require_locations()?; });
         }
     }
+    // The control port (`type: control`): at most one, on loopback unless the spec gives an address.
+    let mut require = quote! {};
+    if let Some(c) = &cap.control {
+        require = quote! { ::naftiko_runtime::__require_control!(); };
+        exposes.push(expose(crate::emit::control::NAMESPACE, quote!(Control), c.port, c.address.as_deref()));
+        routers.push(crate::emit::control::router(cap, c));
+        if cap.rest.is_empty() && cap.mcp.is_empty() && cap.skill.is_empty() {
+            // Only the control port: nothing serves the handlers.
+            checks.push(quote! { let _ = &handlers; });
+        }
+    }
     let doc = crate::emit::inner_docs(&[format!(" `{name} serve`: the adapters of `{}` over REST and MCP, with the default [`Proxy`](super::Proxy) handlers.", cap.source)]);
     quote! {
         #doc
+        #require
 
         /// Runs the binary: parses `serve` flags (`--help` lists them; `--upstream URL` points every
         /// consumed API elsewhere, e.g. at a local emulator), reads secrets, serves until SIGINT/SIGTERM.

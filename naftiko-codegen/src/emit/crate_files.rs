@@ -137,6 +137,7 @@ fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String
             converters => converter_features(cap),
             pattern => uses_patterns(cap),
             skill => !cap.skill.is_empty(),
+            control => cap.control.is_some(),
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
@@ -151,6 +152,9 @@ pub fn runtime_features(cap: &Capability) -> Vec<&'static str> {
     }
     if !cap.skill.is_empty() {
         features.push("skill");
+    }
+    if cap.control.is_some() {
+        features.push("control");
     }
     features.sort_unstable();
     features

@@ -6,6 +6,7 @@
 
 pub mod binary;
 pub mod client;
+pub mod control;
 pub mod crate_files;
 pub mod flows;
 pub mod handlers;

@@ -189,7 +189,8 @@ pub enum Expose {
     Rest(RestExpose),
     Mcp(McpExpose),
     Skill(SkillExpose),
-    /// `control`, or a type we do not know.
+    Control(ControlExpose),
+    /// A type we do not know.
     Other { span: Span, kind: S<String>, namespace: Option<S<String>> },
 }
 
@@ -447,4 +448,45 @@ pub struct Semantics {
     pub safe: Option<S<bool>>,
     pub idempotent: Option<S<bool>>,
     pub cacheable: Option<S<bool>>,
+}
+
+/// `type: control`: the management plane (health, status, metrics, traces).
+#[derive(Clone, Debug)]
+pub struct ControlExpose {
+    pub span: Span,
+    pub kind: S<String>,
+    pub port: Option<S<i64>>,
+    pub address: Option<S<String>>,
+    pub authentication: Option<Authentication>,
+    pub management: Option<ControlManagement>,
+    pub observability: Option<Observability>,
+}
+
+/// `management`: which endpoint groups the control expose serves.
+#[derive(Clone, Debug, Default)]
+pub struct ControlManagement {
+    pub span: Span,
+    pub health: Option<S<bool>>,
+    pub info: Option<S<bool>>,
+    pub reload: Option<S<bool>>,
+    pub validate: Option<S<bool>>,
+    /// `logs`: `true`/`false`, or an object (`level-control`, `stream`, `max-subscribers`): on when
+    /// any of its endpoints is.
+    pub logs: Option<S<bool>>,
+    /// Where `scripting` is written, when it is.
+    pub scripting: Option<Span>,
+}
+
+/// `observability`: measuring and tracing the adapters' requests.
+#[derive(Clone, Debug, Default)]
+pub struct Observability {
+    pub span: Span,
+    pub enabled: Option<S<bool>>,
+    pub metrics_local: Option<S<bool>>,
+    pub sampling: Option<S<f64>>,
+    pub propagation: Option<S<String>>,
+    pub traces_local: Option<S<bool>>,
+    pub buffer_size: Option<S<i64>>,
+    /// `exporters.otlp`, where it is written.
+    pub otlp: Option<Span>,
 }

@@ -7,6 +7,8 @@ use crate::source::Spanned;
 use crate::spec::model::*;
 use crate::spec::yaml::{Node, NodeKind};
 
+mod control;
+
 pub fn document(root: &Node, diags: &mut Vec<Diagnostic>) -> Document {
     let Some(mut m) = Map::new(root, "the document", diags) else {
         return Document { span: head(root), ..Document::default() };
@@ -290,6 +292,7 @@ fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
             authentication: m.node("authentication").and_then(|n| authentication(n, m.diags)),
             skills: m.list("skills", skill),
         }),
+        "control" => Expose::Control(control::expose(&mut m, head(node), kind)),
         _ => {
             let namespace = m.string("namespace");
             m.ignore_rest();

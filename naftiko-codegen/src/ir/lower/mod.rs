@@ -7,6 +7,7 @@
 mod actions;
 mod auth;
 mod consumes;
+mod control;
 mod custom;
 mod exposes;
 mod flows;
@@ -115,6 +116,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
     let mut rest = Vec::new();
     let mut mcp = Vec::new();
     let mut skill = Vec::new();
+    let mut control = None;
     let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
     for e in &cap.exposes {
         // One REST and one MCP adapter per capability: the crate has one `rest` and one `mcp` module.
@@ -124,6 +126,11 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             // Skill catalogs are data: the crate's `skill` module holds one per expose.
             spec::Expose::Skill(s) => {
                 skill.push(l.lower_skill(s));
+                continue;
+            }
+            // The management plane: one at most (checked), served by the binary.
+            spec::Expose::Control(c) => {
+                control = control.or_else(|| l.lower_control(c));
                 continue;
             }
             _ => continue,
@@ -167,6 +174,7 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
         rest,
         mcp,
         skill,
+        control,
         flows: l.flows,
     })
 }

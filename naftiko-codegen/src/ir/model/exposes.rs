@@ -314,3 +314,31 @@ impl Action {
         }
     }
 }
+
+/// The control expose: which endpoints it serves, where, and who may call it.
+#[derive(Clone, Debug, Serialize)]
+pub struct ControlSurface {
+    pub port: u16,
+    /// The spec's address; `None`: loopback.
+    pub address: Option<String>,
+    pub auth: Option<ServerAuth>,
+    /// `/health/live`, `/health/ready`.
+    pub health: bool,
+    /// `/status` (and `/config`, answered 501).
+    pub info: bool,
+    /// Requests are measured and traced (`observability.enabled`).
+    pub observability: bool,
+    /// `/metrics`.
+    pub metrics: bool,
+    /// `/traces`: the ring buffer's size, when served.
+    pub traces: Option<u32>,
+    /// The share of requests traced.
+    pub sampling: f64,
+    /// `w3c` or `b3`.
+    pub propagation: String,
+    /// Endpoints answered 501: `/logs`, `POST /config/reload`, `POST /config/validate`, `/scripting`.
+    pub logs: bool,
+    pub reload: bool,
+    pub validate: bool,
+    pub scripting: bool,
+}

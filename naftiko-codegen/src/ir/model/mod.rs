@@ -37,6 +37,9 @@ pub struct Capability {
     /// Skill catalogs (`type: skill`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub skill: Vec<SkillSurface>,
+    /// The control expose (`type: control`): health, status, metrics, traces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<ControlSurface>,
     /// Orchestrations, mocks and aggregate functions: one generated function each, which every
     /// surface referring to it calls.
     #[serde(skip_serializing_if = "Vec::is_empty")]

@@ -1,0 +1,64 @@
+//! The control expose's entry in the binary: its router (`naftiko_runtime::control`), configured from
+//! the IR's `ControlSurface`, with the expose's authentication and `Host` checks.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Capability, ControlSurface};
+
+/// The control expose's namespace in `serve` (`--listen control=…`, `--only control`): it has none
+/// in the spec.
+pub const NAMESPACE: &str = "control";
+
+/// `(namespace, router)` of the control expose, as the binary's `Surfaces.routers` lists it (inside
+/// the build closure: `config` and, with authentication, `secrets` in scope).
+pub fn router(cap: &Capability, c: &ControlSurface) -> TokenStream {
+    let auth = match &c.auth {
+        Some(auth) => {
+            // The REST emitter's, which names the runtime as its module imports it.
+            let build = crate::emit::rest::server_auth(auth, &cap.secrets);
+            let axum = matches!(auth, crate::ir::ServerAuth::ApiKey { placement: crate::ir::Placement::Header, .. })
+                .then(|| quote! { use ::naftiko_runtime::rest::axum; });
+            quote! { {
+                use ::naftiko_runtime::rest as rt;
+                #axum
+                Some(#build)
+            } }
+        }
+        None => quote! { None },
+    };
+    let label = match cap.title.as_str() {
+        "" => quote! { None },
+        title => quote! { Some(#title) },
+    };
+    let traces = match c.traces {
+        Some(size) => {
+            let size = proc_macro2::Literal::usize_unsuffixed(size as usize);
+            quote! { Some(#size) }
+        }
+        None => quote! { None },
+    };
+    let propagation = if c.propagation == "b3" { quote!(B3) } else { quote!(W3c) };
+    let sampling = proc_macro2::Literal::f64_unsuffixed(c.sampling);
+    let ControlSurface { health, info, observability, metrics, logs, reload, validate, scripting, .. } = c;
+    quote! {
+        (#NAMESPACE, ::naftiko_runtime::control::router(
+            ::naftiko_runtime::control::ControlSpec {
+                label: #label,
+                health: #health,
+                info: #info,
+                observability: #observability,
+                metrics: #metrics,
+                traces: #traces,
+                sampling: #sampling,
+                propagation: ::naftiko_runtime::control::Propagation::#propagation,
+                logs: #logs,
+                reload: #reload,
+                validate: #validate,
+                scripting: #scripting,
+            },
+            config,
+            ::naftiko_runtime::rest::RestOptions { auth: #auth, access: config.access(config.addr(#NAMESPACE)) },
+        ))
+    }
+}

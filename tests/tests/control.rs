@@ -1,0 +1,265 @@
+//! The control expose over real loopback HTTP: the reference engine's control fixtures and our own
+//! tests/fixtures/control.yaml (REST and MCP beside a control port with bearer authentication), each
+//! served by its generated binary. Health, readiness, status, `/metrics` parsed as Prometheus text
+//! with counters that move after REST and MCP requests, traces listed and fetched (a caller's
+//! `traceparent` continued), 501 for what a binary cannot do; and the generation-time errors.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use naftiko_tests::process::ServerProcess;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const FIXTURES: &str = env!("CARGO_BIN_EXE_e2e-shipyard");
+const TOKEN: &str = "control-test-token";
+
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().timeout(Duration::from_secs(10)).build().expect("client")
+}
+
+/// Serves `step` (an engine fixture's stem, or `control` for ours) with every listener on port 0.
+fn serve(step: &str, extra: &[&str]) -> (ServerProcess, String) {
+    let mut args = vec!["--listen", "control=127.0.0.1:0", "--upstream", "http://127.0.0.1:9"];
+    args.extend_from_slice(extra);
+    let server = ServerProcess::start(FIXTURES, &args, &[("SHIPYARD_STEP", step), ("CONTROL_TOKEN", TOKEN)]).expect("start");
+    let control = server.addr_of("control").expect("the control port listens");
+    (server, format!("http://{control}"))
+}
+
+async fn get(url: &str) -> (StatusCode, String) {
+    let reply = http().get(url).bearer_auth(TOKEN).send().await.expect("GET");
+    (reply.status(), reply.text().await.unwrap_or_default())
+}
+
+async fn get_json(url: &str) -> (StatusCode, Value) {
+    let (status, body) = get(url).await;
+    (status, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{url}: not JSON ({e}): {body}")))
+}
+
+/// Prometheus text: `name{labels} value` samples by name and sorted labels (`# ` lines are comments).
+fn parse_metrics(text: &str) -> BTreeMap<(String, String), f64> {
+    let mut samples = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let (series, value) = line.rsplit_once(' ').unwrap_or_else(|| panic!("not a sample: {line}"));
+        let value: f64 = value.parse().unwrap_or_else(|_| panic!("not a number: {line}"));
+        let (name, labels) = match series.split_once('{') {
+            Some((name, rest)) => (name, rest.strip_suffix('}').unwrap_or_else(|| panic!("unclosed labels: {line}"))),
+            None => (series, ""),
+        };
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':'), "metric name {name}");
+        let mut pairs: Vec<&str> = if labels.is_empty() { Vec::new() } else { labels.split("\",").collect() };
+        for pair in &mut pairs {
+            let (key, quoted) = pair.split_once('=').unwrap_or_else(|| panic!("label without `=`: {line}"));
+            assert!(quoted.starts_with('"'), "unquoted label value: {line}");
+            assert!(key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'), "label name {key}");
+        }
+        pairs.sort_unstable();
+        let labels = pairs.iter().map(|p| p.trim_end_matches('"')).collect::<Vec<_>>().join(",");
+        samples.insert((name.to_owned(), labels.replace('"', "")), value);
+    }
+    samples
+}
+
+/// The value of sample `name{labels}` (labels `k=v,…` in any order), 0 when absent.
+fn sample(metrics: &BTreeMap<(String, String), f64>, name: &str, labels: &str) -> f64 {
+    let mut sorted: Vec<&str> = labels.split(',').collect();
+    sorted.sort_unstable();
+    metrics.get(&(name.to_owned(), sorted.join(","))).copied().unwrap_or(0.0)
+}
+
+async fn scrape(control: &str) -> BTreeMap<(String, String), f64> {
+    let reply = http().get(format!("{control}/metrics")).bearer_auth(TOKEN).send().await.expect("GET /metrics");
+    assert_eq!(reply.status(), StatusCode::OK);
+    let media = reply.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert!(media.starts_with("application/openmetrics-text"), "{media}");
+    let text = reply.text().await.unwrap_or_default();
+    assert!(text.ends_with("# EOF\n"), "{text}");
+    parse_metrics(&text)
+}
+
+async fn tool_call(mcp: &str, name: &str, arguments: Value) -> Value {
+    let call = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": name, "arguments": arguments}});
+    let reply = http()
+        .post(mcp)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(call.to_string())
+        .send()
+        .await
+        .expect("tools/call");
+    let text = reply.text().await.unwrap_or_default();
+    let json = text.lines().find_map(|l| l.strip_prefix("data:")).unwrap_or(&text);
+    serde_json::from_str(json.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// The engine's `control-capability.yaml`: health, info and (by default) metrics and traces, 50 kept.
+#[cfg(engine_specs)]
+#[tokio::test(flavor = "multi_thread")]
+async fn engine_control_fixture_answers_health_status_metrics_and_traces() {
+    let (_server, control) = serve("control-capability", &["--no-rest", "--no-mcp"]);
+    assert_eq!(get_json(&format!("{control}/health/live")).await, (StatusCode::OK, json!({"status": "UP"})));
+    let (status, ready) = get_json(&format!("{control}/health/ready")).await;
+    assert_eq!(status, StatusCode::OK, "{ready}");
+    assert_eq!(ready["status"], "UP");
+    assert_eq!(ready["adapters"][0]["type"], "control");
+    assert_eq!(ready["adapters"][0]["state"], "started");
+    assert!(ready["adapters"][0].get("namespace").is_none(), "{ready}");
+    let (status, info) = get_json(&format!("{control}/status")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(info["capability"], json!({"label": "Control Port Test Capability", "specVersion": "1.0.0-alpha2"}));
+    assert!(info["uptime"].as_str().is_some_and(|u| u.starts_with("PT") && u.ends_with('S')), "{info}");
+    assert_eq!(info["otel"]["status"], "active");
+    assert_eq!(info["adapters"].as_array().map(Vec::len), Some(1));
+    let metrics = scrape(&control).await;
+    assert!(metrics.is_empty() || metrics.keys().all(|(n, _)| n.starts_with("naftiko_")), "{metrics:?}");
+    let (status, traces) = get_json(&format!("{control}/traces")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(traces, json!({"traces": [], "bufferSize": 50, "bufferUsed": 0}));
+    let (status, missing) = get_json(&format!("{control}/traces/{:032x}", 1)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(missing["type"], "not_found");
+    // Not declared: no /logs, no /scripting; only GET on the endpoints.
+    assert_eq!(get(&format!("{control}/logs")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&format!("{control}/scripting")).await.0, StatusCode::NOT_FOUND);
+    let post = http().post(format!("{control}/health/live")).send().await.expect("POST");
+    assert_eq!(post.status(), StatusCode::METHOD_NOT_ALLOWED);
+}
+
+/// `observability.enabled: false` takes `/metrics` and `/traces` away; health stays.
+#[cfg(engine_specs)]
+#[tokio::test(flavor = "multi_thread")]
+async fn engine_fixture_without_observability_has_no_metrics_or_traces() {
+    let (_server, control) = serve("control-observability-disabled", &["--no-rest", "--no-mcp"]);
+    assert_eq!(get(&format!("{control}/health/live")).await.0, StatusCode::OK);
+    assert_eq!(get(&format!("{control}/metrics")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&format!("{control}/traces")).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get_json(&format!("{control}/status")).await.1["otel"]["status"], "inactive");
+}
+
+/// Scripting governance cannot mean anything for a compiled binary: `/scripting` says so (501), and
+/// `/status` is not served (`info` is off by default).
+#[cfg(engine_specs)]
+#[tokio::test(flavor = "multi_thread")]
+async fn engine_scripting_fixture_answers_not_supported() {
+    let (_server, control) = serve("control-scripting-capability", &["--no-rest", "--no-mcp"]);
+    let (status, body) = get_json(&format!("{control}/scripting")).await;
+    assert_eq!(status, StatusCode::NOT_IMPLEMENTED);
+    assert_eq!(body["type"], "not_supported");
+    assert!(body["message"].as_str().is_some_and(|m| m.contains("runs no scripts")), "{body}");
+    assert_eq!(get(&format!("{control}/status")).await.0, StatusCode::NOT_FOUND);
+}
+
+/// Our fixture: authentication enforced, counters and histograms that move after REST requests and
+/// MCP tool calls (by route template and tool name), upstream failures counted, traces recorded with
+/// their spans, a caller's trace continued, and 501 for the management a binary cannot do.
+#[tokio::test(flavor = "multi_thread")]
+async fn control_port_measures_and_traces_rest_and_mcp() {
+    let (server, control) = serve("control", &[]);
+    let (rest, mcp) = (server.rest_url(), server.mcp_url());
+    // Authentication, as on every expose.
+    let anonymous = http().get(format!("{control}/health/live")).send().await.expect("GET");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(get(&format!("{control}/health/live")).await.0, StatusCode::OK);
+    let (status, ready) = get_json(&format!("{control}/health/ready")).await;
+    assert_eq!((status, &ready["status"]), (StatusCode::OK, &json!("UP")), "{ready}");
+    let states: Vec<(&str, &str)> =
+        ready["adapters"].as_array().into_iter().flatten().filter_map(|a| Some((a["type"].as_str()?, a["state"].as_str()?))).collect();
+    assert_eq!(states, [("rest", "started"), ("mcp", "started"), ("control", "started")]);
+
+    let before = scrape(&control).await;
+    let hello = "naftiko_adapter_type=rest,naftiko_operation_id=/hello GET,status=200";
+    for _ in 0..2 {
+        let reply = http().get(format!("{rest}/hello")).send().await.expect("GET /hello");
+        assert_eq!(reply.status(), StatusCode::OK);
+    }
+    // The upstream (port 9) is unreachable: a 502 of the adapter's own, counted as an error.
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let failed = http().get(format!("{rest}/items/1")).header("traceparent", traceparent).send().await.expect("GET /items");
+    assert_eq!(failed.status(), StatusCode::BAD_GATEWAY);
+    assert_ne!(tool_call(&mcp, "hello", json!({})).await["result"]["isError"], true);
+    assert_eq!(tool_call(&mcp, "get-item", json!({"id": "1"})).await["result"]["isError"], true);
+    let after = scrape(&control).await;
+
+    let moved = |name: &str, labels: &str| sample(&after, name, labels) - sample(&before, name, labels);
+    assert_eq!(moved("naftiko_request_total", hello), 2.0, "{after:?}");
+    assert_eq!(moved("naftiko_request_duration_seconds_count", hello), 2.0);
+    assert_eq!(moved("naftiko_request_duration_seconds_bucket", &format!("{hello},le=+Inf")), 2.0);
+    let item = "naftiko_adapter_type=rest,naftiko_operation_id=/items/{id} GET";
+    assert_eq!(moved("naftiko_request_total", &format!("{item},status=502")), 1.0);
+    assert_eq!(moved("naftiko_request_errors_total", &format!("error_type=upstream_unreachable,{item}")), 1.0, "{after:?}");
+    assert_eq!(moved("naftiko_request_total", "naftiko_adapter_type=mcp,naftiko_operation_id=hello,status=OK"), 1.0);
+    assert_eq!(moved("naftiko_request_total", "naftiko_adapter_type=mcp,naftiko_operation_id=get-item,status=ERROR"), 1.0);
+    assert_eq!(moved("naftiko_request_errors_total", "error_type=handled_error,naftiko_adapter_type=mcp,naftiko_operation_id=get-item"), 1.0);
+    // Upstream calls that got no reply (the REST one, and the tool's).
+    assert!(moved("naftiko_http_client_total", "http_request_method=GET,http_response_status_code=transport") >= 2.0, "{after:?}");
+    // Never a raw path as a label: the route template.
+    assert!(after.keys().all(|(_, labels)| !labels.contains("/items/1")), "{after:?}");
+
+    let (status, traces) = get_json(&format!("{control}/traces")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(traces["bufferSize"], 10);
+    let listed = traces["traces"].as_array().cloned().unwrap_or_default();
+    assert!(listed.len() >= 5 && traces["bufferUsed"].as_u64() >= Some(5), "{traces}");
+    for t in &listed {
+        for field in ["traceId", "operation", "durationMs", "status", "spanCount", "timestamp"] {
+            assert!(t.get(field).is_some(), "{field} missing in {t}");
+        }
+    }
+    // Most recent first: the two tool calls, then the failed REST request.
+    assert_eq!(listed[0]["operation"], "mcp.request");
+    assert_eq!(listed[0]["status"], "ERROR");
+    let continued = listed.iter().find(|t| t["traceId"] == "4bf92f3577b34da6a3ce929d0e0e4736").expect("the caller's trace id is kept");
+    assert_eq!(continued["operation"], "rest.request");
+    assert_eq!(continued["status"], "ERROR");
+    let (status, trace) = get_json(&format!("{control}/traces/4bf92f3577b34da6a3ce929d0e0e4736")).await;
+    assert_eq!(status, StatusCode::OK);
+    let spans = trace["spans"].as_array().cloned().unwrap_or_default();
+    assert_eq!(spans[0]["name"], "rest.request");
+    assert_eq!(spans[0]["kind"], "INTERNAL");
+    assert_eq!(spans[0]["parentSpanId"], "00f067aa0ba902b7");
+    assert!(spans.iter().any(|s| s["name"] == "http.client.GET" && s["kind"] == "CLIENT" && s["parentSpanId"] == spans[0]["spanId"]), "{trace}");
+    let (_, filtered) = get_json(&format!("{control}/traces?operation=/hello")).await;
+    assert_eq!(filtered["traces"].as_array().map(Vec::len), Some(2), "{filtered}");
+    let (_, errors) = get_json(&format!("{control}/traces?status=error")).await;
+    assert!(errors["traces"].as_array().is_some_and(|t| t.iter().all(|t| t["status"] == "ERROR") && t.len() >= 2), "{errors}");
+
+    // What a compiled binary cannot do answers 501 with a reason.
+    for (method, path) in [("GET", "/logs"), ("PUT", "/logs/naftiko"), ("POST", "/config/reload"), ("GET", "/config")] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let reply = http().request(method, format!("{control}{path}")).bearer_auth(TOKEN).send().await.expect("request");
+        assert_eq!(reply.status(), StatusCode::NOT_IMPLEMENTED, "{path}");
+        let body: Value = reply.json().await.expect("JSON");
+        assert_eq!(body["type"], "not_supported", "{path}");
+    }
+    // Not declared: `validate`.
+    let validate = http().post(format!("{control}/config/validate")).bearer_auth(TOKEN).send().await.expect("POST");
+    assert_eq!(validate.status(), StatusCode::NOT_FOUND);
+}
+
+/// `--only` leaves the REST and MCP listeners out: readiness does not wait for them.
+#[tokio::test(flavor = "multi_thread")]
+async fn readiness_counts_the_listeners_served() {
+    let (_server, control) = serve("control", &["--only", "control", "--no-rest", "--no-mcp"]);
+    let (status, ready) = get_json(&format!("{control}/health/ready")).await;
+    assert_eq!(status, StatusCode::OK, "{ready}");
+    let states: Vec<&str> = ready["adapters"].as_array().into_iter().flatten().filter_map(|a| a["state"].as_str()).collect();
+    assert_eq!(states, ["disabled", "disabled", "started"]);
+}
+
+/// At most one control expose, on a port of its own: errors at generation time, where they are written.
+#[test]
+fn control_exposes_are_checked_when_generating() {
+    let spec = |exposes: &str| format!("naftiko: 1.0.0-alpha2\ncapability:\n  exposes:\n{exposes}");
+    let codes = |text: &str| {
+        let loaded = naftiko_codegen::load_with("control.yaml", text, None);
+        let rendered = loaded.render(false);
+        assert!(loaded.capability.is_none(), "{rendered}");
+        rendered
+    };
+    let twice = codes(&spec("  - type: control\n    port: 9199\n  - type: control\n    port: 9198\n"));
+    assert!(twice.contains("E1001") && twice.contains("control.yaml:6:11"), "{twice}");
+    let shared = codes(&spec("  - type: mcp\n    namespace: tools\n    port: 9199\n    tools: []\n  - type: control\n    port: 9199\n"));
+    assert!(shared.contains("E1002") && shared.contains("control.yaml:9:11"), "{shared}");
+}
