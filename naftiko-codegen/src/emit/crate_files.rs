@@ -65,6 +65,7 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
         files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
     }
     files.push(GeneratedFile { path: "src/main.rs".into(), contents: emit_and_format(|| binary::main_rs(cap))? });
+    files.extend(crate::emit::deploy::files(cap, &options.runtime));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(GeneratedCrate { name: cap.crate_name.clone(), files })
 }

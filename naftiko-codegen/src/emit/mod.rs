@@ -8,6 +8,7 @@ pub mod binary;
 pub mod client;
 pub mod control;
 pub mod crate_files;
+pub mod deploy;
 pub mod flows;
 pub mod handlers;
 pub mod inputs;
