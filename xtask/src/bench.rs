@@ -209,6 +209,14 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // The same spec with a control expose: the cost of metrics and traces on the REST and MCP rows.
+    let control_binary = match load::release_binary_with_control() {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let upstream = match load::static_upstream() {
         Ok(a) => a,
         Err(e) => {
@@ -246,6 +254,13 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let (observed, _) = match load::serve(&control_binary, upstream, 18282, 19292, &["--listen", "control=127.0.0.1:18480"]) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let nginx = match peer {
         None => None,
         Some(Peer::Nginx) => match super::nginx::find() {
@@ -276,8 +291,13 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
     if let Some(n) = &nginx {
         targets.push(load::Target { url: format!("{}{direct_path}", n.url), body: None });
     }
+    // REST and MCP of the binary with a control port, after the others (nginx keeps index 5).
+    let observed_at = targets.len();
+    targets.push(load::Target { url: format!("{}{list}", observed.rest), body: None });
+    targets.push(load::Target { url: observed.mcp.clone(), body: Some(call.to_owned()) });
     let cpu_of = |i: usize| match (i, &nginx) {
         (5, Some(n)) => Some(n.cpu_time()),
+        _ if i >= observed_at => load::cpu_time(observed.child.id()),
         _ => pids.get(i).copied().flatten().and_then(load::cpu_time),
     };
     // direct, REST, MCP, REST and MCP unchecked, nginx: pooled loads, the server's CPU time, each
@@ -288,14 +308,20 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
     let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); n];
     let mut check_cost: [Vec<f64>; 2] = Default::default();
     let mut versus_nginx: Vec<f64> = Vec::new();
+    let mut metrics_cost: [Vec<f64>; 2] = Default::default();
     for round in 0..rounds {
         let mut rates = vec![0.0; n];
         // Checked and unchecked servers take turns going first, so neither gains from its place; the
         // peer goes right before or right after the REST adapter.
         let mut order = if round % 2 == 0 { vec![0, 1, 2, 3, 4] } else { vec![0, 3, 4, 1, 2] };
-        if n > 5 {
+        if observed_at > 5 {
             let at = order.iter().position(|&i| i == 1).unwrap_or(1) + usize::from(round % 2 == 0);
             order.insert(at, 5);
+        }
+        // With and without the control port side by side, taking turns going first.
+        for (plain, with) in [(1, observed_at), (2, observed_at + 1)] {
+            let at = order.iter().position(|&i| i == plain).unwrap_or(0) + usize::from(round % 2 == 0);
+            order.insert(at, with);
         }
         for i in order {
             let target = &targets[i];
@@ -308,9 +334,11 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
         }
         check_cost[0].push(rates[1] / rates[3]);
         check_cost[1].push(rates[2] / rates[4]);
-        if n > 5 {
+        if observed_at > 5 {
             versus_nginx.push(rates[1] / rates[5]);
         }
+        metrics_cost[0].push(rates[observed_at] / rates[1]);
+        metrics_cost[1].push(rates[observed_at + 1] / rates[2]);
     }
     let rss = load::peak_rss_kib(served.child.id()).unwrap_or_default();
     let range = |r: &[f64]| {
@@ -340,6 +368,8 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
     }
     line("REST adapter", &pooled[1], Some(cpu[1]), &ratios[1]);
     line("MCP tools/call", &pooled[2], Some(cpu[2]), &ratios[2]);
+    line("REST adapter + control port", &pooled[observed_at], Some(cpu[observed_at]), &ratios[observed_at]);
+    line("MCP tools/call + control port", &pooled[observed_at + 1], Some(cpu[observed_at + 1]), &ratios[observed_at + 1]);
     line("REST adapter, --no-checks", &pooled[3], Some(cpu[3]), &ratios[3]);
     line("MCP tools/call, --no-checks", &pooled[4], Some(cpu[4]), &ratios[4]);
     if let Some(n) = &nginx {
@@ -360,6 +390,13 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
         range(&check_cost[0]),
         pooled[2].per_second() / pooled[4].per_second(),
         range(&check_cost[1]),
+    );
+    println!(
+        "  metrics and traces (control port): REST {:.3}x{}, MCP {:.3}x{} the throughput without them",
+        pooled[observed_at].per_second() / pooled[1].per_second(),
+        range(&metrics_cost[0]),
+        pooled[observed_at + 1].per_second() / pooled[2].per_second(),
+        range(&metrics_cost[1]),
     );
     println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);
     println!("  start-up to first /healthz    {:>9.1} ms (median of 5; min {:.1}, max {:.1})", startups[2].as_secs_f64() * 1e3, startups[0].as_secs_f64() * 1e3, startups[4].as_secs_f64() * 1e3);

@@ -145,6 +145,40 @@ pub fn release_binary() -> Result<PathBuf, String> {
     Ok(super::root().join("target/release/instance-snapshots"))
 }
 
+/// The seed `instance-snapshots` with a `control` expose added (port 18480), generated into a scratch
+/// crate under `target/bench-control/` and built in release beside the seed's (same target directory,
+/// same lock file): what metrics and traces cost, measured against the same binary without them.
+pub fn release_binary_with_control() -> Result<PathBuf, String> {
+    let root = super::root();
+    let spec = std::fs::read_to_string(root.join("specs/instance-snapshots.yaml")).map_err(|e| format!("specs/instance-snapshots.yaml: {e}"))?;
+    let at = spec.find("\n  exposes:\n").ok_or("specs/instance-snapshots.yaml: no `  exposes:` list")? + "\n  exposes:\n".len();
+    let spec = format!("{}  - type: control\n    port: 18480\n{}", &spec[..at], &spec[at..]);
+    let name = "instance-snapshots-control.yaml";
+    let loaded = naftiko_codegen::load_str(name, &spec);
+    let cap = loaded.capability.as_ref().ok_or_else(|| loaded.render(false))?;
+    let runtime = root.join("naftiko-runtime").display().to_string();
+    let options = naftiko_codegen::CrateOptions { runtime: naftiko_codegen::emit::crate_files::RuntimeDependency::Path(runtime) };
+    let generated = naftiko_codegen::generate(cap, &options)?;
+    let dir = root.join("target/bench-control").join(&generated.name);
+    for file in &generated.files {
+        let path = dir.join(&file.path);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).map_err(|e| format!("{}: {e}", path.display()))?;
+        // Its own workspace (it lives under this one's directory but is no member of it).
+        let contents = if file.path.as_os_str() == "Cargo.toml" { format!("{}\n[workspace]\n", file.contents) } else { file.contents.clone() };
+        std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let built = super::cargo()
+        .args(["build", "--quiet", "--release", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .status();
+    if !built.is_ok_and(|s| s.success()) {
+        return Err(format!("cannot build {}", dir.display()));
+    }
+    Ok(root.join("target/release").join(&generated.name))
+}
+
 /// Starts `binary serve` against the static `upstream` on fixed loopback ports; returns once `/healthz`
 /// answers, with the time that took (start-up to first served request).
 pub fn serve(binary: &Path, upstream: SocketAddr, rest_port: u16, mcp_port: u16, extra: &[&str]) -> Result<(Served, Duration), String> {
