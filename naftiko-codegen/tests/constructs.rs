@@ -338,17 +338,25 @@ fn head_text_binary_paths_base_uris_and_bodies() {
 }
 
 #[test]
-fn a_second_rest_expose_is_reported_not_dropped() {
+fn a_second_rest_expose_is_a_module_and_a_document_of_its_own() {
     let text = std::fs::read_to_string(fixture_path("implied-query.yaml")).expect("fixture");
     let doubled = text.replace(
         "  - type: mcp\n",
         "  - type: rest\n    namespace: rates-rest-2\n    port: 8081\n    resources: []\n  - type: mcp\n",
     );
     let loaded = naftiko_codegen::load_str("doubled.yaml", &doubled);
-    let d = loaded.diagnostics.iter().find(|d| d.is_error()).unwrap_or_else(|| panic!("{}", loaded.render(false)));
-    assert_eq!(d.code, Code::Unsupported);
-    assert!(d.message.contains("a second `rest` expose"), "{}", d.message);
-    assert!(d.location(&loaded.sources).expect("located").starts_with("doubled.yaml:38:"));
+    assert!(!loaded.has_errors(), "{}", loaded.render(false));
+    let cap = loaded.capability.expect("compiled");
+    let modules: Vec<(&str, &str, &str)> = cap.rest.iter().map(|r| (r.namespace.as_str(), r.module.as_str(), r.openapi_file.as_str())).collect();
+    assert_eq!(modules[1], ("rates-rest-2", "rest_rates_rest_2", "openapi-rates-rest-2.json"));
+    assert_eq!((modules[0].1, modules[0].2), ("rest", "openapi.json"));
+    let files = naftiko_codegen::emit::crate_files::generate_crate(&cap, &Default::default()).expect("generated");
+    let paths: Vec<String> = files.files.iter().map(|f| f.path.display().to_string()).collect();
+    for expected in ["openapi.json", "openapi-rates-rest-2.json", "src/rest.rs", "src/rest_rates_rest_2.rs"] {
+        assert!(paths.iter().any(|p| p == expected), "{expected} in {paths:?}");
+    }
+    let server = files.files.iter().find(|f| f.path.ends_with("src/server.rs")).expect("server.rs");
+    assert!(server.contents.contains("super::rest_rates_rest_2::router_with("), "{}", server.contents);
 }
 
 // ------------------------------------------------------------------ constraints

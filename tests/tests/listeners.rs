@@ -30,10 +30,16 @@ struct Serving {
 
 impl Serving {
     fn start(flags: &[&str], count: usize) -> Serving {
-        let mut child = Command::new(SNAPSHOTS)
+        Serving::start_binary(SNAPSHOTS, &[], flags, count)
+    }
+
+    /// `binary serve` with `env` (besides an unused API key) and `flags`.
+    fn start_binary(binary: &str, env: &[(&str, &str)], flags: &[&str], count: usize) -> Serving {
+        let mut child = Command::new(binary)
             .args(["serve", "--log-format", "json", "--upstream", "http://127.0.0.1:9"])
             .args(flags)
             .env("SCALEWAY_API_KEY", "unused")
+            .envs(env.iter().copied())
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -149,4 +155,56 @@ fn start_up_refuses_unknown_namespaces_malformed_flags_and_one_address_twice() {
     assert!(twice.contains(&format!("`{REST}` and `{MCP}` would both listen on 127.0.0.1:7000")), "{twice}");
     let both = refused(&["--rest-addr", "127.0.0.1:0", "--listen", &format!("{REST}=127.0.0.1:0")]);
     assert!(both.contains(&format!("both say where `{REST}` listens")), "{both}");
+}
+
+/// A spec with two REST and two MCP exposes (tests/fixtures/several-exposes.yaml): each its own listener,
+/// router module and OpenAPI document; `serve --help` lists all four.
+#[tokio::test(flavor = "multi_thread")]
+async fn several_exposes_of_a_kind_each_listen_on_their_own() {
+    const FIXTURES: &str = env!("CARGO_BIN_EXE_e2e-shipyard");
+    let env = [("SHIPYARD_STEP", "several-exposes")];
+    let listen = ["public-rest", "admin-rest", "public-mcp", "ops-mcp"].map(|ns| format!("{ns}=127.0.0.1:0"));
+    let flags: Vec<&str> = listen.iter().flat_map(|l| ["--listen", l.as_str()]).collect();
+    let serving = Serving::start_binary(FIXTURES, &env, &flags, 4);
+    let mut namespaces: Vec<(&str, &str)> = serving.announced.iter().map(|a| (a.namespace.as_str(), a.surface.as_str())).collect();
+    namespaces.sort_unstable();
+    assert_eq!(namespaces, [("admin-rest", "rest"), ("ops-mcp", "mcp"), ("public-mcp", "mcp"), ("public-rest", "rest")]);
+
+    let http = reqwest::Client::new();
+    let paths = |document: Value| document["paths"].as_object().map(|p| p.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let public: Value = http.get(serving.url("public-rest", "/openapi.json")).send().await.expect("GET").json().await.expect("JSON");
+    let admin: Value = http.get(serving.url("admin-rest", "/openapi.json")).send().await.expect("GET").json().await.expect("JSON");
+    assert_eq!(paths(public.clone()), ["/zones/{zone}/snapshots"]);
+    assert_eq!(paths(admin.clone()), ["/zones/{zone}/snapshots/{snapshot_id}"]);
+    assert_eq!(
+        (public["servers"][0]["url"].as_str(), admin["servers"][0]["url"].as_str()),
+        (Some("http://127.0.0.1:8181"), Some("http://127.0.0.1:8182"))
+    );
+    // Each REST listener serves its own operations only.
+    let other = http.delete(serving.url("public-rest", "/zones/fr-par-1/snapshots/s-1")).send().await.expect("DELETE");
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let reached = http.delete(serving.url("admin-rest", "/zones/fr-par-1/snapshots/s-1")).send().await.expect("DELETE");
+    assert_eq!(reached.status(), StatusCode::BAD_GATEWAY, "the upstream (port 9) is not there: the operation ran");
+
+    for (namespace, tool) in [("public-mcp", "list-snapshots"), ("ops-mcp", "delete-snapshot")] {
+        let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"});
+        let reply: Value = http
+            .post(serving.url(namespace, "/mcp"))
+            .header("accept", "application/json, text/event-stream")
+            .json(&list)
+            .send()
+            .await
+            .expect("POST")
+            .json()
+            .await
+            .expect("JSON");
+        let names: Vec<&str> = reply["result"]["tools"].as_array().map(|t| t.iter().filter_map(|t| t["name"].as_str()).collect()).unwrap_or_default();
+        assert_eq!(names, [tool], "{namespace}: {reply}");
+    }
+
+    let help = Command::new(FIXTURES).args(["serve", "--help"]).envs(env).output().expect("serve --help");
+    let help = String::from_utf8_lossy(&help.stdout);
+    for expose in ["public-rest", "admin-rest", "public-mcp", "ops-mcp"] {
+        assert!(help.contains(expose), "{expose} in:\n{help}");
+    }
 }

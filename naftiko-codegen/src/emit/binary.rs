@@ -51,40 +51,39 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let needs_secrets = cap.rest.iter().any(|r| r.auth.is_some()) || cap.mcp.iter().any(|m| m.auth.is_some()) || skill_auth;
     let needs_secrets = needs_secrets || cap.control.as_ref().is_some_and(|c| c.auth.is_some());
     let secrets = if needs_secrets { quote! { let secrets = #krate::Secrets::from_env()?; } } else { quote! {} };
-    // One router module per kind today (`rest`, `mcp`): the first expose of each. Each router accepts
-    // the `Host` names of the address its expose actually listens on, and the flags' names and origins.
+    // One router per expose, from its module (`rest`/`mcp` for the first of a kind). Each router
+    // accepts the `Host` names of the address its expose actually listens on, and the flags' names
+    // and origins.
     let mut exposes = Vec::new();
     let mut routers = Vec::new();
-    if let Some(r) = cap.rest.first() {
-        let ns = r.namespace.as_str();
+    for r in &cap.rest {
+        let (ns, module) = (r.namespace.as_str(), ident(&r.module));
         exposes.push(expose(ns, quote!(Rest), r.port.unwrap_or(DEFAULT_REST_PORT), r.address.as_deref()));
-        let options = if r.auth.is_some() { quote! { #krate::rest::options(&secrets) } } else { quote! { #krate::rest::options() } };
+        let options = if r.auth.is_some() { quote! { #krate::#module::options(&secrets) } } else { quote! { #krate::#module::options() } };
         routers.push(quote! {
-            (#ns, #krate::rest::router_with(
+            (#ns, #krate::#module::router_with(
                 handlers.clone(),
                 ::naftiko_runtime::rest::RestOptions { access: config.access(config.addr(#ns)), ..#options },
             ))
         });
     }
-    let mut stdio = quote! { None };
     let mut checks = Vec::new();
-    if let Some(m) = cap.mcp.first() {
+    for m in &cap.mcp {
         // A `transport: stdio` expose is served over HTTP too unless `serve --stdio` is asked for.
-        let ns = m.namespace.as_str();
+        let (ns, module) = (m.namespace.as_str(), ident(&m.module));
         exposes.push(expose(ns, quote!(Mcp), m.port.unwrap_or(DEFAULT_MCP_PORT), m.address.as_deref()));
-        let options = if m.auth.is_some() { quote! { #krate::mcp::options(&secrets) } } else { quote! { #krate::mcp::options() } };
+        let options = if m.auth.is_some() { quote! { #krate::#module::options(&secrets) } } else { quote! { #krate::#module::options() } };
         routers.push(quote! {
             (#ns, ::naftiko_runtime::mcp::router(
-                #krate::mcp::server(handlers.clone()),
+                #krate::#module::server(handlers.clone()),
                 ::naftiko_runtime::mcp::McpOptions { access: config.access(config.addr(#ns)), ..#options },
             ))
         });
-        stdio = quote! { Some(::std::boxed::Box::new(move || ::std::boxed::Box::pin(#krate::mcp::serve_stdio(handlers)) as ::naftiko_runtime::serve::StdioServer)) };
         // Files it reads at run time (static resources, prompt files) must be there before it serves.
         let reads_files = m.resources.iter().any(|r| matches!(r.source, crate::ir::ResourceSource::Files { .. }))
             || m.prompts.iter().any(|p| matches!(p.source, crate::ir::PromptSource::File { .. }));
         if reads_files {
-            checks.push(quote! { #krate::mcp::server(handlers.clone()).require_files()?; });
+            checks.push(quote! { #krate::#module::server(handlers.clone()).require_files()?; });
         }
     }
     // Skill catalogs are data (`skill::CATALOGS`); the folders they serve must be there before serving.
@@ -113,6 +112,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
             checks.push(quote! { let _ = &handlers; });
         }
     }
+    // `serve --stdio` serves the MCP expose that declares `transport: stdio`, else the first.
+    let stdio_surface = cap.mcp.iter().find(|m| m.transport == crate::ir::McpTransport::Stdio).or(cap.mcp.first());
+    let stdio = match stdio_surface.map(|m| ident(&m.module)) {
+        Some(module) => quote! {
+            Some(::std::boxed::Box::new(move || ::std::boxed::Box::pin(#krate::#module::serve_stdio(handlers)) as ::naftiko_runtime::serve::StdioServer))
+        },
+        None => quote! { None },
+    };
     let doc = crate::emit::inner_docs(&[format!(" `{name} serve`: the adapters of `{}` over REST and MCP, with the default [`Proxy`](super::Proxy) handlers.", cap.source)]);
     quote! {
         #doc

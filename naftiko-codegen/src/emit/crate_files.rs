@@ -9,7 +9,7 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
 use crate::emit::rest::OpenApi;
-use crate::emit::{DocPlaceholders, binary, format_file, modules, openapi_json};
+use crate::emit::{DocPlaceholders, binary, format_file, further_surfaces, modules, openapi_files};
 use crate::ir::{BaseUri, Capability, SecretSource};
 
 /// How the generated crate depends on `naftiko-runtime`.
@@ -61,8 +61,13 @@ pub fn generate_crate(cap: &Capability, options: &CrateOptions) -> Result<Genera
         let contents = emit_and_format(|| m.emit(cap, OpenApi::File("../openapi.json")))?;
         files.push(GeneratedFile { path: format!("src/{}.rs", m.name).into(), contents });
     }
-    if let Some(doc) = openapi_json(cap) {
-        files.push(GeneratedFile { path: "openapi.json".into(), contents: doc });
+    for surface in further_surfaces(cap) {
+        let path = surface.openapi_file().map(|file| format!("../{file}")).unwrap_or_default();
+        let contents = emit_and_format(|| surface.emit(cap, OpenApi::File(&path)))?;
+        files.push(GeneratedFile { path: format!("src/{}.rs", surface.name()).into(), contents });
+    }
+    for (file, doc) in openapi_files(cap) {
+        files.push(GeneratedFile { path: file.into(), contents: doc });
     }
     files.push(GeneratedFile { path: "src/main.rs".into(), contents: emit_and_format(|| binary::main_rs(cap))? });
     files.extend(crate::emit::deploy::files(cap, &options.runtime));
@@ -86,16 +91,19 @@ fn emit_and_format(emit: impl Fn() -> TokenStream) -> Result<String, String> {
 /// `src/lib.rs`: the README as the crate docs (so its examples are doctests), and every module behind
 /// its feature.
 fn lib_rs(cap: &Capability) -> TokenStream {
-    let module_items = modules(cap).map(|m| {
-        let name = Ident::new(m.name, Span::call_site());
-        let feature = m.feature;
-        let export = m.glob_export.then(|| quote! { #[cfg(feature = #feature)] pub use #name::*; });
-        quote! {
-            #[cfg(feature = #feature)]
-            pub mod #name;
-            #export
-        }
-    });
+    let further = further_surfaces(cap);
+    let names = modules(cap).map(|m| (m.name, m.feature, m.glob_export)).chain(further.iter().map(|s| (s.name(), s.feature(), false)));
+    let module_items: Vec<TokenStream> = names
+        .map(|(name, feature, glob_export)| {
+            let name = Ident::new(name, Span::call_site());
+            let export = glob_export.then(|| quote! { #[cfg(feature = #feature)] pub use #name::*; });
+            quote! {
+                #[cfg(feature = #feature)]
+                pub mod #name;
+                #export
+            }
+        })
+        .collect();
     quote! {
         #![doc = include_str!("../README.md")]
         #![forbid(unsafe_code)]

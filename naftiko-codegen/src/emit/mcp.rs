@@ -11,11 +11,16 @@ use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ResourceSource, ServerAuth, Source, ToolDef};
 
-/// The items of the generated crate's `mcp` module.
+/// The items of the generated crate's `mcp` module: the first MCP expose (or a line saying there is none).
 pub fn emit(cap: &Capability) -> TokenStream {
-    let Some(mcp) = cap.mcp.first() else {
-        return quote! { #![doc = " This capability exposes no MCP adapter."] };
-    };
+    match cap.mcp.first() {
+        Some(mcp) => emit_surface(cap, mcp),
+        None => quote! { #![doc = " This capability exposes no MCP adapter."] },
+    }
+}
+
+/// The module of one MCP expose.
+pub fn emit_surface(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     let doc = crate::emit::inner_docs(&module_doc(cap, mcp));
     let server = server_spec(cap, mcp);
     let tools = mcp.tools.iter().map(tool_spec);

@@ -31,7 +31,7 @@ use crate::ir::Capability;
 /// One module of the generated code.
 pub struct EmittedModule {
     /// File stem and module name, e.g. `client`.
-    pub name: &'static str,
+    pub name: String,
     /// Cargo feature of the generated crate that enables it.
     pub feature: &'static str,
     /// The module's items, starting with its `#![doc]`.
@@ -94,6 +94,55 @@ pub fn modules(cap: &Capability) -> impl Iterator<Item = &'static Module> + '_ {
     MODULES.iter().filter(|m| (m.present)(cap))
 }
 
+/// A REST or MCP expose after the first of its kind (the first is the `rest` or `mcp` module): a
+/// module of its own, `rest_<namespace>` or `mcp_<namespace>`, and for REST its own OpenAPI document.
+pub enum FurtherSurface<'c> {
+    Rest(&'c crate::ir::RestSurface),
+    Mcp(&'c crate::ir::McpSurface),
+}
+
+impl FurtherSurface<'_> {
+    pub fn name(&self) -> &str {
+        match self {
+            FurtherSurface::Rest(r) => &r.module,
+            FurtherSurface::Mcp(m) => &m.module,
+        }
+    }
+
+    pub fn feature(&self) -> &'static str {
+        match self {
+            FurtherSurface::Rest(_) => "rest",
+            FurtherSurface::Mcp(_) => "mcp",
+        }
+    }
+
+    /// Its file in a checked-in crate, when it has an OpenAPI document.
+    pub fn openapi_file(&self) -> Option<&str> {
+        match self {
+            FurtherSurface::Rest(r) => Some(&r.openapi_file),
+            FurtherSurface::Mcp(_) => None,
+        }
+    }
+
+    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> TokenStream {
+        match self {
+            FurtherSurface::Rest(r) => rest::emit_surface(cap, r, openapi),
+            FurtherSurface::Mcp(m) => mcp::emit_surface(cap, m),
+        }
+    }
+}
+
+/// The exposes after the first of their kind, in spec order of each kind.
+pub fn further_surfaces(cap: &Capability) -> Vec<FurtherSurface<'_>> {
+    let rest = cap.rest.iter().skip(1).map(FurtherSurface::Rest);
+    rest.chain(cap.mcp.iter().skip(1).map(FurtherSurface::Mcp)).collect()
+}
+
+/// Every REST expose's OpenAPI document as its file holds it, with the file's name.
+pub fn openapi_files(cap: &Capability) -> Vec<(&str, String)> {
+    cap.rest.iter().map(|r| (r.openapi_file.as_str(), serde_json::to_string_pretty(&openapi::surface_document(cap, r)).unwrap_or_default() + "\n")).collect()
+}
+
 /// The OpenAPI document as the crate's `openapi.json` holds it, when the capability exposes REST.
 pub fn openapi_json(cap: &Capability) -> Option<String> {
     openapi::document(cap).map(|d| serde_json::to_string_pretty(&d).unwrap_or_default() + "\n")
@@ -107,9 +156,20 @@ pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
         (Layout::Inline, Some(text)) => rest::OpenApi::Inline(text),
         (Layout::Inline, None) => rest::OpenApi::Inline("{}"),
     };
-    let modules = modules(cap)
-        .map(|m| EmittedModule { name: m.name, feature: m.feature, tokens: m.emit(cap, openapi), glob_export: m.glob_export })
+    let mut modules: Vec<EmittedModule> = modules(cap)
+        .map(|m| EmittedModule { name: m.name.to_owned(), feature: m.feature, tokens: m.emit(cap, openapi), glob_export: m.glob_export })
         .collect();
+    let documents = openapi_files(cap);
+    for surface in further_surfaces(cap) {
+        let text = surface.openapi_file().and_then(|file| documents.iter().find(|(f, _)| *f == file)).map_or("{}", |(_, text)| text.as_str());
+        let path = surface.openapi_file().map(|file| format!("../{file}")).unwrap_or_default();
+        let openapi = match layout {
+            Layout::Files => rest::OpenApi::File(&path),
+            Layout::Inline => rest::OpenApi::Inline(text),
+        };
+        let tokens = surface.emit(cap, openapi);
+        modules.push(EmittedModule { name: surface.name().to_owned(), feature: surface.feature(), tokens, glob_export: false });
+    }
     Emitted { docs: crate_docs(cap), modules, openapi: openapi_text }
 }
 
@@ -156,7 +216,7 @@ impl Surfaces {
 pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
     let emitted = emit(cap, Layout::Inline);
     let modules = emitted.modules.iter().filter(|m| surfaces.includes(m.feature)).map(|m| {
-        let name = Ident::new(m.name, Span::call_site());
+        let name = Ident::new(&m.name, Span::call_site());
         let tokens = &m.tokens;
         // Inside a user's crate the capability is a library used in part: unused items are expected.
         let export = m.glob_export.then(|| quote! { #[allow(unused_imports)] pub use #name::*; });

@@ -8,7 +8,11 @@ use crate::ir::{Action, Capability, Endpoint, FlowBody, InputLocation, Output, P
 
 /// The document for the first REST expose, or `None` when the capability exposes no REST adapter.
 pub fn document(cap: &Capability) -> Option<Value> {
-    let rest = cap.rest.first()?;
+    cap.rest.first().map(|rest| surface_document(cap, rest))
+}
+
+/// The document of one REST expose.
+pub fn surface_document(cap: &Capability, rest: &RestSurface) -> Value {
     let mut paths = Map::new();
     let mut shared = BTreeMap::new();
     for route in &rest.routes {
@@ -63,7 +67,7 @@ pub fn document(cap: &Capability) -> Option<Value> {
         doc.insert("security".into(), json!([{ "adapter": [] }]));
     }
     doc.insert("components".into(), Value::Object(components));
-    Some(Value::Object(doc))
+    Value::Object(doc)
 }
 
 fn openapi_path(segments: &[RouteSegment]) -> String {

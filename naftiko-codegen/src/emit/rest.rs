@@ -19,10 +19,16 @@ pub enum OpenApi<'a> {
     Inline(&'a str),
 }
 
+/// The `rest` module: the first REST expose (or a line saying there is none).
 pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
-    let Some(rest) = cap.rest.first() else {
-        return quote! { #![doc = " This capability exposes no REST adapter."] };
-    };
+    match cap.rest.first() {
+        Some(rest) => emit_surface(cap, rest, openapi),
+        None => quote! { #![doc = " This capability exposes no REST adapter."] },
+    }
+}
+
+/// The module of one REST expose.
+pub fn emit_surface(cap: &Capability, rest: &RestSurface, openapi: OpenApi<'_>) -> TokenStream {
     let doc = crate::emit::inner_docs(&module_doc(rest));
     let routes = rest.routes.iter().map(|route| {
         let path = axum_path(&route.segments);

@@ -122,7 +122,19 @@ impl Lowering<'_> {
                 routes[route].endpoints.push(endpoints.len() - 1);
             }
         }
-        Some(RestSurface { namespace, port, address: text(&r.address), description: text(&r.description), auth, routes, endpoints, forwards, tags })
+        Some(RestSurface {
+            namespace,
+            module: "rest".to_owned(),
+            openapi_file: "openapi.json".to_owned(),
+            port,
+            address: text(&r.address),
+            description: text(&r.description),
+            auth,
+            routes,
+            endpoints,
+            forwards,
+            tags,
+        })
     }
 
     pub(super) fn port(&mut self, port: Option<&Spanned<i64>>) -> Option<u16> {
@@ -296,7 +308,18 @@ impl Lowering<'_> {
         }
         let resources = self.lower_resources(m, fn_names);
         let prompts = self.lower_prompts(m);
-        Some(McpSurface { namespace, port, address: text(&m.address), transport, description: text(&m.description), auth, tools, resources, prompts })
+        Some(McpSurface {
+            namespace,
+            module: "mcp".to_owned(),
+            port,
+            address: text(&m.address),
+            transport,
+            description: text(&m.description),
+            auth,
+            tools,
+            resources,
+            prompts,
+        })
     }
 }
 

@@ -38,6 +38,8 @@ const RESERVED_TYPES: &[&str] = &[
 const RESERVED_FNS: &[&str] = &[
     "new", "clients", "client", "from_env", "with_http_client", "base_url", "request", "send", "router", "serve", "main",
 ];
+/// Modules of the generated crate that a further REST or MCP expose's module must not be named after.
+const RESERVED_MODULES: &[&str] = &["client", "handlers", "flows", "rest", "mcp", "server", "skill", "control", "deploy"];
 /// Functions of the generated `rest` module that REST handlers must not be named after.
 pub(super) const RESERVED_REST_FNS: &[&str] = &["router", "router_with", "options"];
 
@@ -118,6 +120,8 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
     let mut skill = Vec::new();
     let mut control = None;
     let mut first_of_kind: HashMap<&str, Span> = HashMap::new();
+    let mut module_names = Scope::default();
+    module_names.reserve(RESERVED_MODULES);
     for e in &cap.exposes {
         // One REST and one MCP adapter per capability: the crate has one `rest` and one `mcp` module.
         let (kind, span) = match e {
@@ -135,15 +139,9 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             }
             _ => continue,
         };
-        if let Some(first) = first_of_kind.get(kind) {
-            l.error(
-                Diagnostic::new(Code::Unsupported, span, format!("a second `{kind}` expose is not supported by this compiler yet"))
-                    .label("not compiled")
-                    .related(*first, "the first one")
-                    .hint(format!("merge its {} into the first `{kind}` expose", if kind == "rest" { "resources" } else { "tools" })),
-            );
-            continue;
-        }
+        // The first surface of a kind is the crate's `rest`/`mcp` module (and `openapi.json`); each
+        // further one is `<kind>_<namespace>` (and `openapi-<namespace>.json`).
+        let further = first_of_kind.contains_key(kind);
         first_of_kind.insert(kind, span);
         // Each surface is its own module: REST handlers and MCP tools may share names.
         let mut fn_names = Scope::default();
@@ -151,8 +149,21 @@ pub fn lower(doc: &spec::Document, source: &str, stem: &str, diags: &mut Vec<Dia
             fn_names.reserve(RESERVED_REST_FNS);
         }
         match e {
-            spec::Expose::Rest(r) => rest.extend(l.lower_rest(r, &mut fn_names)),
-            spec::Expose::Mcp(m) => mcp.extend(l.lower_mcp(m, &mut fn_names)),
+            spec::Expose::Rest(r) => {
+                let Some(mut surface) = l.lower_rest(r, &mut fn_names) else { continue };
+                if further {
+                    surface.module = module_names.name(format!("rest_{}", ident::snake(&surface.namespace).trim_start_matches("r#")), &surface.namespace).ident;
+                    surface.openapi_file = format!("openapi-{}.json", file_safe(&surface.namespace));
+                }
+                rest.push(surface);
+            }
+            spec::Expose::Mcp(m) => {
+                let Some(mut surface) = l.lower_mcp(m, &mut fn_names) else { continue };
+                if further {
+                    surface.module = module_names.name(format!("mcp_{}", ident::snake(&surface.namespace).trim_start_matches("r#")), &surface.namespace).ident;
+                }
+                mcp.push(surface);
+            }
             _ => {}
         }
     }
@@ -224,4 +235,9 @@ pub(super) fn report_rename(named: ident::Named, original: &Spanned<String>, wha
         );
     }
     named.ident
+}
+
+/// A namespace as part of a file name: letters, digits, `-` and `_` kept, anything else `-`.
+fn file_safe(namespace: &str) -> String {
+    namespace.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' }).collect()
 }

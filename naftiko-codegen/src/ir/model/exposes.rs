@@ -8,6 +8,12 @@ use super::*;
 #[derive(Clone, Debug, Serialize)]
 pub struct RestSurface {
     pub namespace: String,
+    /// Its module in the generated crate: `rest` for the first REST expose, `rest_<namespace>` for
+    /// each further one.
+    pub module: String,
+    /// Its OpenAPI document's file in a checked-in crate: `openapi.json` for the first,
+    /// `openapi-<namespace>.json` for each further one.
+    pub openapi_file: String,
     pub port: Option<u16>,
     pub address: Option<String>,
     pub description: Option<String>,
@@ -105,6 +111,9 @@ pub struct Endpoint {
 #[derive(Clone, Debug, Serialize)]
 pub struct McpSurface {
     pub namespace: String,
+    /// Its module in the generated crate: `mcp` for the first MCP expose, `mcp_<namespace>` for each
+    /// further one.
+    pub module: String,
     pub port: Option<u16>,
     pub address: Option<String>,
     pub transport: McpTransport,
