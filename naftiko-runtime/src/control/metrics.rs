@@ -3,7 +3,8 @@
 //! (a REST route template and method, or an MCP tool: never a raw path), and upstream calls.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+
+use axum::extract::MatchedPath;
 
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
@@ -16,19 +17,44 @@ use prometheus_client::registry::Registry;
 const BUCKETS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 
 /// What an operation is known by: a REST route (template and method, written `"/path METHOD"` as the
-/// engine writes its operation ids) or a name (an MCP tool).
+/// engine writes its operation ids) or a name (an MCP tool). Both are shared, never copied per request:
+/// the route is axum's matched path (one `Arc` per route), the tool's name the generated table's.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
 pub(crate) enum Operation {
-    Route(Arc<str>, http::Method),
-    Name(Arc<str>),
+    Route(RoutePath, http::Method),
+    Name(&'static str),
+}
+
+/// A route template as axum matched it.
+#[derive(Clone, Debug)]
+pub(crate) struct RoutePath(pub(crate) MatchedPath);
+
+impl PartialEq for RoutePath {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_str() == other.0.as_str()
+    }
+}
+
+impl Eq for RoutePath {}
+
+impl std::hash::Hash for RoutePath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.as_str().hash(state);
+    }
+}
+
+impl std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Operation::Route(path, method) => write!(f, "{} {method}", path.0.as_str()),
+            Operation::Name(name) => f.write_str(name),
+        }
+    }
 }
 
 impl EncodeLabelValue for Operation {
     fn encode(&self, encoder: &mut LabelValueEncoder<'_>) -> std::fmt::Result {
-        match self {
-            Operation::Route(path, method) => write!(encoder, "{path} {method}"),
-            Operation::Name(name) => encoder.write_str(name),
-        }
+        write!(encoder, "{self}")
     }
 }
 

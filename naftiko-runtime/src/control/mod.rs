@@ -17,6 +17,7 @@
 mod metrics;
 mod traces;
 
+use std::borrow::Cow;
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -30,7 +31,7 @@ use serde_json::{Value, json};
 
 use crate::rest::{AdapterError, RestOptions};
 use crate::serve::Config;
-use metrics::{Metrics, Operation, Outcome};
+use metrics::{Metrics, Operation, Outcome, RoutePath};
 pub use traces::Propagation;
 use traces::{CURRENT, Current, SpanSummary, TraceRing, TraceSummary};
 
@@ -319,13 +320,16 @@ pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: imp
             "skill" => "skill.request",
             _ => "request",
         };
-        let path = info.matched.as_ref().map_or("(unmatched)", MatchedPath::as_str);
         let error = response.status().is_server_error() || spans.iter().any(|s| s.error);
         let duration_ms = start.elapsed().as_millis() as u64;
         let kind = if remote_parent.is_some() { "INTERNAL" } else { "SERVER" };
-        let root = SpanSummary { span_id: root_span, parent_span_id: remote_parent, name: name.to_owned(), kind, duration_ms, error };
+        let root = SpanSummary { span_id: root_span, parent_span_id: remote_parent, name: Cow::Borrowed(name), kind, duration_ms, error };
         spans.insert(0, root);
-        let operation_id = tool.unwrap_or_else(|| format!("{path} {}", info.method));
+        let operation_id = match (tool, info.matched) {
+            (Some(tool), _) => Operation::Name(tool),
+            (None, Some(matched)) => Operation::Route(RoutePath(matched), info.method),
+            (None, None) => Operation::Name("(unmatched)"),
+        };
         ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, spans });
     }
     response
@@ -339,7 +343,7 @@ fn measured(surface: &'static str, info: &RequestInfo, start: Instant, response:
     if let (Some(metrics), Some(matched)) = (&info.observer.metrics, &info.matched) {
         let status = response.status();
         let error = status.is_server_error().then(|| response.extensions().get::<ErrorKind>().map_or("upstream_status", |k| k.0));
-        let operation = Operation::Route(Arc::from(matched.as_str()), info.method.clone());
+        let operation = Operation::Route(RoutePath(matched.clone()), info.method.clone());
         metrics.request(surface, operation, Outcome::Status(status.as_u16()), start.elapsed().as_secs_f64(), error);
     }
     response
@@ -347,18 +351,18 @@ fn measured(surface: &'static str, info: &RequestInfo, start: Instant, response:
 
 /// An MCP tool call ended: `error` says how it failed (`invalid_arguments`, `handled_error`: the
 /// tool's result has `isError`), if it did.
-pub(crate) fn tool_call(name: &str, start: Instant, error: Option<&'static str>) {
+pub(crate) fn tool_call(name: &'static str, start: Instant, error: Option<&'static str>) {
     let Some(observer) = OBSERVER.get() else { return };
     if !observer.spec.observability {
         return;
     }
     if let Some(metrics) = &observer.metrics {
         let outcome = if error.is_some() { Outcome::Error } else { Outcome::Ok };
-        metrics.request("mcp", Operation::Name(Arc::from(name)), outcome, start.elapsed().as_secs_f64(), error);
+        metrics.request("mcp", Operation::Name(name), outcome, start.elapsed().as_secs_f64(), error);
     }
     let _ = CURRENT.try_with(|c| {
-        c.span("mcp.tool".to_owned(), "INTERNAL", start, error.is_some());
-        c.tool.replace(Some(name.to_owned()));
+        c.span(Cow::Borrowed("mcp.tool"), "INTERNAL", start, error.is_some());
+        c.tool.set(Some(name));
     });
 }
 
@@ -385,8 +389,22 @@ pub(crate) fn client_call_end(started: Option<(Instant, Option<u64>)>, method: &
     }
     if let Some(span) = span {
         let error = status.is_none_or(|s| s >= 500);
-        let _ = CURRENT.try_with(|c| c.span_with_id(span, format!("http.client.{method}"), "CLIENT", start, error));
+        let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), "CLIENT", start, error));
     }
+}
+
+/// `http.client.GET`…: a name of the binary for the usual methods (this runs for every upstream call).
+fn client_span_name(method: &http::Method) -> Cow<'static, str> {
+    Cow::Borrowed(match *method {
+        http::Method::GET => "http.client.GET",
+        http::Method::POST => "http.client.POST",
+        http::Method::PUT => "http.client.PUT",
+        http::Method::PATCH => "http.client.PATCH",
+        http::Method::DELETE => "http.client.DELETE",
+        http::Method::HEAD => "http.client.HEAD",
+        http::Method::OPTIONS => "http.client.OPTIONS",
+        _ => return Cow::Owned(format!("http.client.{method}")),
+    })
 }
 
 #[cfg(test)]

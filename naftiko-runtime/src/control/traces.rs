@@ -3,6 +3,7 @@
 //! listed in the reference engine's JSON shape (`/traces`, `/traces/{traceId}`). A W3C `traceparent`
 //! sent by the caller is continued, and passed on to the upstream APIs (W3C or B3, as the spec says).
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::Mutex;
@@ -24,7 +25,7 @@ pub enum Propagation {
 pub(crate) struct SpanSummary {
     pub(crate) span_id: u64,
     pub(crate) parent_span_id: Option<u64>,
-    pub(crate) name: String,
+    pub(crate) name: Cow<'static, str>,
     pub(crate) kind: &'static str,
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
@@ -36,8 +37,8 @@ pub(crate) struct TraceSummary {
     pub(crate) trace_id: u128,
     /// The root span's name (`rest.request`): the engine's `operation`.
     pub(crate) name: &'static str,
-    /// What was asked: `"/path METHOD"` or the tool called.
-    pub(crate) operation_id: String,
+    /// What was asked: `"/path METHOD"` or the tool called (written out when listed).
+    pub(crate) operation_id: super::metrics::Operation,
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
     pub(crate) timestamp: SystemTime,
@@ -53,7 +54,7 @@ impl TraceSummary {
         json!({
             "traceId": format!("{:032x}", self.trace_id),
             "operation": self.name,
-            "operationId": self.operation_id,
+            "operationId": self.operation_id.to_string(),
             "durationMs": self.duration_ms,
             "status": status(self.error),
             "spanCount": self.spans.len(),
@@ -82,7 +83,7 @@ impl TraceSummary {
         json!({
             "traceId": format!("{:032x}", self.trace_id),
             "operation": self.name,
-            "operationId": self.operation_id,
+            "operationId": self.operation_id.to_string(),
             "durationMs": self.duration_ms,
             "status": status(self.error),
             "timestamp": rfc3339(self.timestamp),
@@ -127,7 +128,7 @@ impl TraceRing {
         let listed: Vec<Value> = traces
             .iter()
             .rev()
-            .filter(|t| operation.is_none_or(|o| t.name.contains(o) || t.operation_id.contains(o)))
+            .filter(|t| operation.is_none_or(|o| t.name.contains(o) || t.operation_id.to_string().contains(o)))
             .filter(|t| status_filter.is_none_or(|s| status(t.error).eq_ignore_ascii_case(s)))
             .map(TraceSummary::listed)
             .collect();
@@ -149,7 +150,7 @@ pub(crate) struct Current {
     pub(crate) sampled: bool,
     pub(crate) spans: RefCell<Vec<SpanSummary>>,
     /// The tool called, for the root span's operation.
-    pub(crate) tool: RefCell<Option<String>>,
+    pub(crate) tool: Cell<Option<&'static str>>,
 }
 
 tokio::task_local! {
@@ -162,17 +163,17 @@ impl Current {
     pub(crate) fn start(ring: &TraceRing, traceparent: Option<&http::HeaderValue>) -> (Current, Option<u64>) {
         let parent = traceparent.and_then(|v| parse_traceparent(v.to_str().ok()?));
         let trace_id = parent.map_or_else(|| (u128::from(random()) << 64) | u128::from(random()), |(t, _)| t);
-        let current = Current { trace_id, root_span: random(), sampled: ring.sampled(trace_id), spans: RefCell::default(), tool: RefCell::default() };
+        let current = Current { trace_id, root_span: random(), sampled: ring.sampled(trace_id), spans: RefCell::default(), tool: Cell::default() };
         (current, parent.map(|(_, s)| s))
     }
 
     /// Records a span that started at `start` and ends now, child of the root span.
-    pub(crate) fn span(&self, name: String, kind: &'static str, start: Instant, error: bool) {
+    pub(crate) fn span(&self, name: Cow<'static, str>, kind: &'static str, start: Instant, error: bool) {
         self.span_with_id(random(), name, kind, start, error);
     }
 
     /// [`Current::span`] with its id chosen beforehand (passed on to an upstream API).
-    pub(crate) fn span_with_id(&self, span_id: u64, name: String, kind: &'static str, start: Instant, error: bool) {
+    pub(crate) fn span_with_id(&self, span_id: u64, name: Cow<'static, str>, kind: &'static str, start: Instant, error: bool) {
         if self.sampled {
             let duration_ms = start.elapsed().as_millis() as u64;
             self.spans.borrow_mut().push(SpanSummary { span_id, parent_span_id: Some(self.root_span), name, kind, duration_ms, error });
@@ -196,15 +197,28 @@ fn parse_traceparent(value: &str) -> Option<(u128, u64)> {
 
 /// The header that passes the trace on to an upstream API, with `span` as the parent.
 pub(crate) fn outgoing(propagation: Propagation, trace_id: u128, span: u64) -> (http::HeaderName, http::HeaderValue) {
+    // Written into a buffer on the stack: this runs for every upstream call.
+    let mut ids = [0u8; 49];
+    hex(&mut ids[..32], trace_id);
+    ids[32] = b'-';
+    hex(&mut ids[33..], u128::from(span));
     match propagation {
-        Propagation::W3c => (http::HeaderName::from_static("traceparent"), header_value(format!("00-{trace_id:032x}-{span:016x}-01"))),
-        Propagation::B3 => (http::HeaderName::from_static("b3"), header_value(format!("{trace_id:032x}-{span:016x}-1"))),
+        Propagation::W3c => (http::HeaderName::from_static("traceparent"), header_value(&[b"00-", &ids[..], b"-01"])),
+        Propagation::B3 => (http::HeaderName::from_static("b3"), header_value(&[&ids[..], b"-1"])),
     }
 }
 
-fn header_value(text: String) -> http::HeaderValue {
+/// `value` as lowercase hex digits, filling `out` (the low digits of `value`).
+fn hex(out: &mut [u8], mut value: u128) {
+    for byte in out.iter_mut().rev() {
+        *byte = b"0123456789abcdef"[(value & 0xf) as usize];
+        value >>= 4;
+    }
+}
+
+fn header_value(parts: &[&[u8]]) -> http::HeaderValue {
     // Hex digits and dashes only: always a valid header value.
-    http::HeaderValue::try_from(text).unwrap_or_else(|_| http::HeaderValue::from_static("00"))
+    http::HeaderValue::from_bytes(&parts.concat()).unwrap_or_else(|_| http::HeaderValue::from_static("00"))
 }
 
 /// A new span id.
@@ -278,6 +292,10 @@ mod tests {
         assert_eq!(parse_traceparent(&format!("00-{}-00f067aa0ba902b7-01", id.to_uppercase())), None);
         assert_eq!(parse_traceparent(&format!("ff-{id}-00f067aa0ba902b7-01")), None);
         assert_eq!(parse_traceparent("garbage"), None);
+        let (name, value) = outgoing(Propagation::W3c, 0x4bf92f3577b34da6a3ce929d0e0e4736, 0x00f067aa0ba902b7);
+        assert_eq!((name.as_str(), value.to_str().ok()), ("traceparent", Some(format!("00-{id}-00f067aa0ba902b7-01").as_str())));
+        let (name, value) = outgoing(Propagation::B3, 1, 2);
+        assert_eq!((name.as_str(), value.to_str().ok()), ("b3", Some("00000000000000000000000000000001-0000000000000002-1")));
     }
 
     #[test]
@@ -288,7 +306,7 @@ mod tests {
             ring.add(TraceSummary {
                 trace_id: i,
                 name: "rest.request",
-                operation_id: format!("/x{i} GET"),
+                operation_id: super::super::metrics::Operation::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
                 duration_ms: 0,
                 error,
                 timestamp: UNIX_EPOCH,

@@ -119,7 +119,8 @@ impl McpServer {
     /// Runs one tool call: unknown tool → protocol error (invalid params); arguments that do not fit
     /// the input schema → `isError` result, with nothing sent upstream; otherwise the tool's result.
     pub async fn call(&self, name: &str, arguments: Map<String, Value>) -> Result<CallToolResult, ErrorData> {
-        let Some(entry) = self.inner.by_name.get(name).and_then(|&i| self.inner.tools.get(i)) else {
+        // The table's own name (`'static`), for what outlives the request (metrics, traces).
+        let Some((name, entry)) = self.inner.by_name.get_key_value(name).and_then(|(&name, &i)| Some((name, self.inner.tools.get(i)?))) else {
             return Err(ErrorData::invalid_params(format!("unknown tool `{name}`"), None));
         };
         let start = Instant::now();
