@@ -130,25 +130,12 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
     doc
 }
 
-pub(super) fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    }
-}
-
-fn option_bool(value: Option<bool>) -> TokenStream {
-    match value {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    }
-}
 
 fn server_spec(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     // `mcp` is the IR's name for an expose without a namespace: the crate name says more.
     let name = if mcp.namespace == "mcp" { cap.crate_name.as_str() } else { mcp.namespace.as_str() };
-    let title = option_str(Some(cap.title.as_str()));
-    let instructions = option_str(mcp.description.as_deref());
+    let title = values::option(Some(cap.title.as_str()));
+    let instructions = values::option(mcp.description.as_deref());
     quote! {
         mcp::ServerSpec {
             name: #name,
@@ -161,8 +148,8 @@ fn server_spec(cap: &Capability, mcp: &McpSurface) -> TokenStream {
 
 fn tool_spec(tool: &ToolDef) -> TokenStream {
     let name = &tool.name;
-    let title = option_str(tool.title.as_deref());
-    let description = option_str(tool.description.as_deref());
+    let title = values::option(tool.title.as_deref());
+    let description = values::option(tool.description.as_deref());
     let schema = crate::emit::raw_string(&tool.input_schema.to_string());
     let output_schema = match &tool.output_schema {
         Some(s) => {
@@ -173,7 +160,7 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
     };
     let h = tool.hints;
     let (read_only, destructive, idempotent, open_world) =
-        (option_bool(h.read_only), option_bool(h.destructive), option_bool(h.idempotent), option_bool(h.open_world));
+        (values::option(h.read_only), values::option(h.destructive), values::option(h.idempotent), values::option(h.open_world));
     quote! {
         mcp::ToolSpec {
             name: #name,
@@ -193,7 +180,7 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
 
 /// `(router's extra parameter, router's options argument, the `options` function)`.
 fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, TokenStream) {
-    let address = option_str(mcp.address.as_deref());
+    let address = values::option(mcp.address.as_deref());
     let address_doc = match &mcp.address {
         Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (any, for a non-loopback address), against DNS rebinding; no browser origin."),
         None => " Accepts loopback `Host` names only (the spec gives no address, so the server binds 127.0.0.1); no browser origin.".to_owned(),

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::ident;
-use crate::emit::mcp::option_str;
+use crate::emit::values::option;
 use crate::ir::{McpSurface, PromptDef, PromptSource, ResourceDef, ResourceSource};
 
 /// `RESOURCES`, `PROMPTS` and `read`, for those the expose declares.
@@ -33,9 +33,9 @@ pub fn emit(mcp: &McpSurface) -> TokenStream {
 
 fn resource_spec(r: &ResourceDef) -> TokenStream {
     let (name, uri) = (&r.name, &r.uri);
-    let title = option_str(r.title.as_deref());
-    let description = option_str(r.description.as_deref());
-    let mime_type = option_str(r.mime_type.as_deref());
+    let title = option(r.title.as_deref());
+    let description = option(r.description.as_deref());
+    let mime_type = option(r.mime_type.as_deref());
     let source = match &r.source {
         ResourceSource::Read(_) => quote! { mcp::ResourceSource::Read },
         ResourceSource::Files { path } => quote! { mcp::ResourceSource::Files { path: #path } },
@@ -81,12 +81,12 @@ fn read_dispatch(resources: &[ResourceDef]) -> TokenStream {
 
 fn prompt_spec(p: &PromptDef) -> TokenStream {
     let name = &p.name;
-    let title = option_str(p.title.as_deref());
-    let description = option_str(p.description.as_deref());
+    let title = option(p.title.as_deref());
+    let description = option(p.description.as_deref());
     let arguments = p.arguments.iter().map(|a| {
         let (name, required) = (&a.name, a.required);
-        let title = option_str(a.title.as_deref());
-        let description = option_str(a.description.as_deref());
+        let title = option(a.title.as_deref());
+        let description = option(a.description.as_deref());
         quote! { mcp::PromptArgumentSpec { name: #name, title: #title, description: #description, required: #required } }
     });
     let source = match &p.source {

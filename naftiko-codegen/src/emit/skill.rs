@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rest::server_auth;
+use crate::emit::values::option;
 use crate::ir::{Capability, SkillDef, SkillFolder, SkillSurface, SkillToolDef, SkillToolSource};
 
 /// The items of the generated crate's `skill` module.
@@ -93,29 +94,16 @@ fn catalog(surface: &SkillSurface) -> TokenStream {
     quote! { skill::Catalog { namespace: #namespace, skills: &[#(#skills),*] } }
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    }
-}
-
-fn option_bool(value: Option<bool>) -> TokenStream {
-    match value {
-        Some(v) => quote! { Some(#v) },
-        None => quote! { None },
-    }
-}
 
 fn skill(s: &SkillDef) -> TokenStream {
     let name = s.name.as_str();
-    let description = option_str(s.description.as_deref());
-    let license = option_str(s.license.as_deref());
-    let compatibility = option_str(s.compatibility.as_deref());
-    let allowed_tools = option_str(s.allowed_tools.as_deref());
-    let argument_hint = option_str(s.argument_hint.as_deref());
-    let user_invocable = option_bool(s.user_invocable);
-    let disable_model_invocation = option_bool(s.disable_model_invocation);
+    let description = option(s.description.as_deref());
+    let license = option(s.license.as_deref());
+    let compatibility = option(s.compatibility.as_deref());
+    let allowed_tools = option(s.allowed_tools.as_deref());
+    let argument_hint = option(s.argument_hint.as_deref());
+    let user_invocable = option(s.user_invocable);
+    let disable_model_invocation = option(s.disable_model_invocation);
     let metadata = s.metadata.iter().map(|(k, v)| quote! { (#k, #v) });
     let folder = match &s.folder {
         SkillFolder::Location { path } => quote! { skill::Folder::Location(#path) },
@@ -141,7 +129,7 @@ fn skill(s: &SkillDef) -> TokenStream {
 
 fn tool(t: &SkillToolDef) -> TokenStream {
     let name = t.name.as_str();
-    let description = option_str(t.description.as_deref());
+    let description = option(t.description.as_deref());
     let source = match &t.source {
         SkillToolSource::Derived { namespace, action, mode } => {
             quote! { skill::ToolSource::Derived { namespace: #namespace, action: #action, mode: #mode } }

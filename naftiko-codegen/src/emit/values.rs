@@ -118,3 +118,11 @@ pub fn convert_text(text: TokenStream, ty: ParamType, name: &str) -> TokenStream
     let t = rust_type(ty);
     quote! { (#text).map(|text| ::naftiko_runtime::rest::parse::<#t>(#name, &text)).transpose()? }
 }
+
+/// `Some(value)` or `None`, as tokens (of a static table's field).
+pub fn option<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(v) => quote! { Some(#v) },
+        None => quote! { None },
+    }
+}
