@@ -123,48 +123,55 @@ mod tests {
     use super::*;
     use crate::mcp::test_support::server;
 
+    /// The server on in-memory pipes, initialized: each line written gets the one reply it reads.
+    struct Pipe {
+        client: tokio::io::DuplexStream,
+        replies: tokio::io::Lines<BufReader<tokio::io::DuplexStream>>,
+        serving: tokio::task::JoinHandle<Result<(), BoxError>>,
+    }
+
+    impl Pipe {
+        async fn start() -> Pipe {
+            let (_, server) = server();
+            let (client, server_input) = tokio::io::duplex(64 * 1024);
+            let (server_output, client_output) = tokio::io::duplex(64 * 1024);
+            let serving = tokio::spawn(serve_io(server, server_input, server_output));
+            let mut pipe = Pipe { client, replies: BufReader::new(client_output).lines(), serving };
+            let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
+            assert_eq!(pipe.exchange(&init.to_string()).await["result"]["serverInfo"]["name"], "snapshots-mcp");
+            pipe
+        }
+
+        async fn exchange(&mut self, line: &str) -> Value {
+            self.client.write_all(format!("{line}\n").as_bytes()).await.unwrap();
+            serde_json::from_str::<Value>(&self.replies.next_line().await.unwrap().unwrap()).unwrap()
+        }
+
+        /// Closes the client's end; the server stops.
+        async fn close(self) {
+            drop(self.client);
+            self.serving.await.unwrap().unwrap();
+        }
+    }
+
     #[tokio::test]
     async fn stdio_refuses_arguments_read_two_ways_and_serves_the_rest() {
-        let (_, server) = server();
-        let (mut client, server_input) = tokio::io::duplex(64 * 1024);
-        let (server_output, client_output) = tokio::io::duplex(64 * 1024);
-        let serving = tokio::spawn(serve_io(server, server_input, server_output));
-        let mut replies = BufReader::new(client_output).lines();
-        let mut exchange = async |line: &str| {
-            client.write_all(format!("{line}\n").as_bytes()).await.unwrap();
-            serde_json::from_str::<Value>(&replies.next_line().await.unwrap().unwrap()).unwrap()
-        };
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
-        assert_eq!(exchange(&init.to_string()).await["result"]["serverInfo"]["name"], "snapshots-mcp");
-
+        let mut pipe = Pipe::start().await;
         let twice = r#"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get-snapshot","arguments":{"zone":"a","zone":"b"}}}"#;
-        let refused = exchange(twice).await;
+        let refused = pipe.exchange(twice).await;
         assert_eq!((&refused["id"], &refused["result"]["isError"]), (&json!(2), &json!(true)), "{refused}");
         assert!(refused["result"]["content"][0]["text"].as_str().unwrap().contains("the key `zone` is given twice"), "{refused}");
 
         let ok = json!({"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "get-snapshot", "arguments": {"zone": "fr-par-1"}}});
-        assert_eq!(exchange(&ok.to_string()).await["result"]["structuredContent"], json!({"zone": "fr-par-1"}));
-        drop(exchange);
-        drop(client);
-        serving.await.unwrap().unwrap();
+        assert_eq!(pipe.exchange(&ok.to_string()).await["result"]["structuredContent"], json!({"zone": "fr-par-1"}));
+        pipe.close().await;
     }
 
     /// A line rmcp cannot read gets the JSON-RPC error the HTTP transport answers (rmcp's stdio
     /// service drops a line that is not JSON without a word); blank lines get nothing.
     #[tokio::test]
     async fn stdio_answers_unreadable_lines_with_json_rpc_errors() {
-        let (_, server) = server();
-        let (mut client, server_input) = tokio::io::duplex(64 * 1024);
-        let (server_output, client_output) = tokio::io::duplex(64 * 1024);
-        let serving = tokio::spawn(serve_io(server, server_input, server_output));
-        let mut replies = BufReader::new(client_output).lines();
-        let mut exchange = async |line: &str| {
-            client.write_all(format!("{line}\n").as_bytes()).await.unwrap();
-            serde_json::from_str::<Value>(&replies.next_line().await.unwrap().unwrap()).unwrap()
-        };
-        let init = json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}});
-        assert_eq!(exchange(&init.to_string()).await["result"]["serverInfo"]["name"], "snapshots-mcp");
-
+        let mut pipe = Pipe::start().await;
         let cases = [
             ("{not json", -32700, Value::Null),
             (r#"{"jsonrpc":"2.0","id":2,"method":"ping"} trailing"#, -32700, Value::Null),
@@ -176,13 +183,12 @@ mod tests {
             (r#"{"jsonrpc":"2.0","id":7,"method":"no/such"}"#, -32601, json!(7)),
         ];
         for (line, code, id) in cases {
-            let reply = exchange(line).await;
+            let reply = pipe.exchange(line).await;
             assert_eq!((&reply["jsonrpc"], &reply["id"], &reply["error"]["code"]), (&json!("2.0"), &id, &json!(code)), "{line}: {reply}");
         }
         // Blank lines are skipped: the next reply is the ping's. A byte order mark is skipped too.
-        let ping = exchange(" \r\n\n\u{feff}{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}").await;
+        let ping = pipe.exchange(" \r\n\n\u{feff}{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}").await;
         assert_eq!(ping, json!({"jsonrpc": "2.0", "id": 8, "result": {}}));
-        drop(client);
-        serving.await.unwrap().unwrap();
+        pipe.close().await;
     }
 }
