@@ -37,7 +37,17 @@ const FIXTURES: &[&str] = &[
 ];
 
 /// Specs of tests/fixtures (generated as `OUT_DIR/<module>.rs`).
-const OWN: &[&str] = &["catalog.yaml", "constraints.yaml", "outputs.yaml", "parity.yaml", "resources.yaml", "several-exposes.yaml", "skills.yaml", "control.yaml"];
+const OWN: &[&str] = &[
+    "catalog.yaml",
+    "constraints.yaml",
+    "outputs.yaml",
+    "parity.yaml",
+    "resources.yaml",
+    "several-exposes.yaml",
+    "skills.yaml",
+    "control.yaml",
+    "otlp.yaml",
+];
 
 /// Tutorial specs under `src/main/resources/tutorial/`, with the sequence items to cut (see the module docs).
 const TUTORIAL: &[(&str, &[&str])] = &[

@@ -42,7 +42,8 @@ fn errors(path: &Path) -> Vec<(String, String)> {
 }
 
 /// What the fixtures under aggregates/, mcp/, http/, formats/, control/ and observability/, the nested-object one and the forward
-/// sample answer: nothing (they compile), the engine's own failure, or a feature of a later piece of work.
+/// sample answer: nothing (they compile; observability-capability.yaml's OTLP exporter included), the engine's own
+/// failure, or a feature of a later piece of work.
 #[test]
 fn engine_fixtures_compile_or_are_refused_for_their_reason() {
     let Some(engine) = engine() else { return };
@@ -70,11 +71,6 @@ fn engine_fixtures_compile_or_are_refused_for_their_reason() {
                 assert_eq!(codes, BTreeSet::from(["E0005"]), "{messages:?}");
                 assert!(messages[0].contains("needs `outputSchema`"), "{messages:?}");
             }
-            // OTLP export is not built (the control port's /metrics and /traces are).
-            "observability-capability.yaml" => {
-                assert_eq!(codes, BTreeSet::from(["E0601"]), "{messages:?}");
-                assert!(messages[0].contains("observability-capability.yaml:23:11: OTLP export (`exporters.otlp`)"), "{messages:?}");
-            }
             _ => {
                 assert!(errors.is_empty(), "{name}: {messages:?}");
                 compiled += 1;
@@ -95,4 +91,21 @@ fn tutorial_steps_compile() {
         let errors = errors(path);
         assert!(errors.is_empty(), "{name}: {errors:?}");
     }
+}
+
+/// observability-capability.yaml's OTLP exporter: its crate enables the runtime's `otlp` feature and its
+/// binary starts the exporter with the endpoint and the capability's label before the control router.
+#[test]
+fn the_otlp_exporter_is_generated_for_the_observability_fixture() {
+    let Some(engine) = engine() else { return };
+    let loaded = naftiko_codegen::load(&engine.join("src/test/resources/observability/observability-capability.yaml"));
+    let cap = loaded.capability.as_ref().expect("lowered");
+    assert_eq!(naftiko_codegen::emit::crate_files::runtime_features(cap), ["control", "otlp"]);
+    let generated = naftiko_codegen::generate(cap, &naftiko_codegen::CrateOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    let file = |name: &str| generated.files.iter().find(|f| f.path == Path::new(name)).map(|f| f.contents.clone()).unwrap_or_default();
+    assert!(file("Cargo.toml").contains(r#""naftiko-runtime/control", "naftiko-runtime/otlp""#), "{}", file("Cargo.toml"));
+    let server: String = file("src/server.rs").split_whitespace().collect();
+    let install = server.find(r#"control::otlp::install("http://collector.local:4317","ObservabilityTestCapability",)?"#);
+    let router = server.find("control::router(");
+    assert!(install.is_some() && install < router, "{server}");
 }

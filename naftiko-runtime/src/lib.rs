@@ -148,3 +148,21 @@ macro_rules! __require_control {
         compile_error!("this capability has a `control` expose: enable the `control` feature of naftiko-runtime");
     };
 }
+
+/// The `server` module of a capability whose control expose exports over OTLP names this
+/// (`__require_otlp!();`): without the `otlp` feature the build stops with a message saying to enable it.
+#[cfg(feature = "otlp")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_otlp {
+    () => {};
+}
+
+#[cfg(not(feature = "otlp"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __require_otlp {
+    () => {
+        compile_error!("this capability's control expose exports traces over OTLP (`exporters.otlp`): enable the `otlp` feature of naftiko-runtime");
+    };
+}

@@ -2,7 +2,8 @@
 //! tests/fixtures/control.yaml (REST and MCP beside a control port with bearer authentication), each
 //! served by its generated binary. Health, readiness, status, `/metrics` parsed as Prometheus text
 //! with counters that move after REST and MCP requests, traces listed and fetched (a caller's
-//! `traceparent` continued), 501 for what a binary cannot do; and the generation-time errors.
+//! `traceparent` continued), 501 for what a binary cannot do; traces exported over OTLP/HTTP to a
+//! recording collector (tests/fixtures/otlp.yaml); and the generation-time errors.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -246,6 +247,91 @@ async fn readiness_counts_the_listeners_served() {
     assert_eq!(status, StatusCode::OK, "{ready}");
     let states: Vec<&str> = ready["adapters"].as_array().into_iter().flatten().filter_map(|a| a["state"].as_str()).collect();
     assert_eq!(states, ["disabled", "disabled", "started"]);
+}
+
+/// tests/fixtures/otlp.yaml: the traces `/traces` keeps are also sent, batched, as OTLP/HTTP protobuf
+/// to the collector its `{{OTEL_ENDPOINT}}` names (a recorder here), with the same trace ids, the
+/// parent of each span, the caller's `traceparent` continued and the capability's label as `service.name`.
+#[tokio::test(flavor = "multi_thread")]
+async fn traces_are_exported_over_otlp_http() {
+    use naftiko_runtime::control::otlp::proto::{ExportTraceServiceRequest, SpanKind, Value as Any};
+    use prost::Message as _;
+
+    let collector = naftiko_tests::Recorder::start(|_| naftiko_tests::Answer::bytes(200, "application/x-protobuf", Vec::new())).await;
+    let endpoint = collector.base_url();
+    let args = ["--listen", "control=127.0.0.1:0", "--upstream", "http://127.0.0.1:9"];
+    let server = ServerProcess::start(FIXTURES, &args, &[("SHIPYARD_STEP", "otlp"), ("OTEL_ENDPOINT", &endpoint)]).expect("start");
+    let control = format!("http://{}", server.addr_of("control").expect("the control port listens"));
+    let (rest, mcp) = (server.rest_url(), server.mcp_url());
+    assert_eq!(http().get(format!("{rest}/hello")).send().await.expect("GET /hello").status(), StatusCode::OK);
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    let failed = http().get(format!("{rest}/items/1")).header("traceparent", traceparent).send().await.expect("GET /items/1");
+    assert_eq!(failed.status(), StatusCode::BAD_GATEWAY);
+    assert_ne!(tool_call(&mcp, "hello", json!({})).await["result"]["isError"], true);
+    let (status, traces) = get_json(&format!("{control}/traces")).await;
+    assert_eq!(status, StatusCode::OK);
+    let listed: Vec<String> = traces["traces"].as_array().into_iter().flatten().filter_map(|t| Some(t["traceId"].as_str()?.to_owned())).collect();
+    assert!(listed.len() >= 3, "{traces}");
+
+    // A batch leaves at most a second after its first trace; wait until every listed trace has arrived.
+    let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let mut exported = Vec::new();
+    for _ in 0..100 {
+        exported = collector.requests();
+        let spans = exported.iter().filter_map(|r| ExportTraceServiceRequest::decode(r.body.as_slice()).ok()).flat_map(|r| r.resource_spans);
+        let ids: Vec<String> = spans.flat_map(|r| r.scope_spans).flat_map(|s| s.spans).map(|s| hex(&s.trace_id)).collect();
+        if listed.iter().all(|id| ids.contains(id)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!exported.is_empty(), "nothing reached the collector");
+    let mut spans = Vec::new();
+    for request in &exported {
+        assert_eq!((request.method.as_str(), request.path.as_str()), ("POST", "/v1/traces"));
+        let media = request.headers.iter().find(|(n, _)| n == "content-type").map(|(_, v)| v.as_str());
+        assert_eq!(media, Some("application/x-protobuf"));
+        let decoded = ExportTraceServiceRequest::decode(request.body.as_slice()).expect("an OTLP export request");
+        for resource in decoded.resource_spans {
+            let attributes = resource.resource.map(|r| r.attributes).unwrap_or_default();
+            let service = attributes.iter().find(|a| a.key == "service.name").and_then(|a| a.value.clone()?.value);
+            assert_eq!(service, Some(Any::StringValue("OTLP export under test".into())));
+            spans.extend(resource.scope_spans.into_iter().flat_map(|s| s.spans));
+        }
+    }
+    for id in &listed {
+        let root =
+            spans.iter().find(|s| hex(&s.trace_id) == *id && s.name.ends_with(".request")).unwrap_or_else(|| panic!("trace {id} not exported"));
+        assert!(root.end_time_unix_nano >= root.start_time_unix_nano && root.start_time_unix_nano > 0, "{root:?}");
+    }
+    let attribute = |span: &naftiko_runtime::control::otlp::proto::Span, key: &str| {
+        span.attributes.iter().find(|a| a.key == key).and_then(|a| a.value.clone()?.value)
+    };
+    let hello = spans.iter().find(|s| attribute(s, "naftiko.operation.id") == Some(Any::StringValue("/hello GET".into()))).expect("GET /hello");
+    assert_eq!((hello.name.as_str(), hello.kind), ("rest.request", SpanKind::Server as i32));
+    assert!(hello.parent_span_id.is_empty(), "{hello:?}");
+    assert_eq!(attribute(hello, "http.request.method"), Some(Any::StringValue("GET".into())));
+    // The caller's trace: the root is INTERNAL, child of the caller's span; the upstream call its child.
+    let continued: Vec<_> = spans.iter().filter(|s| hex(&s.trace_id) == "4bf92f3577b34da6a3ce929d0e0e4736").collect();
+    let root = continued.iter().find(|s| s.name == "rest.request").expect("the continued trace's root");
+    assert_eq!((root.kind, hex(&root.parent_span_id).as_str()), (SpanKind::Internal as i32, "00f067aa0ba902b7"));
+    assert_eq!(root.status.as_ref().map(|s| s.code), Some(2), "an error: {root:?}");
+    let upstream = continued.iter().find(|s| s.name == "http.client.GET").expect("the upstream call's span");
+    assert_eq!((upstream.kind, &upstream.parent_span_id), (SpanKind::Client as i32, &root.span_id));
+    let (_, detail) = get_json(&format!("{control}/traces/4bf92f3577b34da6a3ce929d0e0e4736")).await;
+    assert_eq!(detail["spans"][0]["spanId"].as_str(), Some(hex(&root.span_id).as_str()), "{detail}");
+    let tool = spans.iter().find(|s| s.name == "mcp.request" && attribute(s, "naftiko.operation.id") == Some(Any::StringValue("hello".into())));
+    let tool = tool.expect("the tool call's trace");
+    assert!(spans.iter().any(|s| s.name == "mcp.tool" && s.parent_span_id == tool.span_id && s.trace_id == tool.trace_id), "{spans:?}");
+}
+
+/// An OTLP endpoint that is not an http(s) URL once its bind is read stops the start, naming it.
+#[test]
+fn an_otlp_endpoint_that_is_not_a_url_stops_the_start() {
+    let args = ["--listen", "control=127.0.0.1:0"];
+    let started = ServerProcess::start(FIXTURES, &args, &[("SHIPYARD_STEP", "otlp"), ("OTEL_ENDPOINT", "collector:4318")]);
+    let error = started.err().expect("refused");
+    assert!(error.contains("OTLP endpoint"), "{error}");
 }
 
 /// At most one control expose, on a port of its own: errors at generation time, where they are written.

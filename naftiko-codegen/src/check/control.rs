@@ -1,6 +1,5 @@
 //! The control expose: at most one, on a port of its own, and what of its management a compiled
-//! binary cannot do (warnings: those endpoints answer 501) or this compiler does not build (OTLP
-//! export, E0601).
+//! binary cannot do (warnings: those endpoints answer 501) and the OTLP exporter's endpoint.
 
 use crate::source::{Span, Spanned};
 use crate::spec::model::*;
@@ -103,10 +102,26 @@ fn observability(o: &Observability, diags: &mut Vec<Diagnostic>) {
         diags.push(invalid(b.span, format!("buffer-size {} is out of range", b.value), "10 to 10000 traces"));
     }
     if let Some(span) = o.otlp {
-        diags.push(
-            Diagnostic::new(Code::Unsupported, span, "OTLP export (`exporters.otlp`) is not supported by this compiler yet")
-                .label("not compiled")
-                .hint("remove `exporters.otlp`: `/metrics` (Prometheus) and `/traces` on the control port are served without it"),
-        );
+        match &o.otlp_endpoint {
+            None => diags.push(
+                Diagnostic::new(Code::MissingKey, span, "`exporters.otlp` has no `endpoint`")
+                    .label("`endpoint` missing")
+                    .hint("give the collector's OTLP/HTTP base URL, e.g. `endpoint: \"http://collector:4318\"` or `\"{{otel_endpoint}}\"`"),
+            ),
+            // A literal must be an http(s) URL; one with `{{bind}}` references is checked when the binary starts.
+            Some(e) if !e.value.contains("{{") && !is_http_url(&e.value) => diags.push(
+                invalid(e.span, format!("the OTLP endpoint `{}` is not an http or https URL", e.value), "the collector's OTLP/HTTP base URL")
+                    .hint("traces are sent as OTLP/HTTP protobuf to `{endpoint}/v1/traces`, e.g. `http://collector:4318`"),
+            ),
+            Some(_) => {}
+        }
     }
+}
+
+/// `http://host…` or `https://host…` (any case), with a host.
+fn is_http_url(url: &str) -> bool {
+    let url = url.trim();
+    let after = |scheme: &str| url.get(..scheme.len()).filter(|s| s.eq_ignore_ascii_case(scheme)).and_then(|_| url.get(scheme.len()..));
+    let rest = after("http://").or_else(|| after("https://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.starts_with(['/', ':', '?', '#']) && !r.contains(char::is_whitespace))
 }

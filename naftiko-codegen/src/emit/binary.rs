@@ -49,7 +49,8 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let namespaces = cap.consumes.iter().map(|c| c.namespace.as_str());
     let skill_auth = cap.skill.iter().any(|s| s.auth.is_some());
     let needs_secrets = cap.rest.iter().any(|r| r.auth.is_some()) || cap.mcp.iter().any(|m| m.auth.is_some()) || skill_auth;
-    let needs_secrets = needs_secrets || cap.control.as_ref().is_some_and(|c| c.auth.is_some());
+    let needs_secrets =
+        needs_secrets || cap.control.as_ref().is_some_and(|c| c.auth.is_some() || c.otlp.as_ref().is_some_and(|t| t.secrets().next().is_some()));
     let secrets = if needs_secrets { quote! { let secrets = #krate::Secrets::from_env()?; } } else { quote! {} };
     // One router per expose, from its module (`rest`/`mcp` for the first of a kind). Each router
     // accepts the `Host` names of the address its expose actually listens on, and the flags' names
@@ -104,9 +105,14 @@ pub fn emit(cap: &Capability) -> TokenStream {
     // The control port (`type: control`): at most one, on loopback unless the spec gives an address.
     let mut require = quote! {};
     if let Some(c) = &cap.control {
-        require = quote! { ::naftiko_runtime::__require_control!(); };
+        require = match c.otlp {
+            Some(_) => quote! { ::naftiko_runtime::__require_control!(); ::naftiko_runtime::__require_otlp!(); },
+            None => quote! { ::naftiko_runtime::__require_control!(); },
+        };
         exposes.push(expose(crate::emit::control::NAMESPACE, quote!(Control), c.port, c.address.as_deref()));
         routers.push(crate::emit::control::router(cap, c));
+        // The exporter first: the control router records for it.
+        checks.extend(crate::emit::control::otlp_install(cap, c));
         if cap.rest.is_empty() && cap.mcp.is_empty() && cap.skill.is_empty() {
             // Only the control port: nothing serves the handlers.
             checks.push(quote! { let _ = &handlers; });

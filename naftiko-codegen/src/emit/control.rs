@@ -10,6 +10,24 @@ use crate::ir::{Capability, ControlSurface};
 /// in the spec.
 pub const NAMESPACE: &str = "control";
 
+/// The statement that starts the OTLP exporter (`exporters.otlp`), before the control router is built
+/// (inside the build closure: `secrets` in scope when the endpoint names one): the endpoint resolved,
+/// and the capability's label as `service.name`, as the engine names it (else the crate's name).
+pub fn otlp_install(cap: &Capability, c: &ControlSurface) -> Option<TokenStream> {
+    let template = c.otlp.as_ref()?;
+    let endpoint = match template.parts.as_slice() {
+        [crate::ir::TemplatePart::Literal(url)] => quote! { #url },
+        _ => {
+            let secret = crate::emit::values::secret_template(template, &cap.secrets);
+            quote! { #secret.expose() }
+        }
+    };
+    let service = if cap.title.is_empty() { cap.crate_name.as_str() } else { cap.title.as_str() };
+    Some(quote! {
+        ::naftiko_runtime::control::otlp::install(#endpoint, #service)?;
+    })
+}
+
 /// `(namespace, router)` of the control expose, as the binary's `Surfaces.routers` lists it (inside
 /// the build closure: `config` and, with authentication, `secrets` in scope).
 pub fn router(cap: &Capability, c: &ControlSurface) -> TokenStream {

@@ -147,6 +147,7 @@ fn cargo_toml(cap: &Capability, options: &CrateOptions) -> Result<String, String
             pattern => uses_patterns(cap),
             skill => !cap.skill.is_empty(),
             control => cap.control.is_some(),
+            otlp => exports_otlp(cap),
         },
     )
     .map(|s| s.trim_end().to_owned() + "\n")
@@ -165,8 +166,16 @@ pub fn runtime_features(cap: &Capability) -> Vec<&'static str> {
     if cap.control.is_some() {
         features.push("control");
     }
+    if exports_otlp(cap) {
+        features.push("otlp");
+    }
     features.sort_unstable();
     features
+}
+
+/// Whether the control expose exports traces over OTLP (runtime feature `otlp`).
+pub fn exports_otlp(cap: &Capability) -> bool {
+    cap.control.as_ref().is_some_and(|c| c.otlp.is_some())
 }
 
 /// Whether an exposed input or a tool's schema states a `pattern` (the adapters then check it with

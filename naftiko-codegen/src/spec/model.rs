@@ -489,4 +489,6 @@ pub struct Observability {
     pub buffer_size: Option<S<i64>>,
     /// `exporters.otlp`, where it is written.
     pub otlp: Option<Span>,
+    /// `exporters.otlp.endpoint`: the collector's base URL, a template over bind variables.
+    pub otlp_endpoint: Option<S<String>>,
 }

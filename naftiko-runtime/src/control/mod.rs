@@ -13,8 +13,13 @@
 //! Recording happens where the serve loop already logs each request (`serve::edge`), each MCP tool
 //! call and each upstream call; without a control expose served there is nothing to record into and
 //! each hook is one atomic load.
+//!
+//! With the `otlp` feature, a binary whose spec names `observability.exporters.otlp` also sends the
+//! traces recorded to an OTLP/HTTP collector ([`otlp`]), even when `/traces` is not served.
 
 mod metrics;
+#[cfg(feature = "otlp")]
+pub mod otlp;
 mod traces;
 
 use std::borrow::Cow;
@@ -101,12 +106,24 @@ pub fn router(spec: ControlSpec, config: &Config, options: RestOptions) -> axum:
         })
         .collect();
     let metrics = (spec.observability && spec.metrics).then(Metrics::new);
-    let traces = spec.traces.filter(|_| spec.observability).map(|size| TraceRing::new(size, spec.sampling));
+    // An OTLP exporter takes the traces the ring records: they are recorded even when `/traces` is not served.
+    let exporting = cfg!(feature = "otlp") && exporter_installed();
+    let traces = spec.traces.or(exporting.then_some(1)).filter(|_| spec.observability).map(|size| TraceRing::new(size, spec.sampling));
     let observer = Arc::new(Observer { spec, started: Instant::now(), metrics, traces, listeners });
     if OBSERVER.set(Arc::clone(&observer)).is_err() {
         tracing::warn!("a second control router in this process: requests are recorded by the first one only");
     }
     routes(observer, options)
+}
+
+#[cfg(feature = "otlp")]
+fn exporter_installed() -> bool {
+    otlp::installed()
+}
+
+#[cfg(not(feature = "otlp"))]
+fn exporter_installed() -> bool {
+    false
 }
 
 fn routes(observer: Arc<Observer>, options: RestOptions) -> axum::Router {
@@ -126,7 +143,7 @@ fn routes(observer: Arc<Observer>, options: RestOptions) -> axum::Router {
         let o = Arc::clone(&observer);
         router = router.route("/metrics", get(move || async move { metrics_text(&o) }));
     }
-    if observer.traces.is_some() {
+    if spec.traces.is_some() && observer.traces.is_some() {
         let o = Arc::clone(&observer);
         router = router.route("/traces", get(move |Query(q): Query<TraceQuery>| async move { traces_list(&o, &q) }));
         let o = Arc::clone(&observer);

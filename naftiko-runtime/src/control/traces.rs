@@ -113,6 +113,8 @@ impl TraceRing {
     }
 
     pub(crate) fn add(&self, trace: TraceSummary) {
+        #[cfg(feature = "otlp")]
+        super::otlp::export(&trace);
         let Ok(mut traces) = self.traces.lock() else { return };
         if traces.len() == self.capacity {
             traces.pop_front();

@@ -26,6 +26,7 @@ impl Lowering<'_> {
             traces: (observability && flag(&o.traces_local, true)).then_some(buffer),
             sampling: o.sampling.as_ref().map_or(1.0, |s| s.value),
             propagation: o.propagation.as_ref().map_or_else(|| "w3c".to_owned(), |p| p.value.clone()),
+            otlp: o.otlp_endpoint.as_ref().filter(|_| observability).map(|e| self.secret_template(e)),
             logs: flag(&m.logs, false),
             reload: flag(&m.reload, false),
             validate: flag(&m.validate, false),

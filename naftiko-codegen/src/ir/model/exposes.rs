@@ -345,6 +345,9 @@ pub struct ControlSurface {
     pub sampling: f64,
     /// `w3c` or `b3`.
     pub propagation: String,
+    /// `exporters.otlp.endpoint` (when observability is on): the collector's base URL, over secrets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub otlp: Option<Template>,
     /// Endpoints answered 501: `/logs`, `POST /config/reload`, `POST /config/validate`, `/scripting`.
     pub logs: bool,
     pub reload: bool,

@@ -86,7 +86,13 @@ fn observability(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Observabili
     if let Some(exporters) = m.node("exporters")
         && let Some(mut em) = Map::new(exporters, "`exporters`", m.diags)
     {
-        o.otlp = em.node("otlp").and_then(|_| key_span(&em, "otlp"));
+        o.otlp = key_span(&em, "otlp");
+        if let Some(otlp) = em.node("otlp")
+            && let Some(mut om) = Map::new(otlp, "`otlp`", em.diags)
+        {
+            o.otlp_endpoint = om.string("endpoint");
+            om.finish();
+        }
         em.finish();
     }
     m.finish();
