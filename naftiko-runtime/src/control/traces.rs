@@ -80,15 +80,13 @@ impl TraceSummary {
                 span
             })
             .collect();
-        json!({
-            "traceId": format!("{:032x}", self.trace_id),
-            "operation": self.name,
-            "operationId": self.operation_id.to_string(),
-            "durationMs": self.duration_ms,
-            "status": status(self.error),
-            "timestamp": rfc3339(self.timestamp),
-            "spans": spans,
-        })
+        // What `/traces` lists of it, its spans instead of their count.
+        let mut detailed = self.listed();
+        if let Some(object) = detailed.as_object_mut() {
+            object.remove("spanCount");
+            object.insert("spans".into(), Value::Array(spans));
+        }
+        detailed
     }
 }
 
