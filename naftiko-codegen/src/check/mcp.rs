@@ -192,12 +192,25 @@ fn prompt(p: &McpPrompt, name: &Spanned<String>, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// The `{{name}}` placeholders of a prompt text, as the runtime substitutes them (names of ASCII
-/// letters, digits and `_`).
+/// The `{{name}}` placeholders of a prompt text, found as the runtime substitutes them
+/// (`naftiko_runtime::mcp::prompts::substitute`): names of ASCII letters, digits and `_`, and where a
+/// `{{` opens no placeholder the scan goes on from the next character (`{{{x}}}` holds `{{x}}`).
 pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    text.split("{{").skip(1).filter_map(|after| {
-        let name = &after[..after.find("}}")?];
-        (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')).then_some(name)
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        while let Some(open) = rest.find("{{") {
+            let after = &rest[open + 2..];
+            let name =
+                after.find("}}").map(|close| &after[..close]).filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+            match name {
+                Some(name) => {
+                    rest = &after[name.len() + 2..];
+                    return Some(name);
+                }
+                None => rest = &rest[open + 1..],
+            }
+        }
+        None
     })
 }
 
@@ -253,8 +266,8 @@ mod tests {
 
     #[test]
     fn placeholders_are_names_between_double_braces() {
-        let found: Vec<&str> = placeholders("Hi {{name}}, {{ spaced }} {{a-b}} {{x_1}}{{").collect();
-        assert_eq!(found, ["name", "x_1"]);
+        let found: Vec<&str> = placeholders("Hi {{name}}, {{ spaced }} {{a-b}} {{x_1}}{{{y}}}{{").collect();
+        assert_eq!(found, ["name", "x_1", "y"]);
     }
 
     #[test]
