@@ -239,6 +239,46 @@ async fn control_port_measures_and_traces_rest_and_mcp() {
     assert_eq!(validate.status(), StatusCode::NOT_FOUND);
 }
 
+/// The trace goes on to the upstream API as the caller's W3C `traceparent` continued: the same trace
+/// id, the client span's id as the parent, the caller's `sampled` flag (followed at the default rate,
+/// as the engine's `parentbased_always_on`); an unsampled trace is passed on but not kept.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_trace_is_passed_on_to_the_upstream() {
+    let upstream = naftiko_tests::Recorder::start(|_| naftiko_tests::Answer::json(200, r#"{"id":"1"}"#)).await;
+    let args = ["--listen", "control=127.0.0.1:0", "--upstream", &upstream.base_url()];
+    let server = ServerProcess::start(FIXTURES, &args, &[("SHIPYARD_STEP", "control"), ("CONTROL_TOKEN", TOKEN)]).expect("start");
+    let control = format!("http://{}", server.addr_of("control").expect("the control port listens"));
+    let rest = server.rest_url();
+    let sent = |flags: &str| {
+        let traceparent = format!("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-{flags}");
+        let url = format!("{rest}/items/1");
+        async move { http().get(url).header("traceparent", traceparent).send().await.expect("GET /items/1").status() }
+    };
+    let passed_on = || {
+        let request = upstream.only_request();
+        upstream.clear();
+        let value = request.headers.iter().find(|(n, _)| n == "traceparent").map(|(_, v)| v.clone());
+        value.unwrap_or_else(|| panic!("no traceparent upstream: {:?}", request.headers))
+    };
+
+    assert_eq!(sent("01").await, StatusCode::OK);
+    let header = passed_on();
+    let parts: Vec<&str> = header.split('-').collect();
+    assert_eq!((parts.len(), parts[0], parts[1], parts[3]), (4, "00", "4bf92f3577b34da6a3ce929d0e0e4736", "01"), "{header}");
+    assert_ne!(parts[2], "00f067aa0ba902b7", "the upstream's parent is our client span, not the caller's");
+    let (status, trace) = get_json(&format!("{control}/traces/4bf92f3577b34da6a3ce929d0e0e4736")).await;
+    assert_eq!(status, StatusCode::OK, "{trace}");
+    let spans = trace["spans"].as_array().cloned().unwrap_or_default();
+    assert!(spans.iter().any(|s| s["kind"] == "CLIENT" && s["spanId"] == parts[2]), "the upstream's parent is the CLIENT span: {trace}");
+
+    // Not sampled by the caller: passed on as such, and not kept.
+    let (_, before) = get_json(&format!("{control}/traces")).await;
+    assert_eq!(sent("00").await, StatusCode::OK);
+    assert!(passed_on().ends_with("-00"));
+    let (_, after) = get_json(&format!("{control}/traces")).await;
+    assert_eq!(after["bufferUsed"], before["bufferUsed"], "{after}");
+}
+
 /// `--only` leaves the REST and MCP listeners out: readiness does not wait for them.
 #[tokio::test(flavor = "multi_thread")]
 async fn readiness_counts_the_listeners_served() {

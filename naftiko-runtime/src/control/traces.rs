@@ -9,14 +9,16 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use axum::extract::MatchedPath;
 use serde_json::{Value, json};
+use thread_local::ThreadLocal;
 
 /// How the trace context is passed to upstream APIs (`observability.traces.propagation`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Propagation {
     /// `traceparent: 00-{trace}-{span}-01`.
     W3c,
-    /// `b3: {trace}-{span}-1`.
+    /// `X-B3-TraceId`, `X-B3-SpanId` and `X-B3-Sampled` (B3's multiple headers, as the engine sends them).
     B3,
 }
 
@@ -38,11 +40,28 @@ pub(crate) struct TraceSummary {
     /// The root span's name (`rest.request`): the engine's `operation`.
     pub(crate) name: &'static str,
     /// What was asked: `"/path METHOD"` or the tool called (written out when listed).
-    pub(crate) operation_id: super::metrics::Operation,
+    pub(crate) operation_id: OperationId,
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
     pub(crate) timestamp: SystemTime,
     pub(crate) spans: Vec<SpanSummary>,
+}
+
+/// What a trace's request asked for, shared rather than copied: axum's matched route (one `Arc` per
+/// route) and the method, or the generated table's tool name.
+#[derive(Clone, Debug)]
+pub(crate) enum OperationId {
+    Route(MatchedPath, http::Method),
+    Name(&'static str),
+}
+
+impl std::fmt::Display for OperationId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OperationId::Route(path, method) => write!(f, "{} {method}", path.as_str()),
+            OperationId::Name(name) => f.write_str(name),
+        }
+    }
 }
 
 fn status(error: bool) -> &'static str {
@@ -91,9 +110,12 @@ impl TraceSummary {
 }
 
 /// The last `capacity` traces, most recent first when read.
+///
+/// Each thread keeps its own last `capacity` (behind a lock only a reader contends for), and a read
+/// merges them by the time each trace ended: recording a request shares nothing between threads.
 pub(crate) struct TraceRing {
     capacity: usize,
-    traces: Mutex<VecDeque<TraceSummary>>,
+    shards: ThreadLocal<Mutex<VecDeque<(Instant, TraceSummary)>>>,
     /// The share of requests recorded (`sampling`), as a threshold on the trace id's low 64 bits.
     threshold: u64,
 }
@@ -103,7 +125,7 @@ impl TraceRing {
         let capacity = capacity.max(1);
         // `as` saturates: 1.0 keeps every trace, 0.0 none.
         let threshold = if sampling >= 1.0 { u64::MAX } else { (sampling.max(0.0) * u64::MAX as f64) as u64 };
-        TraceRing { capacity, traces: Mutex::new(VecDeque::with_capacity(capacity)), threshold }
+        TraceRing { capacity, shards: ThreadLocal::new(), threshold }
     }
 
     fn sampled(&self, trace_id: u128) -> bool {
@@ -113,33 +135,44 @@ impl TraceRing {
     pub(crate) fn add(&self, trace: TraceSummary) {
         #[cfg(feature = "otlp")]
         super::otlp::export(&trace);
-        let Ok(mut traces) = self.traces.lock() else { return };
-        if traces.len() == self.capacity {
-            traces.pop_front();
+        let shard = self.shards.get_or(|| Mutex::new(VecDeque::with_capacity(self.capacity)));
+        let mut traces = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let evicted = if traces.len() == self.capacity { traces.pop_front() } else { None };
+        traces.push_back((Instant::now(), trace));
+        drop(traces);
+        drop(evicted);
+    }
+
+    /// Every thread's traces, most recent first, the last `capacity` of them.
+    fn recent(&self) -> Vec<(Instant, TraceSummary)> {
+        let mut all: Vec<(Instant, TraceSummary)> = Vec::new();
+        for shard in self.shards.iter() {
+            all.extend(shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().rev().cloned());
         }
-        traces.push_back(trace);
+        // Stable: a thread's traces ended at the same instant stay newest first.
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.truncate(self.capacity);
+        all
     }
 
     /// `/traces`: the traces whose root span name or operation contains `operation` and whose status
     /// is `status` (case-insensitive), most recent first.
     pub(crate) fn list(&self, operation: Option<&str>, status_filter: Option<&str>) -> Value {
-        let traces = self.traces.lock().map(|t| t.clone()).unwrap_or_default();
-        let used = traces.len();
+        let traces = self.recent();
         let listed: Vec<Value> = traces
             .iter()
-            .rev()
+            .map(|(_, t)| t)
             .filter(|t| operation.is_none_or(|o| t.name.contains(o) || t.operation_id.to_string().contains(o)))
             .filter(|t| status_filter.is_none_or(|s| status(t.error).eq_ignore_ascii_case(s)))
             .map(TraceSummary::listed)
             .collect();
-        json!({ "traces": listed, "bufferSize": self.capacity, "bufferUsed": used })
+        json!({ "traces": listed, "bufferSize": self.capacity, "bufferUsed": traces.len() })
     }
 
     /// `/traces/{traceId}`.
     pub(crate) fn find(&self, trace_id: &str) -> Option<Value> {
         let id = u128::from_str_radix(trace_id, 16).ok().filter(|_| trace_id.len() == 32)?;
-        let traces = self.traces.lock().ok()?;
-        traces.iter().rev().find(|t| t.trace_id == id).map(TraceSummary::detailed)
+        self.recent().iter().find(|(_, t)| t.trace_id == id).map(|(_, t)| t.detailed())
     }
 }
 
@@ -162,9 +195,18 @@ impl Current {
     /// caller's span.
     pub(crate) fn start(ring: &TraceRing, traceparent: Option<&http::HeaderValue>) -> (Current, Option<u64>) {
         let parent = traceparent.and_then(|v| parse_traceparent(v.to_str().ok()?));
-        let trace_id = parent.map_or_else(|| (u128::from(random()) << 64) | u128::from(random()), |(t, _)| t);
-        let current = Current { trace_id, root_span: random(), sampled: ring.sampled(trace_id), spans: RefCell::default(), tool: Cell::default() };
-        (current, parent.map(|(_, s)| s))
+        let trace_id = parent.map_or_else(|| (u128::from(random()) << 64) | u128::from(random()), |p| p.trace_id);
+        // As the engine's OpenTelemetry samplers decide: at the default rate (1.0) the caller's
+        // `sampled` flag is followed (`parentbased_always_on`); below it, the trace id alone decides
+        // (`traceidratio`).
+        let sampled = match parent {
+            Some(p) if ring.threshold == u64::MAX => p.sampled,
+            _ => ring.sampled(trace_id),
+        };
+        // Room for the root span and a few inside it, allocated once (only for a trace that is kept).
+        let spans = RefCell::new(if sampled { Vec::with_capacity(4) } else { Vec::new() });
+        let current = Current { trace_id, root_span: random(), sampled, spans, tool: Cell::default() };
+        (current, parent.map(|p| p.span_id))
     }
 
     /// Records a span that started at `start` and ends now, child of the root span.
@@ -181,9 +223,12 @@ impl Current {
     }
 }
 
+/// The W3C Trace Context header, named once (a name looked up by string is parsed on every lookup).
+pub(crate) const TRACEPARENT: http::HeaderName = http::HeaderName::from_static("traceparent");
+
 /// `00-{32 hex}-{16 hex}-{2 hex}` (W3C Trace Context §3.2), ids not all zero: the trace id and the
 /// caller's span id.
-fn parse_traceparent(value: &str) -> Option<(u128, u64)> {
+fn parse_traceparent(value: &str) -> Option<Parent> {
     let mut parts = value.trim().split('-');
     let (version, trace, span, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
     let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
@@ -192,33 +237,70 @@ fn parse_traceparent(value: &str) -> Option<(u128, u64)> {
     }
     let trace = u128::from_str_radix(trace, 16).ok().filter(|t| *t != 0)?;
     let span = u64::from_str_radix(span, 16).ok().filter(|s| *s != 0)?;
-    Some((trace, span))
+    let sampled = u8::from_str_radix(flags, 16).is_ok_and(|f| f & 1 == 1);
+    Some(Parent { trace_id: trace, span_id: span, sampled })
 }
 
-/// The header that passes the trace on to an upstream API, with `span` as the parent.
-pub(crate) fn outgoing(propagation: Propagation, trace_id: u128, span: u64) -> (http::HeaderName, http::HeaderValue) {
-    // Written into a buffer on the stack: this runs for every upstream call.
-    let mut ids = [0u8; 49];
-    hex(&mut ids[..32], trace_id);
-    ids[32] = b'-';
-    hex(&mut ids[33..], u128::from(span));
+/// What a caller's `traceparent` says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Parent {
+    trace_id: u128,
+    span_id: u64,
+    /// Its `sampled` flag.
+    sampled: bool,
+}
+
+const X_B3_TRACE_ID: http::HeaderName = http::HeaderName::from_static("x-b3-traceid");
+const X_B3_SPAN_ID: http::HeaderName = http::HeaderName::from_static("x-b3-spanid");
+const X_B3_SAMPLED: http::HeaderName = http::HeaderName::from_static("x-b3-sampled");
+
+/// Passes the trace on to an upstream API in `headers`, with `span` as the parent: W3C
+/// `traceparent: 00-{trace}-{span}-{01|00}`, or B3's multiple headers (`X-B3-TraceId`, `X-B3-SpanId`,
+/// `X-B3-Sampled`), as the engine's OpenTelemetry propagators (`tracecontext`, `b3multi`) write them.
+/// `sampled`: whether this trace is recorded.
+pub(crate) fn propagate(propagation: Propagation, trace_id: u128, span: u64, sampled: bool, headers: &mut http::HeaderMap) {
+    // Written into buffers on the stack: this runs for every upstream call.
     match propagation {
-        Propagation::W3c => (http::HeaderName::from_static("traceparent"), header_value(&[b"00-", &ids[..], b"-01"])),
-        Propagation::B3 => (http::HeaderName::from_static("b3"), header_value(&[&ids[..], b"-1"])),
+        Propagation::W3c => {
+            let mut text = *b"00-________________________________-________________-01";
+            hex(&mut text[3..35], &trace_id.to_be_bytes());
+            hex(&mut text[36..52], &span.to_be_bytes());
+            if !sampled {
+                text[54] = b'0';
+            }
+            headers.insert(TRACEPARENT, header_value(&text));
+        }
+        Propagation::B3 => {
+            let (mut trace, mut span_id) = ([0u8; 32], [0u8; 16]);
+            hex(&mut trace, &trace_id.to_be_bytes());
+            hex(&mut span_id, &span.to_be_bytes());
+            headers.insert(X_B3_TRACE_ID, header_value(&trace));
+            headers.insert(X_B3_SPAN_ID, header_value(&span_id));
+            headers.insert(X_B3_SAMPLED, http::HeaderValue::from_static(if sampled { "1" } else { "0" }));
+        }
     }
 }
 
-/// `value` as lowercase hex digits, filling `out` (the low digits of `value`).
-fn hex(out: &mut [u8], mut value: u128) {
-    for byte in out.iter_mut().rev() {
-        *byte = b"0123456789abcdef"[(value & 0xf) as usize];
-        value >>= 4;
-    }
+/// Hex digits and dashes: always a valid header value.
+fn header_value(text: &[u8]) -> http::HeaderValue {
+    http::HeaderValue::from_bytes(text).unwrap_or_else(|_| http::HeaderValue::from_static("0"))
 }
 
-fn header_value(parts: &[&[u8]]) -> http::HeaderValue {
-    // Hex digits and dashes only: always a valid header value.
-    http::HeaderValue::from_bytes(&parts.concat()).unwrap_or_else(|_| http::HeaderValue::from_static("00"))
+/// `bytes` as lowercase hex digits into `out` (twice as long), from a table of each byte's two digits.
+fn hex(out: &mut [u8], bytes: &[u8]) {
+    const PAIRS: [[u8; 2]; 256] = {
+        let digits = b"0123456789abcdef";
+        let mut pairs = [[0u8; 2]; 256];
+        let mut i = 0;
+        while i < 256 {
+            pairs[i] = [digits[i >> 4], digits[i & 0xf]];
+            i += 1;
+        }
+        pairs
+    };
+    for (pair, byte) in out.chunks_exact_mut(2).zip(bytes) {
+        pair.copy_from_slice(&PAIRS[usize::from(*byte)]);
+    }
 }
 
 /// A new span id.
@@ -286,16 +368,26 @@ mod tests {
     #[test]
     fn traceparent_is_read_strictly() {
         let id = "4bf92f3577b34da6a3ce929d0e0e4736";
-        assert_eq!(parse_traceparent(&format!("00-{id}-00f067aa0ba902b7-01")), Some((0x4bf92f3577b34da6a3ce929d0e0e4736, 0x00f067aa0ba902b7)));
+        let parent = Parent { trace_id: 0x4bf92f3577b34da6a3ce929d0e0e4736, span_id: 0x00f067aa0ba902b7, sampled: true };
+        assert_eq!(parse_traceparent(&format!("00-{id}-00f067aa0ba902b7-01")), Some(parent));
+        assert_eq!(parse_traceparent(&format!("00-{id}-00f067aa0ba902b7-00")), Some(Parent { sampled: false, ..parent }));
         assert_eq!(parse_traceparent(&format!("00-{id}-0000000000000000-01")), None);
         assert_eq!(parse_traceparent("00-00000000000000000000000000000000-00f067aa0ba902b7-01"), None);
         assert_eq!(parse_traceparent(&format!("00-{}-00f067aa0ba902b7-01", id.to_uppercase())), None);
         assert_eq!(parse_traceparent(&format!("ff-{id}-00f067aa0ba902b7-01")), None);
         assert_eq!(parse_traceparent("garbage"), None);
-        let (name, value) = outgoing(Propagation::W3c, 0x4bf92f3577b34da6a3ce929d0e0e4736, 0x00f067aa0ba902b7);
-        assert_eq!((name.as_str(), value.to_str().ok()), ("traceparent", Some(format!("00-{id}-00f067aa0ba902b7-01").as_str())));
-        let (name, value) = outgoing(Propagation::B3, 1, 2);
-        assert_eq!((name.as_str(), value.to_str().ok()), ("b3", Some("00000000000000000000000000000001-0000000000000002-1")));
+        let mut headers = http::HeaderMap::new();
+        propagate(Propagation::W3c, 0x4bf92f3577b34da6a3ce929d0e0e4736, 0x00f067aa0ba902b7, true, &mut headers);
+        assert_eq!(headers.get("traceparent").and_then(|v| v.to_str().ok()), Some(format!("00-{id}-00f067aa0ba902b7-01").as_str()));
+        propagate(Propagation::W3c, 1, 2, false, &mut headers);
+        assert_eq!(headers.get("traceparent").and_then(|v| v.to_str().ok()), Some("00-00000000000000000000000000000001-0000000000000002-00"));
+        let mut headers = http::HeaderMap::new();
+        propagate(Propagation::B3, 0x4bf92f3577b34da6a3ce929d0e0e4736, 0xff, true, &mut headers);
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("x-b3-traceid").as_deref(), Some(id));
+        assert_eq!(header("x-b3-spanid").as_deref(), Some("00000000000000ff"));
+        assert_eq!(header("x-b3-sampled").as_deref(), Some("1"));
+        assert_eq!(headers.len(), 3);
     }
 
     #[test]
@@ -306,7 +398,7 @@ mod tests {
             ring.add(TraceSummary {
                 trace_id: i,
                 name: "rest.request",
-                operation_id: super::super::metrics::Operation::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
+                operation_id: OperationId::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
                 duration_ms: 0,
                 error,
                 timestamp: UNIX_EPOCH,
