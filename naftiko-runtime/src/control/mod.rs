@@ -329,13 +329,10 @@ pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: imp
         }
     };
     let (trace_id, root_span, sampled) = (current.trace_id, current.root_span, current.sampled);
-    let (response, mut spans, tool) = CURRENT
-        .scope(current, async move {
-            let response = inner.await;
-            let (spans, tool) = CURRENT.with(|c| (c.spans.take(), c.tool.take()));
-            (response, spans, tool)
-        })
-        .await;
+    // The trace is the task-local while `inner` runs, and handed back when it is done.
+    let mut scoped = std::pin::pin!(CURRENT.scope(current, inner));
+    let response = scoped.as_mut().await;
+    let (mut spans, tool) = scoped.take_value().map(|c| (c.spans.into_inner(), c.tool.get())).unwrap_or_default();
     let elapsed = start.elapsed();
     let response = measured(surface, &info, elapsed, response);
     if let (true, Some(ring)) = (sampled, &observer.traces) {

@@ -44,8 +44,12 @@ pub(crate) struct TraceSummary {
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
     pub(crate) timestamp: SystemTime,
-    pub(crate) spans: Vec<SpanSummary>,
+    pub(crate) spans: Spans,
 }
+
+/// A trace's spans, held inline up to four (a request's root, its tool and its upstream calls): no
+/// allocation per request, and none freed by whichever thread later drops the trace.
+pub(crate) type Spans = smallvec::SmallVec<[SpanSummary; 4]>;
 
 /// What a trace's request asked for, shared rather than copied: axum's matched route (one `Arc` per
 /// route) and the method, or the generated table's tool name.
@@ -181,7 +185,7 @@ pub(crate) struct Current {
     pub(crate) trace_id: u128,
     pub(crate) root_span: u64,
     pub(crate) sampled: bool,
-    pub(crate) spans: RefCell<Vec<SpanSummary>>,
+    pub(crate) spans: RefCell<Spans>,
     /// The tool called, for the root span's operation.
     pub(crate) tool: Cell<Option<&'static str>>,
 }
@@ -203,9 +207,7 @@ impl Current {
             Some(p) if ring.threshold == u64::MAX => p.sampled,
             _ => ring.sampled(trace_id),
         };
-        // Room for the root span and a few inside it, allocated once (only for a trace that is kept).
-        let spans = RefCell::new(if sampled { Vec::with_capacity(4) } else { Vec::new() });
-        let current = Current { trace_id, root_span: random(), sampled, spans, tool: Cell::default() };
+        let current = Current { trace_id, root_span: random(), sampled, spans: RefCell::default(), tool: Cell::default() };
         (current, parent.map(|p| p.span_id))
     }
 
@@ -402,7 +404,7 @@ mod tests {
                 duration_ms: 0,
                 error,
                 timestamp: UNIX_EPOCH,
-                spans: vec![],
+                spans: Spans::new(),
             });
         }
         let listed = ring.list(None, None);
