@@ -55,6 +55,8 @@ pub mod schema;
 pub mod serve;
 #[cfg(feature = "control")]
 pub mod control;
+#[cfg(any(feature = "avro", feature = "control"))]
+mod calendar;
 #[cfg(any(feature = "mcp", feature = "skill"))]
 pub mod files;
 #[cfg(feature = "skill")]
