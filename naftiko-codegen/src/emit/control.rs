@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Capability, ControlSurface};
+use crate::ir::{Capability, ControlSurface, TracePropagation};
 
 /// The control expose's namespace in `serve` (`--listen control=…`, `--only control`): it has none
 /// in the spec.
@@ -56,7 +56,10 @@ pub fn router(cap: &Capability, c: &ControlSurface) -> TokenStream {
         }
         None => quote! { None },
     };
-    let propagation = if c.propagation == "b3" { quote!(B3) } else { quote!(W3c) };
+    let propagation = match c.propagation {
+        TracePropagation::W3c => quote!(W3c),
+        TracePropagation::B3 => quote!(B3),
+    };
     let sampling = proc_macro2::Literal::f64_unsuffixed(c.sampling);
     let ControlSurface { health, info, observability, metrics, logs, reload, validate, scripting, .. } = c;
     quote! {

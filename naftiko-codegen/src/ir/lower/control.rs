@@ -1,7 +1,7 @@
 //! Lowers the control expose: the engine's defaults made explicit (health on, info off, metrics and
 //! traces on with 100 traces kept, every request sampled, W3C propagation).
 
-use crate::ir::model::ControlSurface;
+use crate::ir::model::{ControlSurface, TracePropagation};
 use crate::spec::model as spec;
 
 use super::Lowering;
@@ -25,7 +25,8 @@ impl Lowering<'_> {
             metrics: observability && flag(&o.metrics_local, true),
             traces: (observability && flag(&o.traces_local, true)).then_some(buffer),
             sampling: o.sampling.as_ref().map_or(1.0, |s| s.value),
-            propagation: o.propagation.as_ref().map_or_else(|| "w3c".to_owned(), |p| p.value.clone()),
+            // Anything else was refused by the check.
+            propagation: if o.propagation.as_ref().is_some_and(|p| p.value == "b3") { TracePropagation::B3 } else { TracePropagation::W3c },
             otlp: o.otlp_endpoint.as_ref().filter(|_| observability).map(|e| self.secret_template(e)),
             logs: flag(&m.logs, false),
             reload: flag(&m.reload, false),

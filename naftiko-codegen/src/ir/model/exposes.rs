@@ -343,8 +343,8 @@ pub struct ControlSurface {
     pub traces: Option<u32>,
     /// The share of requests traced.
     pub sampling: f64,
-    /// `w3c` or `b3`.
-    pub propagation: String,
+    /// How the trace is passed on to upstream APIs.
+    pub propagation: TracePropagation,
     /// `exporters.otlp.endpoint` (when observability is on): the collector's base URL, over secrets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub otlp: Option<Template>,
@@ -353,4 +353,14 @@ pub struct ControlSurface {
     pub reload: bool,
     pub validate: bool,
     pub scripting: bool,
+}
+
+/// `observability.traces.propagation`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TracePropagation {
+    /// W3C Trace Context (`traceparent`), the default.
+    W3c,
+    /// B3's multiple headers.
+    B3,
 }
