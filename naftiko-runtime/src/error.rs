@@ -8,6 +8,9 @@ use http::StatusCode;
 
 use crate::Response;
 
+/// The cause of a transport failure: hyper's or reqwest's error, or the client's own (a timeout).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
 /// Why a call to an upstream API failed.
 ///
 /// Messages never contain a secret: transport errors show the URL without its query (where an API key
@@ -19,14 +22,14 @@ pub enum Error {
     #[error("upstream replied {}{}", .0.status, excerpt(.0))]
     Status(Box<Response>),
     /// No complete answer within the configured timeout.
-    #[error("upstream request timed out: {}", chain(.0))]
-    Timeout(#[source] reqwest::Error),
+    #[error("upstream request timed out: {}", chain(&**.0))]
+    Timeout(#[source] BoxError),
     /// The upstream could not be reached (DNS, refused connection, TLS handshake).
-    #[error("cannot connect to the upstream: {}", chain(.0))]
-    Connect(#[source] reqwest::Error),
+    #[error("cannot connect to the upstream: {}", chain(&**.0))]
+    Connect(#[source] BoxError),
     /// Any other HTTP failure (connection reset, malformed reply, too many redirects).
-    #[error("HTTP error talking to the upstream: {}", chain(.0))]
-    Transport(#[source] reqwest::Error),
+    #[error("HTTP error talking to the upstream: {}", chain(&**.0))]
+    Transport(#[source] BoxError),
     /// A value rejected before anything was sent.
     #[error("invalid `{field}`: {reason}")]
     InvalidInput { field: String, reason: String },
@@ -35,7 +38,7 @@ pub enum Error {
     Decode(#[source] serde_json::Error),
     /// The HTTP client itself could not be built (for example: no CA certificates on this system).
     #[error("the HTTP client could not be built: {}", chain(&**.0))]
-    Unavailable(#[source] Arc<reqwest::Error>),
+    Unavailable(#[source] Arc<dyn std::error::Error + Send + Sync>),
     /// A reply in a declared format other than JSON (`outputRawFormat`) that is not valid in that
     /// format. The detail says where the body broke, never what it holds.
     #[error("the upstream's reply is not valid {format}: {detail}")]
@@ -69,11 +72,11 @@ impl Error {
             let _ = url.set_username("");
         }
         if err.is_timeout() {
-            Error::Timeout(err)
+            Error::Timeout(Box::new(err))
         } else if err.is_connect() {
-            Error::Connect(err)
+            Error::Connect(Box::new(err))
         } else {
-            Error::Transport(err)
+            Error::Transport(Box::new(err))
         }
     }
 

@@ -48,7 +48,8 @@ enum Body {
 /// A request ready to send (and to send again, for a digest challenge).
 pub(crate) struct Prepared {
     pub method: Method,
-    pub url: reqwest::Url,
+    /// The URL as the WHATWG URL parser (reqwest's) would write it, as an `http::Uri`.
+    pub uri: http::Uri,
     pub headers: HeaderMap,
     pub body: Option<Bytes>,
 }
@@ -56,9 +57,9 @@ pub(crate) struct Prepared {
 impl Prepared {
     /// Path and query as sent: the `uri` a digest response signs.
     pub fn request_target(&self) -> String {
-        match self.url.query() {
-            Some(q) => format!("{}?{q}", self.url.path()),
-            None => self.url.path().to_owned(),
+        match self.uri.query() {
+            Some(q) => format!("{}?{q}", self.uri.path()),
+            None => self.uri.path().to_owned(),
         }
     }
 }
@@ -242,9 +243,8 @@ impl RequestBuilder {
             }
             None => None,
         };
-        let url = join_url(&self.base_url, &self.path, &query);
-        let url = reqwest::Url::parse(&url).map_err(|e| Error::invalid("base_url", format!("not a valid URL with this path ({e})")))?;
-        Ok(Prepared { method: self.method, url, headers, body })
+        let uri = request_uri(&self.base_url, &self.path, &query)?;
+        Ok(Prepared { method: self.method, uri, headers, body })
     }
 }
 
@@ -260,6 +260,55 @@ impl fmt::Debug for RequestBuilder {
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
     }
+}
+
+/// The URI of a request: exactly what the WHATWG URL parser (`url`, reqwest's) makes of the joined
+/// text. Parsing that is most of the cost of building a request, so it is skipped when it would change
+/// nothing: the base URL is already as the parser writes it (checked once per thread for the last base
+/// seen) and the path (which starts with `/`) and query hold only characters it leaves as they are
+/// (what the encoders write).
+fn request_uri(base_url: &str, path: &str, query: &[String]) -> Result<http::Uri, Error> {
+    let joined = join_url(base_url, path, query);
+    let invalid = |reason: String| Error::invalid("base_url", format!("not a valid URL with this path ({reason})"));
+    if path.starts_with('/') && canonical_base(base_url) && kept_as_is(path, false) && query.iter().all(|pair| kept_as_is(pair, true)) {
+        if let Ok(uri) = http::Uri::try_from(joined.as_str()) {
+            return Ok(uri);
+        }
+    }
+    let url = reqwest::Url::parse(&joined).map_err(|e| invalid(e.to_string()))?;
+    http::Uri::try_from(url.as_str()).map_err(|e| invalid(e.to_string()))
+}
+
+/// Whether `base` (without its trailing `/`) is an `http` or `https` URL as the URL parser writes it,
+/// remembering the answer for the last base this thread asked about.
+fn canonical_base(base: &str) -> bool {
+    thread_local! {
+        static LAST: std::cell::RefCell<(String, bool)> = const { std::cell::RefCell::new((String::new(), false)) };
+    }
+    LAST.with_borrow_mut(|(last, canonical)| {
+        if last != base {
+            *canonical = (base.starts_with("http://") || base.starts_with("https://"))
+                && reqwest::Url::parse(base).is_ok_and(|url| url.as_str().strip_suffix('/').unwrap_or(url.as_str()) == base && url.query().is_none())
+                && !base.contains('#');
+            base.clone_into(last);
+        }
+        *canonical
+    })
+}
+
+/// Whether the URL parser leaves `text` unchanged in a path (or a query): unreserved characters,
+/// sub-delimiters (but `'` in a query, which it encodes for `http`), `:`, `@`, `/`, `%` escapes, and
+/// `?` in a query.
+fn kept_as_is(text: &str, in_query: bool) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => true,
+        b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' => true,
+        b'\'' => !in_query,
+        b'?' => in_query,
+        b'%' => bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
+        _ => false,
+    })
 }
 
 fn join_url(base_url: &str, path: &str, query: &[String]) -> String {
@@ -335,7 +384,7 @@ mod tests {
     use super::*;
 
     fn url_of(request: RequestBuilder) -> String {
-        request.prepare(&ClientAuth::None).map(|p| p.url.to_string()).unwrap_or_else(|e| format!("error: {e}"))
+        request.prepare(&ClientAuth::None).map(|p| p.uri.to_string()).unwrap_or_else(|e| format!("error: {e}"))
     }
 
     #[test]
@@ -408,7 +457,7 @@ mod tests {
 
         let request = RequestBuilder::new(Method::GET, "https://h.test").path("/p");
         let auth = ClientAuth::api_key(Placement::Query, "api key", crate::Secret::new("k&1"));
-        assert_eq!(request.prepare(&auth).unwrap().url.as_str(), "https://h.test/p?api%20key=k%261");
+        assert_eq!(request.prepare(&auth).unwrap().uri.to_string(), "https://h.test/p?api%20key=k%261");
 
         let request = RequestBuilder::new(Method::GET, "https://h.test").header("Authorization", "from-caller").unwrap();
         let prepared = request.prepare(&ClientAuth::basic("Aladdin".into(), "open sesame".into())).unwrap();

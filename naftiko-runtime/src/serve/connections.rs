@@ -68,14 +68,74 @@ pub(crate) struct ConnectionLimits {
     pub connections: Arc<Semaphore>,
 }
 
-/// Binds `addr` (failing with a message naming the surface).
-pub(crate) async fn bind(surface: &str, addr: &str) -> Result<TcpListener, BoxError> {
-    TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr} ({surface}): {e}").into())
+/// Binds `addr` once for each of `threads` serving threads (failing with a message naming the surface):
+/// listeners that share one port, each to be served by one thread's runtime.
+///
+/// On Linux they are `SO_REUSEPORT` sockets, among which the kernel spreads new connections, so a
+/// connection is accepted and served by one thread and never wakes another. The address is first
+/// bound plainly, so that a port another process holds (even with `SO_REUSEPORT`) is still an error
+/// rather than a port silently shared with it. Elsewhere the threads accept from one socket.
+pub(crate) fn bind(surface: &str, addr: &str, threads: usize) -> Result<Vec<std::net::TcpListener>, BoxError> {
+    let failed = |e: std::io::Error| -> BoxError { format!("cannot listen on {addr} ({surface}): {e}").into() };
+    let candidates = std::net::ToSocketAddrs::to_socket_addrs(addr).map_err(failed)?;
+    let mut error = std::io::Error::new(std::io::ErrorKind::AddrNotAvailable, "the name resolves to no address");
+    for candidate in candidates {
+        match listeners_at(candidate, threads.max(1)) {
+            Ok(listeners) => return Ok(listeners),
+            Err(e) => error = e,
+        }
+    }
+    Err(failed(error))
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn listeners_at(addr: SocketAddr, count: usize) -> std::io::Result<Vec<std::net::TcpListener>> {
+    if count == 1 {
+        return Ok(vec![listen(addr, false)?]);
+    }
+    // A plain bind first: an address in use is refused now, and port 0 picks the port the group shares.
+    let addr = {
+        let probe = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+        probe.set_reuse_address(true)?;
+        probe.bind(&addr.into())?;
+        probe.local_addr()?.as_socket().unwrap_or(addr)
+    };
+    (0..count).map(|_| listen(addr, true)).collect()
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn listeners_at(addr: SocketAddr, count: usize) -> std::io::Result<Vec<std::net::TcpListener>> {
+    let first = listen(addr, false)?;
+    let mut listeners = Vec::with_capacity(count);
+    for _ in 1..count {
+        listeners.push(first.try_clone()?);
+    }
+    listeners.push(first);
+    Ok(listeners)
+}
+
+/// A non-blocking listening socket on `addr`, with the backlog tokio's own `bind` uses.
+fn listen(addr: SocketAddr, shared_port: bool) -> std::io::Result<std::net::TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    // As tokio's `TcpListener::bind`: a restarted server is not refused its port by TIME_WAIT connections.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    if shared_port {
+        socket.set_reuse_port(true)?;
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = shared_port;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
 }
 
 /// Serves `app` on `listener` until `shutdown` turns true, then lets requests in progress finish.
 pub(crate) async fn serve(
-    listener: TcpListener,
+    listener: std::net::TcpListener,
     app: Router,
     limits: ConnectionLimits,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
@@ -84,6 +144,8 @@ pub(crate) async fn serve(
     // No timer: hyper's own header timeout (on by default with one) is replaced by `watchdog`.
     http.header_read_timeout(None).max_buf_size(MAX_HEAD_BYTES);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    // Registered with the runtime of the thread that serves it.
+    let listener = TcpListener::from_std(listener)?;
     loop {
         let permit = tokio::select! {
             permit = Arc::clone(&limits.connections).acquire_owned() => permit?,

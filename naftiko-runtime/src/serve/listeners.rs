@@ -65,6 +65,10 @@ pub(crate) struct ServeArgs {
     /// Seconds a client has to send a request's body, from its head (then 408).
     #[arg(long, value_name = "SECONDS", default_value_t = 30.0)]
     pub(crate) body_timeout: f64,
+    /// Threads serving the listeners, each with its own runtime and its own upstream connections
+    /// (default: one per CPU core).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) threads: Option<u16>,
     /// Open client connections at most; more wait to be accepted (default: half the file limit,
     /// which start-up raises to the hard limit, at most 16384).
     #[arg(long, value_name = "N")]

@@ -3,11 +3,15 @@
 use std::sync::{Arc, Once, OnceLock};
 use std::time::{Duration, SystemTime};
 
+use thread_local::ThreadLocal;
+
 use http::header::AUTHORIZATION;
 use http::{HeaderValue, StatusCode};
 
 use crate::request::Prepared;
 use crate::{ClientAuth, Error, RequestBuilder, Response, digest};
+
+mod direct;
 
 /// Timeouts and retries of an [`HttpClient`].
 #[derive(Clone, Debug)]
@@ -78,15 +82,94 @@ pub fn install_crypto_provider() {
     });
 }
 
-/// The HTTP client of generated API clients: a `reqwest::Client` (cheap to clone, shares its
-/// connection pool) plus the rules every upstream call follows.
+/// The `User-Agent` of upstream requests.
+const USER_AGENT: &str = concat!("naftiko-runtime/", env!("CARGO_PKG_VERSION"));
+
+/// The HTTP client of generated API clients (cheap to clone; clones share connection pools), plus the
+/// rules every upstream call follows.
+///
+/// A client built here ([`HttpClient::new`], [`HttpClient::with_options`]) keeps a connection pool per
+/// thread that sends through it: a pooled connection is driven by a task on the runtime that opened
+/// it, so a connection shared between the serving binary's threads (each runs its own runtime) would
+/// wake the other thread for every reply. It sends with hyper-util's client (`direct`), or with
+/// reqwest when the environment names a proxy (reqwest honours `HTTP_PROXY` and its kin). A client
+/// handed in with [`From<reqwest::Client>`] is used as it is, from every thread.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     /// A client that could not be built is reported by every `send`, so that constructors of
     /// generated clients need not fail.
-    inner: Result<reqwest::Client, Arc<reqwest::Error>>,
+    inner: Result<Clients, Arc<dyn std::error::Error + Send + Sync>>,
     retries: u32,
     max_retry_delay: Duration,
+}
+
+/// The clients behind an [`HttpClient`].
+#[derive(Clone, Debug)]
+enum Clients {
+    /// The caller's reqwest client, from every thread.
+    Shared(reqwest::Client),
+    /// Built with these options the first time a thread sends.
+    PerThread(Arc<PerThread>),
+}
+
+#[derive(Debug)]
+struct PerThread {
+    options: ClientOptions,
+    /// `None` when a proxy is configured in the environment: then reqwest sends.
+    direct: Option<ThreadLocal<direct::Direct>>,
+    /// For forwarded (streamed) requests, [`HttpClient::reqwest`], and when a proxy is configured.
+    reqwest: ThreadLocal<reqwest::Client>,
+}
+
+/// What sends a request.
+enum Sender<'a> {
+    Direct(&'a direct::Direct),
+    Reqwest(&'a reqwest::Client),
+}
+
+impl Clients {
+    fn built(options: &ClientOptions) -> Result<Clients, Error> {
+        let per_thread =
+            PerThread { options: options.clone(), direct: (!proxy_in_environment()).then(ThreadLocal::new), reqwest: ThreadLocal::new() };
+        // Built once now, so that an unusable configuration is reported where the client is made.
+        per_thread.sender()?;
+        Ok(Clients::PerThread(Arc::new(per_thread)))
+    }
+
+    fn sender(&self) -> Result<Sender<'_>, Error> {
+        match self {
+            Clients::Shared(client) => Ok(Sender::Reqwest(client)),
+            Clients::PerThread(per_thread) => per_thread.sender(),
+        }
+    }
+
+    /// The reqwest client of the calling thread.
+    fn reqwest(&self) -> Result<&reqwest::Client, Error> {
+        match self {
+            Clients::Shared(client) => Ok(client),
+            Clients::PerThread(per_thread) => per_thread.reqwest(),
+        }
+    }
+}
+
+impl PerThread {
+    fn sender(&self) -> Result<Sender<'_>, Error> {
+        match &self.direct {
+            Some(direct) => direct.get_or_try(|| direct::Direct::build(&self.options)).map(Sender::Direct),
+            None => self.reqwest().map(Sender::Reqwest),
+        }
+    }
+
+    fn reqwest(&self) -> Result<&reqwest::Client, Error> {
+        self.reqwest.get_or_try(|| HttpClient::builder(&self.options).build()).map_err(|e| Error::Unavailable(Arc::new(e)))
+    }
+}
+
+/// Whether reqwest would send through a proxy named in the environment.
+fn proxy_in_environment() -> bool {
+    ["ALL_PROXY", "all_proxy", "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|value| !value.is_empty()))
 }
 
 impl Default for HttpClient {
@@ -99,7 +182,7 @@ impl From<reqwest::Client> for HttpClient {
     /// Your client's timeouts, with the default retry policy.
     fn from(client: reqwest::Client) -> Self {
         let options = ClientOptions::default();
-        HttpClient { inner: Ok(client), retries: options.retries, max_retry_delay: options.max_retry_delay }
+        HttpClient { inner: Ok(Clients::Shared(client)), retries: options.retries, max_retry_delay: options.max_retry_delay }
     }
 }
 
@@ -107,13 +190,17 @@ impl HttpClient {
     /// A client with the default [`ClientOptions`].
     pub fn new() -> Self {
         let options = ClientOptions::default();
-        HttpClient { inner: HttpClient::builder(&options).build().map_err(Arc::new), retries: options.retries, max_retry_delay: options.max_retry_delay }
+        let inner = Clients::built(&options).map_err(|e| match e {
+            Error::Unavailable(cause) => cause,
+            other => Arc::new(other) as Arc<dyn std::error::Error + Send + Sync>,
+        });
+        HttpClient { inner, retries: options.retries, max_retry_delay: options.max_retry_delay }
     }
 
     /// A client with these timeouts and retries.
     pub fn with_options(options: &ClientOptions) -> Result<Self, Error> {
-        let client = HttpClient::builder(options).build().map_err(|e| Error::Unavailable(Arc::new(e)))?;
-        Ok(HttpClient { inner: Ok(client), retries: options.retries, max_retry_delay: options.max_retry_delay })
+        let clients = Clients::built(options)?;
+        Ok(HttpClient { inner: Ok(clients), retries: options.retries, max_retry_delay: options.max_retry_delay })
     }
 
     /// The reqwest builder behind [`HttpClient::with_options`], to add a proxy or root certificates
@@ -135,20 +222,24 @@ impl HttpClient {
             .connect_timeout(options.connect_timeout)
             .timeout(options.timeout)
             .redirect(same_origin)
-            .user_agent(concat!("naftiko-runtime/", env!("CARGO_PKG_VERSION")))
+            .user_agent(USER_AGENT)
     }
 
-    /// The underlying reqwest client, if it could be built.
+    /// A reqwest client with this client's configuration (the calling thread's), if it could be built.
     pub fn reqwest(&self) -> Option<&reqwest::Client> {
-        self.inner.as_ref().ok()
+        self.inner.as_ref().ok()?.reqwest().ok()
+    }
+
+    fn clients(&self) -> Result<&Clients, Error> {
+        self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))
     }
 
     /// Sends `request` with `auth`. An upstream status of 400 or more is `Err(Error::Status)` with the
     /// whole reply; with digest authentication a `401` challenge is answered once.
     pub async fn send(&self, request: RequestBuilder, auth: &ClientAuth) -> Result<Response, Error> {
-        let client = self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))?;
+        let client = self.clients()?.sender()?;
         let prepared = request.prepare(auth)?;
-        let mut response = self.execute_with_retries(client, &prepared).await?;
+        let mut response = self.execute_with_retries(&client, &prepared).await?;
         if response.status == StatusCode::UNAUTHORIZED
             && let ClientAuth::Digest { username, password } = auth
             && let Some(challenge) = digest::challenge(&response.headers)
@@ -159,7 +250,7 @@ impl HttpClient {
             let mut answer =
                 HeaderValue::from_str(&answer).map_err(|_| Error::invalid("authentication", "the digest credentials cannot be sent in a header"))?;
             answer.set_sensitive(true);
-            response = execute(client, &prepared, Some(answer)).await?;
+            response = execute(&client, &prepared, Some(answer)).await?;
         }
         if response.status.as_u16() >= 400 {
             return Err(Error::Status(Box::new(response)));
@@ -173,16 +264,17 @@ impl HttpClient {
     /// sent twice, so no retry), and answers the upstream's reply whatever its status, its body
     /// streamed too.
     pub async fn forward(&self, request: RequestBuilder, auth: &ClientAuth, body: reqwest::Body) -> Result<http::Response<reqwest::Body>, Error> {
-        let client = self.inner.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e)))?;
+        let client = self.clients()?.reqwest()?;
         let prepared = request.prepare(auth)?;
-        let reply = client.request(prepared.method, prepared.url).headers(prepared.headers).body(body).send().await.map_err(Error::from_reqwest)?;
+        let reply =
+            client.request(prepared.method, prepared.uri.to_string()).headers(prepared.headers).body(body).send().await.map_err(Error::from_reqwest)?;
         Ok(reply.into())
     }
 
     /// Sends once, then again (at most `retries` times) while an idempotent request could not connect
     /// or was answered 429/502/503/504, waiting as `Retry-After` says when given (seconds or an HTTP
     /// date; else 100 ms, 200 ms, …). Timeouts are not retried: the time is already spent.
-    async fn execute_with_retries(&self, client: &reqwest::Client, prepared: &Prepared) -> Result<Response, Error> {
+    async fn execute_with_retries(&self, client: &Sender<'_>, prepared: &Prepared) -> Result<Response, Error> {
         let idempotent = matches!(prepared.method, http::Method::GET | http::Method::HEAD | http::Method::PUT | http::Method::DELETE | http::Method::OPTIONS);
         let mut attempt = 0u32;
         loop {
@@ -222,7 +314,7 @@ fn retry_after_at(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {
+async fn execute(client: &Sender<'_>, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {
     let mut headers = prepared.headers.clone();
     if let Some(value) = authorization {
         headers.insert(AUTHORIZATION, value);
@@ -230,18 +322,23 @@ async fn execute(client: &reqwest::Client, prepared: &Prepared, authorization: O
     // The trace of the request being served passes on (the control expose's observability).
     #[cfg(feature = "control")]
     let observed = crate::control::client_call_start(&mut headers);
-    let mut builder = client.request(prepared.method.clone(), prepared.url.clone()).headers(headers);
-    if let Some(body) = &prepared.body {
-        builder = builder.body(body.clone());
-    }
-    let reply = async {
-        let reply = builder.send().await.map_err(Error::from_reqwest)?;
-        let status = reply.status();
-        let headers = reply.headers().clone();
-        let body = reply.bytes().await.map_err(Error::from_reqwest)?;
-        Ok(Response { status, headers, body })
-    }
-    .await;
+    let reply = match client {
+        Sender::Direct(direct) => direct.execute(&prepared.method, &prepared.uri, headers, prepared.body.as_ref()).await,
+        Sender::Reqwest(client) => {
+            let mut builder = client.request(prepared.method.clone(), prepared.uri.to_string()).headers(headers);
+            if let Some(body) = &prepared.body {
+                builder = builder.body(body.clone());
+            }
+            async {
+                let reply = builder.send().await.map_err(Error::from_reqwest)?;
+                let status = reply.status();
+                let headers = reply.headers().clone();
+                let body = reply.bytes().await.map_err(Error::from_reqwest)?;
+                Ok(Response { status, headers, body })
+            }
+            .await
+        }
+    };
     #[cfg(feature = "control")]
     crate::control::client_call_end(observed, &prepared.method, reply.as_ref().ok().map(|r: &Response| r.status.as_u16()));
     reply

@@ -1,0 +1,184 @@
+//! The upstream client of the [`HttpClient`](super::HttpClient)s this crate builds: hyper-util's
+//! pooled client over hyper-rustls, sent a request whose URI was assembled once (see
+//! `request::Prepared`), without reqwest's per-request URL parsing, layer stack and request clones.
+//! It keeps reqwest's behaviour where the callers can see it: the same certificate verification
+//! (`rustls-platform-verifier`), HTTP/2 when a TLS server offers it, the connect and request timeouts,
+//! `User-Agent` and `Accept: */*`, and redirects followed within the same origin only (at most 10).
+//!
+//! A process with proxy variables in its environment (`HTTP_PROXY`, …), which reqwest honours, is
+//! served by reqwest instead (see `Clients::built`).
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, TRANSFER_ENCODING, USER_AGENT};
+use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use http_body_util::{BodyExt as _, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::http_client::ClientOptions;
+use crate::{Error, Response};
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// Redirects followed for one request, as reqwest's policy (`HttpClient::builder`) allows.
+const MAX_REDIRECTS: usize = 10;
+
+/// How long an unused pooled connection is kept (reqwest's default).
+const POOL_IDLE: Duration = Duration::from_secs(90);
+
+/// One thread's pooled client.
+#[derive(Debug)]
+pub(crate) struct Direct {
+    client: Client<Connector, Full<Bytes>>,
+    timeout: Duration,
+}
+
+impl Direct {
+    /// A client with `options`' timeouts, verifying certificates as reqwest does.
+    pub(crate) fn build(options: &ClientOptions) -> Result<Direct, Error> {
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(options.connect_timeout));
+        let tls = tls_config()?;
+        let connector =
+            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config((*tls).clone()).https_or_http().enable_all_versions().wrap_connector(http);
+        let client = Client::builder(TokioExecutor::new()).pool_idle_timeout(POOL_IDLE).pool_timer(TokioTimer::new()).build(connector);
+        Ok(Direct { client, timeout: options.timeout })
+    }
+
+    /// Sends the request (following same-origin redirects) and reads the whole reply, within the
+    /// request timeout.
+    pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
+        match tokio::time::timeout(self.timeout, self.follow(method, uri, headers, body)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout(Box::new(TimedOut(self.timeout)))),
+        }
+    }
+
+    async fn follow(&self, method: &Method, uri: &Uri, mut headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
+        if !headers.contains_key(USER_AGENT) {
+            headers.insert(USER_AGENT, HeaderValue::from_static(super::USER_AGENT));
+        }
+        if !headers.contains_key(ACCEPT) {
+            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
+        }
+        let (mut method, mut uri, mut body) = (method.clone(), uri.clone(), body.cloned());
+        let mut redirects = 0;
+        loop {
+            let mut request = http::Request::new(Full::new(body.clone().unwrap_or_default()));
+            *request.method_mut() = method.clone();
+            *request.uri_mut() = uri.clone();
+            // The last attempt may keep them; earlier ones (redirected) need them again.
+            *request.headers_mut() = headers.clone();
+            let reply = self
+                .client
+                .request(request)
+                .await
+                .map_err(|e| if e.is_connect() { Error::Connect(Box::new(e)) } else { Error::Transport(Box::new(e)) })?;
+            let (parts, incoming) = reply.into_parts();
+            let next = redirect(&method, &uri, parts.status, &parts.headers);
+            let body_bytes = incoming.collect().await.map_err(|e| Error::Transport(Box::new(e)))?.to_bytes();
+            let Some((next_method, next_uri)) = next else {
+                return Ok(Response { status: parts.status, headers: parts.headers, body: body_bytes });
+            };
+            redirects += 1;
+            if redirects > MAX_REDIRECTS {
+                return Err(Error::Transport(format!("more than {MAX_REDIRECTS} redirects").into()));
+            }
+            if next_method != method {
+                // 301/302 after a POST and 303: the body is not sent again.
+                body = None;
+                for name in [CONTENT_TYPE, CONTENT_LENGTH, TRANSFER_ENCODING] {
+                    headers.remove(name);
+                }
+            }
+            (method, uri) = (next_method, next_uri);
+        }
+    }
+}
+
+/// Where a reply sends the request next, if it is a redirect within the origin of `uri`: the method
+/// (GET after a 303, and after a 301 or 302 to a POST, as browsers and reqwest do) and the URI.
+fn redirect(method: &Method, uri: &Uri, status: StatusCode, headers: &HeaderMap) -> Option<(Method, Uri)> {
+    let method = match status {
+        StatusCode::SEE_OTHER if *method != Method::HEAD => Method::GET,
+        StatusCode::MOVED_PERMANENTLY | StatusCode::FOUND if *method == Method::POST => Method::GET,
+        StatusCode::SEE_OTHER
+        | StatusCode::MOVED_PERMANENTLY
+        | StatusCode::FOUND
+        | StatusCode::TEMPORARY_REDIRECT
+        | StatusCode::PERMANENT_REDIRECT => method.clone(),
+        _ => return None,
+    };
+    let location = headers.get(LOCATION)?.to_str().ok()?;
+    let from = reqwest::Url::parse(&uri.to_string()).ok()?;
+    let to = from.join(location).ok()?;
+    (to.origin() == from.origin()).then_some(())?;
+    Some((method, to.as_str().parse().ok()?))
+}
+
+/// The verifier configuration, built once per process (reading the system's roots is not free).
+fn tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
+    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, Arc<rustls::Error>>> = OnceLock::new();
+    let config = CONFIG.get_or_init(|| {
+        super::install_crypto_provider();
+        let provider = rustls::crypto::CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(Arc::new)?;
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(Arc::new)?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        Ok(Arc::new(config))
+    });
+    config.clone().map_err(|e| Error::Unavailable(e))
+}
+
+/// The request took longer than the client's timeout.
+#[derive(Debug)]
+struct TimedOut(Duration);
+
+impl std::fmt::Display for TimedOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no complete reply within {:?}", self.0)
+    }
+}
+
+impl std::error::Error for TimedOut {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location(to: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(LOCATION, HeaderValue::from_str(to).unwrap());
+        headers
+    }
+
+    #[test]
+    fn redirects_stay_within_the_origin() {
+        let uri: Uri = "http://api.test:8080/v1/things?x=1".parse().unwrap();
+        let next = |method: Method, status: u16, to: &str| {
+            redirect(&method, &uri, StatusCode::from_u16(status).unwrap(), &location(to)).map(|(m, u)| (m.to_string(), u.to_string()))
+        };
+        assert_eq!(next(Method::GET, 302, "/v2/things"), Some(("GET".into(), "http://api.test:8080/v2/things".into())));
+        assert_eq!(next(Method::GET, 301, "other"), Some(("GET".into(), "http://api.test:8080/v1/other".into())));
+        assert_eq!(next(Method::POST, 302, "/a"), Some(("GET".into(), "http://api.test:8080/a".into())));
+        assert_eq!(next(Method::POST, 307, "/a"), Some(("POST".into(), "http://api.test:8080/a".into())));
+        assert_eq!(next(Method::PUT, 303, "/a"), Some(("GET".into(), "http://api.test:8080/a".into())));
+        assert_eq!(next(Method::HEAD, 303, "/a"), Some(("HEAD".into(), "http://api.test:8080/a".into())));
+        // Another host, port or scheme: the reply is the answer.
+        assert_eq!(next(Method::GET, 302, "http://evil.test:8080/a"), None);
+        assert_eq!(next(Method::GET, 302, "http://api.test:8081/a"), None);
+        assert_eq!(next(Method::GET, 308, "https://api.test:8080/a"), None);
+        assert_eq!(next(Method::GET, 304, "/a"), None);
+        assert_eq!(redirect(&Method::GET, &uri, StatusCode::FOUND, &HeaderMap::new()), None);
+    }
+}
