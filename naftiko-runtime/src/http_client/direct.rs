@@ -56,7 +56,7 @@ impl Direct {
     pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
         match tokio::time::timeout(self.timeout, self.follow(method, uri, headers, body)).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout(Box::new(TimedOut(self.timeout)))),
+            Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: TimedOut(self.timeout) }))),
         }
     }
 
@@ -75,14 +75,14 @@ impl Direct {
             *request.uri_mut() = uri.clone();
             // The last attempt may keep them; earlier ones (redirected) need them again.
             *request.headers_mut() = headers.clone();
-            let reply = self
-                .client
-                .request(request)
-                .await
-                .map_err(|e| if e.is_connect() { Error::Connect(Box::new(e)) } else { Error::Transport(Box::new(e)) })?;
+            let reply = self.client.request(request).await.map_err(|e| {
+                let connect = e.is_connect();
+                let e = Box::new(Sending { url: shown(&uri), source: e });
+                if connect { Error::Connect(e) } else { Error::Transport(e) }
+            })?;
             let (parts, incoming) = reply.into_parts();
             let next = redirect(&method, &uri, parts.status, &parts.headers);
-            let body_bytes = incoming.collect().await.map_err(|e| Error::Transport(Box::new(e)))?.to_bytes();
+            let body_bytes = incoming.collect().await.map_err(|e| Error::Transport(Box::new(Sending { url: shown(&uri), source: e })))?.to_bytes();
             let Some((next_method, next_uri)) = next else {
                 return Ok(Response { status: parts.status, headers: parts.headers, body: body_bytes });
             };
@@ -140,6 +140,32 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
     config.clone().map_err(|e| Error::Unavailable(e))
 }
 
+/// `uri` as an error may show it (logs keep it; adapters' answers never do): without user info and
+/// query, where credentials may travel.
+fn shown(uri: &Uri) -> String {
+    let authority = uri.authority().map_or("", |a| a.as_str().rsplit('@').next().unwrap_or_default());
+    format!("{}://{authority}{}", uri.scheme_str().unwrap_or("http"), uri.path())
+}
+
+/// A request that failed, and where it was going (as reqwest's errors say).
+#[derive(Debug)]
+struct Sending<E> {
+    url: String,
+    source: E,
+}
+
+impl<E> std::fmt::Display for Sending<E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "error sending request for url ({})", self.url)
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Sending<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
 /// The request took longer than the client's timeout.
 #[derive(Debug)]
 struct TimedOut(Duration);
@@ -160,6 +186,12 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(LOCATION, HeaderValue::from_str(to).unwrap());
         headers
+    }
+
+    #[test]
+    fn errors_show_where_the_request_went_but_not_its_credentials() {
+        let uri: Uri = "https://user:pw@api.test:8443/v1/x?key=secret".parse().unwrap();
+        assert_eq!(shown(&uri), "https://api.test:8443/v1/x");
     }
 
     #[test]

@@ -492,6 +492,8 @@ mod tests {
         let auth = ClientAuth::api_key(Placement::Query, "apikey", Secret::new("s3cret-key"));
         let err = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url).path("/p"), &auth).await.unwrap_err();
         assert!(matches!(err, Error::Connect(_)), "{err:?}");
+        // Where it went, for the logs; not the query.
+        assert!(err.to_string().contains(&format!("{url}/p")), "{err}");
         assert!(!err.to_string().contains("s3cret"), "{err}");
         assert!(!format!("{err:?}").contains("s3cret"), "{err:?}");
     }
