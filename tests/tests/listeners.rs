@@ -208,3 +208,43 @@ async fn several_exposes_of_a_kind_each_listen_on_their_own() {
         assert!(help.contains(expose), "{expose} in:\n{help}");
     }
 }
+
+/// `--threads`: every thread serves its own listener of the expose's one port (`SO_REUSEPORT` on
+/// Linux), and that port stays the process's: a second server started on it is refused, as is a port
+/// any other socket holds.
+#[tokio::test(flavor = "multi_thread")]
+async fn serving_threads_share_a_port_no_other_process_gets() {
+    let serving = Serving::start(&["--threads", "3", "--only", REST, "--rest-addr", "127.0.0.1:0"], 1);
+    let address = serving.announced[0].address;
+    // Separate connections, spread over the threads by the kernel: each is answered.
+    for _ in 0..24 {
+        let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("a client");
+        assert_eq!(status(client.get(format!("http://{address}/healthz"))).await, StatusCode::OK);
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let threads = std::fs::read_dir(format!("/proc/{}/task", serving.child.id())).expect("the process's threads");
+        let serving_threads = threads
+            .filter_map(Result::ok)
+            .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|name| name.starts_with("serve-")))
+            .count();
+        assert_eq!(serving_threads, 2, "the main thread and two more serve");
+    }
+    let second = |addr: String| {
+        Command::new(SNAPSHOTS)
+            .args(["serve", "--upstream", "http://127.0.0.1:9", "--threads", "2", "--only", REST, "--rest-addr", &addr])
+            .env("SCALEWAY_API_KEY", "unused")
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run the binary")
+    };
+    let Output { status: exit, stderr, .. } = second(address.to_string());
+    let stderr = String::from_utf8_lossy(&stderr);
+    assert_eq!(exit.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on {address}")), "{stderr}");
+    let held = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let held = held.local_addr().expect("addr").to_string();
+    let Output { status: exit, stderr, .. } = second(held.clone());
+    assert_eq!(exit.code(), Some(1), "{}", String::from_utf8_lossy(&stderr));
+    assert!(String::from_utf8_lossy(&stderr).contains(&format!("cannot listen on {held}")));
+}
