@@ -22,7 +22,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use crate::http_client::ClientOptions;
 use crate::{Error, Response};
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// Redirects followed for one request, as reqwest's policy (`HttpClient::builder`) allows.
 const MAX_REDIRECTS: usize = 10;
@@ -43,10 +43,10 @@ impl Direct {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(Some(options.connect_timeout));
         let tls = tls_config()?;
-        let connector =
+        let https =
             hyper_rustls::HttpsConnectorBuilder::new().with_tls_config((*tls).clone()).https_or_http().enable_all_versions().wrap_connector(http);
+        let connector = Connector { https, timeout: options.connect_timeout };
         let client = Client::builder(TokioExecutor::new()).pool_idle_timeout(POOL_IDLE).pool_timer(TokioTimer::new()).build(connector);
         Ok(Direct { client, timeout: options.timeout })
     }
@@ -99,6 +99,34 @@ impl Direct {
             }
             (method, uri) = (next_method, next_uri);
         }
+    }
+}
+
+/// The TLS connector with the connect timeout over the TCP connection and the TLS handshake together,
+/// as reqwest's (the plain connector's own timeout covers TCP only).
+#[derive(Clone, Debug)]
+struct Connector {
+    https: Https,
+    timeout: Duration,
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = <Https as tower_service::Service<Uri>>::Response;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        self.https.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let (connecting, timeout) = (self.https.call(uri), self.timeout);
+        Box::pin(async move {
+            match tokio::time::timeout(timeout, connecting).await {
+                Ok(connected) => connected,
+                Err(_) => Err(format!("no connection (TCP and TLS) within {timeout:?}").into()),
+            }
+        })
     }
 }
 

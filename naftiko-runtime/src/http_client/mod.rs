@@ -554,6 +554,47 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn follows_a_redirect_within_the_origin_with_its_credentials() {
+        let (url, seen) = server(vec![reply("303 See Other", &["location: /next?page=2"], ""), reply("200 OK", &[], "there")]).await;
+        let auth = ClientAuth::api_key(Placement::Header, "X-Auth-Token", Secret::new("tok"));
+        let request = RequestBuilder::new(http::Method::POST, &url).path("/start").json_body(&serde_json::json!({"a": 1}));
+        let response = HttpClient::new().send(request, &auth).await.unwrap();
+        assert_eq!((response.status, response.text().as_ref()), (StatusCode::OK, "there"));
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen[0].request_line(), "POST /start HTTP/1.1");
+        // A 303 is followed with GET and no body; the credentials stay (same origin).
+        assert_eq!(seen[1].request_line(), "GET /next?page=2 HTTP/1.1");
+        assert_eq!((seen[1].header("x-auth-token").as_deref(), seen[1].header("content-type"), seen[1].body.as_str()), (Some("tok"), None, ""));
+        assert_eq!(seen[1].header("user-agent").as_deref(), Some(USER_AGENT));
+    }
+
+    #[tokio::test]
+    async fn https_goes_through_tls() {
+        // A server that answers in plain text where a TLS handshake is expected: the handshake fails,
+        // as a connection failure, and nothing is taken for a reply.
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let _ = socket.write_all(reply("200 OK", &[], "plain").as_bytes()).await;
+            }
+        });
+        let client = HttpClient::with_options(&ClientOptions::default().retries(0)).unwrap();
+        let err = client.send(RequestBuilder::new(http::Method::GET, &url).path("/p"), &ClientAuth::None).await.unwrap_err();
+        assert!(matches!(err, Error::Connect(_)), "{err:?}");
+
+        // One that accepts and says nothing: the handshake is bounded by the connect timeout.
+        let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("https://{}", silent.local_addr().unwrap());
+        let client = HttpClient::with_options(&ClientOptions::default().retries(0).connect_timeout(Duration::from_millis(200))).unwrap();
+        let started = std::time::Instant::now();
+        let err = client.send(RequestBuilder::new(http::Method::GET, &url), &ClientAuth::None).await.unwrap_err();
+        assert!(matches!(err, Error::Connect(_)), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+        drop(silent);
+    }
+
+    #[tokio::test]
     async fn no_redirect_to_another_origin() {
         let (other, other_seen) = server(vec![reply("200 OK", &[], "elsewhere")]).await;
         let location = format!("location: {other}/steal");
