@@ -1,6 +1,7 @@
-//! The upstream client of the [`HttpClient`](super::HttpClient)s this crate builds: hyper-util's
-//! pooled client over hyper-rustls, sent a request whose URI was assembled once (see
-//! `request::Prepared`), without reqwest's per-request URL parsing, layer stack and request clones.
+//! The upstream client of the [`HttpClient`](super::HttpClient)s this crate builds: hyper's
+//! connections over hyper-rustls, kept by a pool of the thread's own (`pool`), sent a request whose
+//! URI was assembled once (see `request::Prepared`), without reqwest's per-request URL parsing, layer
+//! stack and request clones.
 //! It keeps reqwest's behaviour where the callers can see it: the same certificate verification
 //! (`rustls-platform-verifier`), HTTP/2 when a TLS server offers it, the connect and request timeouts,
 //! `User-Agent` and `Accept: */*`, and redirects followed within the same origin only (at most 10).
@@ -15,9 +16,11 @@ use bytes::Bytes;
 use http::header::{ACCEPT, CONTENT_LENGTH, CONTENT_TYPE, LOCATION, TRANSFER_ENCODING, USER_AGENT};
 use http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use http_body_util::{BodyExt as _, Full};
-use hyper_util::client::legacy::Client;
+use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::{TokioExecutor, TokioTimer};
+use tower_service::Service as _;
+
+use super::pool::{NotSent, Pool, Sender};
 
 use crate::http_client::ClientOptions;
 use crate::{Error, Response};
@@ -27,13 +30,11 @@ type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 /// Redirects followed for one request, as reqwest's policy (`HttpClient::builder`) allows.
 const MAX_REDIRECTS: usize = 10;
 
-/// How long an unused pooled connection is kept (reqwest's default).
-const POOL_IDLE: Duration = Duration::from_secs(90);
-
 /// One thread's pooled client.
 #[derive(Debug)]
 pub(crate) struct Direct {
-    client: Client<Connector, Full<Bytes>>,
+    connector: Connector,
+    pool: Pool,
     timeout: Duration,
 }
 
@@ -47,8 +48,7 @@ impl Direct {
         let https =
             hyper_rustls::HttpsConnectorBuilder::new().with_tls_config((*tls).clone()).https_or_http().enable_all_versions().wrap_connector(http);
         let connector = Connector { https, timeout: options.connect_timeout };
-        let client = Client::builder(TokioExecutor::new()).pool_idle_timeout(POOL_IDLE).pool_timer(TokioTimer::new()).build(connector);
-        Ok(Direct { client, timeout: options.timeout })
+        Ok(Direct { connector, pool: Pool::default(), timeout: options.timeout })
     }
 
     /// Sends the request (following same-origin redirects) and reads the whole reply, within the
@@ -56,7 +56,7 @@ impl Direct {
     pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
         match tokio::time::timeout(self.timeout, self.follow(method, uri, headers, body)).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: TimedOut(self.timeout) }))),
+            Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: Box::new(TimedOut(self.timeout)) }))),
         }
     }
 
@@ -75,14 +75,13 @@ impl Direct {
             *request.uri_mut() = uri.clone();
             // The last attempt may keep them; earlier ones (redirected) need them again.
             *request.headers_mut() = headers.clone();
-            let reply = self.client.request(request).await.map_err(|e| {
-                let connect = e.is_connect();
-                let e = Box::new(Sending { url: shown(&uri), source: e });
-                if connect { Error::Connect(e) } else { Error::Transport(e) }
-            })?;
+            let (reply, sender) = self.send(request).await?;
             let (parts, incoming) = reply.into_parts();
             let next = redirect(&method, &uri, parts.status, &parts.headers);
-            let body_bytes = incoming.collect().await.map_err(|e| Error::Transport(Box::new(Sending { url: shown(&uri), source: e })))?.to_bytes();
+            let body_bytes =
+                incoming.collect().await.map_err(|e| Error::Transport(Box::new(Sending { url: shown(&uri), source: Box::new(e) })))?.to_bytes();
+            // Read through: the connection can take the next request.
+            self.pool.put(&uri, sender);
             let Some((next_method, next_uri)) = next else {
                 return Ok(Response { status: parts.status, headers: parts.headers, body: body_bytes });
             };
@@ -127,6 +126,35 @@ impl tower_service::Service<Uri> for Connector {
                 Err(_) => Err(format!("no connection (TCP and TLS) within {timeout:?}").into()),
             }
         })
+    }
+}
+
+impl Direct {
+    /// Sends `request` on a kept connection to its origin, or a new one; a request a kept connection
+    /// did not take (the server closed it meanwhile) goes on a new connection. Returns the reply and
+    /// the connection, to be kept once the reply is read.
+    async fn send(&self, mut request: http::Request<Full<Bytes>>) -> Result<(http::Response<Incoming>, Sender), Error> {
+        let uri = request.uri().clone();
+        let failed = |error: hyper::Error| Error::Transport(Box::new(Sending { url: shown(&uri), source: Box::new(error) }));
+        if let Some(mut sender) = self.pool.checkout(&uri).await {
+            match sender.send(request).await {
+                Ok(reply) => return Ok((reply, sender)),
+                Err(NotSent { request: Some(again), .. }) => request = again,
+                Err(NotSent { error, request: None }) => return Err(failed(error)),
+            }
+        }
+        // Boxed: connecting (TCP, TLS, the HTTP/2 handshake) is a large future, and the usual path,
+        // a kept connection, should not carry it.
+        let mut sender = Box::pin(self.connect(&uri)).await?;
+        let reply = sender.send(request).await.map_err(|e| failed(e.error))?;
+        Ok((reply, sender))
+    }
+
+    /// A new connection to `uri`'s origin.
+    async fn connect(&self, uri: &Uri) -> Result<Sender, Error> {
+        let connecting = |error: Box<dyn std::error::Error + Send + Sync>| Error::Connect(Box::new(Sending { url: shown(uri), source: error }));
+        let io = self.connector.clone().call(uri.clone()).await.map_err(connecting)?;
+        self.pool.open(uri, io).await.map_err(|e| connecting(Box::new(e)))
     }
 }
 
@@ -177,20 +205,20 @@ fn shown(uri: &Uri) -> String {
 
 /// A request that failed, and where it was going (as reqwest's errors say).
 #[derive(Debug)]
-struct Sending<E> {
+struct Sending {
     url: String,
-    source: E,
+    source: Box<dyn std::error::Error + Send + Sync>,
 }
 
-impl<E> std::fmt::Display for Sending<E> {
+impl std::fmt::Display for Sending {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "error sending request for url ({})", self.url)
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for Sending<E> {
+impl std::error::Error for Sending {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(&self.source)
+        Some(&*self.source)
     }
 }
 

@@ -12,6 +12,7 @@ use crate::request::Prepared;
 use crate::{ClientAuth, Error, RequestBuilder, Response, digest};
 
 mod direct;
+mod pool;
 
 /// Timeouts and retries of an [`HttpClient`].
 #[derive(Clone, Debug)]
@@ -566,6 +567,41 @@ mod tests {
         assert_eq!(seen[1].request_line(), "GET /next?page=2 HTTP/1.1");
         assert_eq!((seen[1].header("x-auth-token").as_deref(), seen[1].header("content-type"), seen[1].body.as_str()), (Some("tok"), None, ""));
         assert_eq!(seen[1].header("user-agent").as_deref(), Some(USER_AGENT));
+    }
+
+    #[tokio::test]
+    async fn keeps_connections_and_replaces_those_the_server_closed() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                // Two requests answered on the connection, then it is closed without a word.
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    for _ in 0..2 {
+                        let mut head = Vec::new();
+                        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                            match socket.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => head.extend_from_slice(&buf[..n]),
+                            }
+                        }
+                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok").await;
+                    }
+                });
+            }
+        });
+        let client = HttpClient::new();
+        for _ in 0..5 {
+            let response = client.send(RequestBuilder::new(http::Method::GET, &url).path("/k"), &ClientAuth::None).await.unwrap();
+            assert_eq!(response.text(), "ok");
+            // Time for the close to be seen, as between the requests of a real client.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3, "two requests per connection");
     }
 
     #[tokio::test]
