@@ -386,7 +386,9 @@ async fn edge(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBo
     // Measured and traced for the control expose, when the binary serves one.
     #[cfg(feature = "control")]
     let mut response = match observed {
-        Some(info) => crate::control::observe(surface, info, inner).await,
+        // Boxed: the request's future is large, and observing it moves it twice (into the trace's scope, then
+        // pinned), which cost more in copies than an allocation does.
+        Some(info) => crate::control::observe(surface, info, Box::pin(inner)).await,
         None => inner.await,
     };
     #[cfg(not(feature = "control"))]
