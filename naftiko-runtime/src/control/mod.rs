@@ -353,7 +353,7 @@ pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: imp
             (None, Some(matched)) => OperationId::Route(matched, info.method),
             (None, None) => OperationId::Name("(unmatched)"),
         };
-        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, spans });
+        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, spans }, start + elapsed);
     }
     response
 }
@@ -378,12 +378,14 @@ pub(crate) fn tool_call(name: &'static str, start: Instant, error: Option<&'stat
     if !observer.spec.observability {
         return;
     }
+    // One clock read for the metric and the span.
+    let took = start.elapsed();
     if let Some(metrics) = &observer.metrics {
         let outcome = if error.is_some() { Outcome::Error } else { Outcome::Ok };
-        metrics.request("mcp", Operation::Name(name), outcome, start.elapsed().as_secs_f64(), error);
+        metrics.request("mcp", Operation::Name(name), outcome, took.as_secs_f64(), error);
     }
     let _ = CURRENT.try_with(|c| {
-        c.span(Cow::Borrowed("mcp.tool"), "INTERNAL", start, error.is_some());
+        c.span(Cow::Borrowed("mcp.tool"), "INTERNAL", took, error.is_some());
         c.tool.set(Some(name));
     });
 }
@@ -405,12 +407,13 @@ pub(crate) fn client_call_start(headers: &mut http::HeaderMap) -> Option<(Instan
 /// The upstream call of [`client_call_start`] ended with `status` (`None`: no reply).
 pub(crate) fn client_call_end(started: Option<(Instant, Option<u64>)>, method: &http::Method, status: Option<u16>) {
     let (Some((start, span)), Some(observer)) = (started, OBSERVER.get()) else { return };
+    let took = start.elapsed();
     if let Some(metrics) = &observer.metrics {
-        metrics.client_call(method, status, start.elapsed().as_secs_f64());
+        metrics.client_call(method, status, took.as_secs_f64());
     }
     if let Some(span) = span {
         let error = status.is_none_or(|s| s >= 500);
-        let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), "CLIENT", start, error));
+        let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), "CLIENT", took, error));
     }
 }
 

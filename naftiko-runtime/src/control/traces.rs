@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::sync::Mutex;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::extract::MatchedPath;
 use serde_json::{Value, json};
@@ -136,13 +136,13 @@ impl TraceRing {
         self.threshold == u64::MAX || (trace_id as u64) < self.threshold
     }
 
-    pub(crate) fn add(&self, trace: TraceSummary) {
+    pub(crate) fn add(&self, trace: TraceSummary, ended: Instant) {
         #[cfg(feature = "otlp")]
         super::otlp::export(&trace);
         let shard = self.shards.get_or(|| Mutex::new(VecDeque::with_capacity(self.capacity)));
         let mut traces = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let evicted = if traces.len() == self.capacity { traces.pop_front() } else { None };
-        traces.push_back((Instant::now(), trace));
+        traces.push_back((ended, trace));
         drop(traces);
         drop(evicted);
     }
@@ -212,14 +212,14 @@ impl Current {
     }
 
     /// Records a span that started at `start` and ends now, child of the root span.
-    pub(crate) fn span(&self, name: Cow<'static, str>, kind: &'static str, start: Instant, error: bool) {
-        self.span_with_id(random(), name, kind, start, error);
+    pub(crate) fn span(&self, name: Cow<'static, str>, kind: &'static str, took: Duration, error: bool) {
+        self.span_with_id(random(), name, kind, took, error);
     }
 
     /// [`Current::span`] with its id chosen beforehand (passed on to an upstream API).
-    pub(crate) fn span_with_id(&self, span_id: u64, name: Cow<'static, str>, kind: &'static str, start: Instant, error: bool) {
+    pub(crate) fn span_with_id(&self, span_id: u64, name: Cow<'static, str>, kind: &'static str, took: Duration, error: bool) {
         if self.sampled {
-            let duration_ms = start.elapsed().as_millis() as u64;
+            let duration_ms = took.as_millis() as u64;
             self.spans.borrow_mut().push(SpanSummary { span_id, parent_span_id: Some(self.root_span), name, kind, duration_ms, error });
         }
     }
@@ -384,15 +384,18 @@ mod tests {
         let ring = TraceRing::new(2, 1.0);
         for i in 1..=3u128 {
             let error = i == 2;
-            ring.add(TraceSummary {
-                trace_id: i,
-                name: "rest.request",
-                operation_id: OperationId::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
-                duration_ms: 0,
-                error,
-                timestamp: UNIX_EPOCH,
-                spans: Spans::new(),
-            });
+            ring.add(
+                TraceSummary {
+                    trace_id: i,
+                    name: "rest.request",
+                    operation_id: OperationId::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
+                    duration_ms: 0,
+                    error,
+                    timestamp: UNIX_EPOCH,
+                    spans: Spans::new(),
+                },
+                Instant::now(),
+            );
         }
         let listed = ring.list(None, None);
         assert_eq!(listed["bufferSize"], 2);
