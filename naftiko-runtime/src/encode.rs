@@ -39,6 +39,11 @@ pub fn cookie_value(value: &str) -> String {
 
 /// Whether a segment is `.` or `..` once percent-decoded (`%2E`, `.%2e`, …).
 pub fn is_dot_segment(segment: &str) -> bool {
+    // At most `%2e%2e`, of these characters only: most segments are told apart without decoding
+    // (this runs for every segment of every upstream request).
+    if segment.is_empty() || segment.len() > 6 || !segment.bytes().all(|b| matches!(b, b'.' | b'%' | b'2' | b'e' | b'E')) {
+        return false;
+    }
     let decoded = percent_decode_str(segment).decode_utf8_lossy();
     decoded == "." || decoded == ".."
 }
@@ -46,6 +51,16 @@ pub fn is_dot_segment(segment: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_segments_in_every_spelling() {
+        for dot in [".", "..", "%2e", "%2E", ".%2e", "%2e.", "%2E%2e", "%2e%2E"] {
+            assert!(is_dot_segment(dot), "{dot}");
+        }
+        for other in ["", "...", "a", ".a", "%2e%2e%2e", "%2f", "%2", "%25", "fr-par-1", "%2e%2e."] {
+            assert!(!is_dot_segment(other), "{other}");
+        }
+    }
 
     #[test]
     fn one_segment_whatever_the_value() {
