@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::middleware::Next;
 use axum::response::Response;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
@@ -29,11 +28,15 @@ pub(crate) struct BodyBounds {
 
 /// Middleware: wraps the body of a request that has one. The budget taken while reading is given
 /// back once the response is produced (the handler holds the bytes until then).
-pub(crate) async fn bound_body(bounds: Arc<BodyBounds>, request: Request, next: Next) -> Response {
+pub(crate) async fn bound_body<S>(bounds: Arc<BodyBounds>, request: Request, mut next: S) -> Response
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>,
+{
+    // The service was made ready by the layer's caller (`EdgeService::poll_ready`).
     let has_body = request.headers().contains_key(http::header::TRANSFER_ENCODING)
         || request.headers().get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
     if !has_body || (bounds.budget.is_none() && bounds.timeout.is_none()) {
-        return next.run(request).await;
+        return next.call(request).await.unwrap_or_else(|never| match never {});
     }
     let held = Arc::new(Mutex::new(None));
     let request = request.map(|body| {
@@ -45,7 +48,7 @@ pub(crate) async fn bound_body(bounds: Arc<BodyBounds>, request: Request, next: 
             timer: None,
         })
     });
-    let response = next.run(request).await;
+    let response = next.call(request).await.unwrap_or_else(|never| match never {});
     drop(held);
     response
 }

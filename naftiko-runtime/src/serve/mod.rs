@@ -6,12 +6,9 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::IntoResponse as _;
 use tokio::sync::Semaphore;
 
 use crate::Upstreams;
@@ -19,6 +16,7 @@ use crate::access::Access;
 
 mod body;
 mod connections;
+mod edge;
 mod listeners;
 mod rejections;
 
@@ -26,9 +24,6 @@ use body::BodyBounds;
 use connections::ConnectionLimits;
 pub use listeners::Listening;
 use listeners::{Cli, Command, LogFormat, ServeArgs};
-
-/// Longest request target (path and query) served; longer ones get a JSON 414.
-const MAX_TARGET_BYTES: usize = 8 * 1024;
 
 /// The allocator of generated binaries (the `#[global_allocator]` of their `main.rs`): the adapters
 /// allocate per request, and glibc's malloc/free took about a quarter of their CPU under load.
@@ -360,44 +355,7 @@ fn application(surface: &'static str, namespace: &'static str, router: Router, b
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .merge(router)
         .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
-        .layer(axum::middleware::from_fn(move |request: Request, next: Next| edge(surface, namespace, Arc::clone(&bounds), request, next)))
-}
-
-/// What every request meets first, in one layer (each `from_fn` layer boxes the request's future
-/// once more): the access log line (method, path — never the query, which may carry credentials —
-/// status, time), a request target longer than [`MAX_TARGET_BYTES`] refused (JSON
-/// 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own error
-/// answers are told apart: see `rejections`).
-async fn edge(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, request: Request, next: Next) -> axum::response::Response {
-    let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
-    #[cfg(feature = "control")]
-    let observed = crate::control::request_info(surface, &request);
-    let inner = async move {
-        match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
-            length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
-                http::StatusCode::URI_TOO_LONG,
-                "uri_too_long",
-                format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
-            )
-            .into_response(),
-            _ => body::bound_body(bounds, request, next).await,
-        }
-    };
-    // Measured and traced for the control expose, when the binary serves one.
-    #[cfg(feature = "control")]
-    let mut response = match observed {
-        // Boxed: the request's future is large, and observing it moves it twice (into the trace's scope, then
-        // pinned), which cost more in copies than an allocation does.
-        Some(info) => crate::control::observe(surface, info, Box::pin(inner)).await,
-        None => inner.await,
-    };
-    #[cfg(not(feature = "control"))]
-    let mut response = inner.await;
-    response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
-    if let Some((method, path, start)) = logged {
-        tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
-    }
-    response
+        .layer(edge::Edge::layer(surface, namespace, bounds))
 }
 
 /// Registers the SIGINT/SIGTERM handlers now — before any listener announces itself, so a signal sent
