@@ -270,10 +270,13 @@ impl fmt::Debug for RequestBuilder {
 fn request_uri(base_url: &str, path: &str, query: &[String]) -> Result<http::Uri, Error> {
     let joined = join_url(base_url, path, query);
     let invalid = |reason: String| Error::invalid("base_url", format!("not a valid URL with this path ({reason})"));
-    if path.starts_with('/') && canonical_base(base_url) && kept_as_is(path, false) && query.iter().all(|pair| kept_as_is(pair, true)) {
-        if let Ok(uri) = http::Uri::try_from(joined.as_str()) {
-            return Ok(uri);
-        }
+    if path.starts_with('/')
+        && canonical_base(base_url)
+        && kept_as_is(path, false)
+        && query.iter().all(|pair| kept_as_is(pair, true))
+        && let Ok(uri) = http::Uri::try_from(joined.as_str())
+    {
+        return Ok(uri);
     }
     let url = reqwest::Url::parse(&joined).map_err(|e| invalid(e.to_string()))?;
     http::Uri::try_from(url.as_str()).map_err(|e| invalid(e.to_string()))

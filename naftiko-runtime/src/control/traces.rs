@@ -154,7 +154,7 @@ impl TraceRing {
             all.extend(shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().rev().cloned());
         }
         // Stable: a thread's traces ended at the same instant stay newest first.
-        all.sort_by(|a, b| b.0.cmp(&a.0));
+        all.sort_by_key(|a| std::cmp::Reverse(a.0));
         all.truncate(self.capacity);
         all
     }
