@@ -263,7 +263,7 @@ impl fmt::Debug for RequestBuilder {
 }
 
 /// The URI of a request: exactly what the WHATWG URL parser (`url`, reqwest's) makes of the joined
-/// text. Parsing that is most of the cost of building a request, so it is skipped when it would change
+/// text, for a path without dot segments (`prepare` refuses those). Parsing that is most of the cost of building a request, so it is skipped when it would change
 /// nothing: the base URL is already as the parser writes it (checked once per thread for the last base
 /// seen) and the path (which starts with `/`) and query hold only characters it leaves as they are
 /// (what the encoders write).
@@ -385,6 +385,41 @@ fn template_bytes(content_type: &str, value: Value) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut of [`request_uri`] gives what the URL parser gives, whatever the base, path
+    /// and query `prepare` lets through (it refuses dot segments, which the parser would resolve):
+    /// written as the parser writes it, or refused where it refuses.
+    #[test]
+    fn the_uri_is_what_the_url_parser_makes_of_the_request() {
+        let bases = [
+            "http://127.0.0.1:8080",
+            "https://api.test/base",
+            "HTTPS://API.Test:443/v1",
+            "http://api.test:80",
+            "http://bücher.test",
+            "http://u:p@api.test",
+            "http://api.test/a/../b",
+            "http://[::1]:9",
+            "ftp://api.test",
+            "not a url",
+        ];
+        let paths = ["/x/y", "", "x", "/a b", "/é", "/%2F", "/%zz", "/a'b", "/{x}", "/a|b", "/a\\b", "/a/./b"];
+        let queries: [&[&str]; 6] = [&[], &["a=1"], &["a=1", "b=x%20y"], &["q='x'"], &["q=a b"], &["q=?/:@"]];
+        for base in bases {
+            for path in paths {
+                for query in queries {
+                    if path.split('/').any(encode::is_dot_segment) {
+                        assert!(url_of(RequestBuilder::new(Method::GET, base).path(path)).starts_with("error:"), "{path}");
+                        continue;
+                    }
+                    let query: Vec<String> = query.iter().map(|q| (*q).to_owned()).collect();
+                    let expected = reqwest::Url::parse(&join_url(base, path, &query)).ok().and_then(|url| http::Uri::try_from(url.as_str()).ok());
+                    let got = request_uri(base, path, &query).ok();
+                    assert_eq!(got, expected, "{base} {path} {query:?}");
+                }
+            }
+        }
+    }
 
     fn url_of(request: RequestBuilder) -> String {
         request.prepare(&ClientAuth::None).map(|p| p.uri.to_string()).unwrap_or_else(|e| format!("error: {e}"))

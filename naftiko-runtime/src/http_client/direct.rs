@@ -6,8 +6,9 @@
 //! (`rustls-platform-verifier`), HTTP/2 when a TLS server offers it, the connect and request timeouts,
 //! `User-Agent` and `Accept: */*`, and redirects followed within the same origin only (at most 10).
 //!
-//! A process with proxy variables in its environment (`HTTP_PROXY`, …), which reqwest honours, is
-//! served by reqwest instead (see `Clients::built`).
+//! A process with proxy variables in its environment (`HTTP_PROXY`, …), which reqwest honours, and a
+//! URL with credentials in it, which reqwest sends as basic authentication, are served by reqwest
+//! instead (see `PerThread::sender`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -22,18 +23,17 @@ use tower_service::Service as _;
 
 use super::pool::{NotSent, Pool, Sender};
 
-use crate::http_client::ClientOptions;
+use crate::http_client::{ClientOptions, MAX_REDIRECTS};
 use crate::{Error, Response};
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
-/// Redirects followed for one request, as reqwest's policy (`HttpClient::builder`) allows.
-const MAX_REDIRECTS: usize = 10;
-
 /// One thread's pooled client.
 #[derive(Debug)]
 pub(crate) struct Direct {
-    connector: Connector,
+    https: Https,
+    /// For TCP and TLS together, as reqwest's (the plain connector's own timeout covers TCP only).
+    connect_timeout: Duration,
     pool: Pool,
     timeout: Duration,
 }
@@ -44,11 +44,12 @@ impl Direct {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        let tls = tls_config()?;
-        let https =
-            hyper_rustls::HttpsConnectorBuilder::new().with_tls_config((*tls).clone()).https_or_http().enable_all_versions().wrap_connector(http);
-        let connector = Connector { https, timeout: options.connect_timeout };
-        Ok(Direct { connector, pool: Pool::default(), timeout: options.timeout })
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls_config()?.clone())
+            .https_or_http()
+            .enable_all_versions()
+            .wrap_connector(http);
+        Ok(Direct { https, connect_timeout: options.connect_timeout, pool: Pool::default(), timeout: options.timeout })
     }
 
     /// Sends the request (following same-origin redirects) and reads the whole reply, within the
@@ -101,34 +102,6 @@ impl Direct {
     }
 }
 
-/// The TLS connector with the connect timeout over the TCP connection and the TLS handshake together,
-/// as reqwest's (the plain connector's own timeout covers TCP only).
-#[derive(Clone, Debug)]
-struct Connector {
-    https: Https,
-    timeout: Duration,
-}
-
-impl tower_service::Service<Uri> for Connector {
-    type Response = <Https as tower_service::Service<Uri>>::Response;
-    type Error = Box<dyn std::error::Error + Send + Sync>;
-    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self::Response, Self::Error>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
-        self.https.poll_ready(cx)
-    }
-
-    fn call(&mut self, uri: Uri) -> Self::Future {
-        let (connecting, timeout) = (self.https.call(uri), self.timeout);
-        Box::pin(async move {
-            match tokio::time::timeout(timeout, connecting).await {
-                Ok(connected) => connected,
-                Err(_) => Err(format!("no connection (TCP and TLS) within {timeout:?}").into()),
-            }
-        })
-    }
-}
-
 impl Direct {
     /// Sends `request` on a kept connection to its origin, or a new one; a request a kept connection
     /// did not take (the server closed it meanwhile) goes on a new connection. Returns the reply and
@@ -153,7 +126,10 @@ impl Direct {
     /// A new connection to `uri`'s origin.
     async fn connect(&self, uri: &Uri) -> Result<Sender, Error> {
         let connecting = |error: Box<dyn std::error::Error + Send + Sync>| Error::Connect(Box::new(Sending { url: shown(uri), source: error }));
-        let io = self.connector.clone().call(uri.clone()).await.map_err(connecting)?;
+        let io = match tokio::time::timeout(self.connect_timeout, self.https.clone().call(uri.clone())).await {
+            Ok(connected) => connected.map_err(connecting)?,
+            Err(_) => return Err(connecting(format!("no connection (TCP and TLS) within {:?}", self.connect_timeout).into())),
+        };
         self.pool.open(uri, io).await.map_err(|e| connecting(Box::new(e)))
     }
 }
@@ -179,21 +155,20 @@ fn redirect(method: &Method, uri: &Uri, status: StatusCode, headers: &HeaderMap)
 }
 
 /// The verifier configuration, built once per process (reading the system's roots is not free).
-fn tls_config() -> Result<Arc<rustls::ClientConfig>, Error> {
-    static CONFIG: OnceLock<Result<Arc<rustls::ClientConfig>, Arc<rustls::Error>>> = OnceLock::new();
+fn tls_config() -> Result<&'static rustls::ClientConfig, Error> {
+    static CONFIG: OnceLock<Result<rustls::ClientConfig, Arc<rustls::Error>>> = OnceLock::new();
     let config = CONFIG.get_or_init(|| {
         super::install_crypto_provider();
         let provider = rustls::crypto::CryptoProvider::get_default().cloned().unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
         let verifier = rustls_platform_verifier::Verifier::new(Arc::clone(&provider)).map_err(Arc::new)?;
-        let config = rustls::ClientConfig::builder_with_provider(provider)
+        Ok(rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(Arc::new)?
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
-        Ok(Arc::new(config))
+            .with_no_client_auth())
     });
-    config.clone().map_err(|e| Error::Unavailable(e))
+    config.as_ref().map_err(|e| Error::Unavailable(Arc::clone(e) as Arc<dyn std::error::Error + Send + Sync>))
 }
 
 /// `uri` as an error may show it (logs keep it; adapters' answers never do): without user info and

@@ -83,6 +83,9 @@ pub fn install_crypto_provider() {
     });
 }
 
+/// Redirects followed for one request, within its origin.
+const MAX_REDIRECTS: usize = 10;
+
 /// The `User-Agent` of upstream requests.
 const USER_AGENT: &str = concat!("naftiko-runtime/", env!("CARGO_PKG_VERSION"));
 
@@ -92,9 +95,10 @@ const USER_AGENT: &str = concat!("naftiko-runtime/", env!("CARGO_PKG_VERSION"));
 /// A client built here ([`HttpClient::new`], [`HttpClient::with_options`]) keeps a connection pool per
 /// thread that sends through it: a pooled connection is driven by a task on the runtime that opened
 /// it, so a connection shared between the serving binary's threads (each runs its own runtime) would
-/// wake the other thread for every reply. It sends with hyper-util's client (`direct`), or with
-/// reqwest when the environment names a proxy (reqwest honours `HTTP_PROXY` and its kin). A client
-/// handed in with [`From<reqwest::Client>`] is used as it is, from every thread.
+/// wake the other thread for every reply. It sends with hyper's connections (`direct`), or with
+/// reqwest when the environment names a proxy (reqwest honours `HTTP_PROXY` and its kin) or the URL
+/// carries credentials. A client handed in with [`From<reqwest::Client>`] is used as it is, from
+/// every thread.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     /// A client that could not be built is reported by every `send`, so that constructors of
@@ -133,14 +137,17 @@ impl Clients {
         let per_thread =
             PerThread { options: options.clone(), direct: (!proxy_in_environment()).then(ThreadLocal::new), reqwest: ThreadLocal::new() };
         // Built once now, so that an unusable configuration is reported where the client is made.
-        per_thread.sender()?;
+        if per_thread.direct()?.is_none() {
+            per_thread.reqwest()?;
+        }
         Ok(Clients::PerThread(Arc::new(per_thread)))
     }
 
-    fn sender(&self) -> Result<Sender<'_>, Error> {
+    /// What sends a request to `uri` from the calling thread.
+    fn sender(&self, uri: &http::Uri) -> Result<Sender<'_>, Error> {
         match self {
             Clients::Shared(client) => Ok(Sender::Reqwest(client)),
-            Clients::PerThread(per_thread) => per_thread.sender(),
+            Clients::PerThread(per_thread) => per_thread.sender(uri),
         }
     }
 
@@ -154,10 +161,17 @@ impl Clients {
 }
 
 impl PerThread {
-    fn sender(&self) -> Result<Sender<'_>, Error> {
-        match &self.direct {
-            Some(direct) => direct.get_or_try(|| direct::Direct::build(&self.options)).map(Sender::Direct),
-            None => self.reqwest().map(Sender::Reqwest),
+    /// The calling thread's direct client; `None` where reqwest sends (a proxy in the environment).
+    fn direct(&self) -> Result<Option<&direct::Direct>, Error> {
+        self.direct.as_ref().map(|direct| direct.get_or_try(|| direct::Direct::build(&self.options))).transpose()
+    }
+
+    fn sender(&self, uri: &http::Uri) -> Result<Sender<'_>, Error> {
+        match self.direct()? {
+            // Credentials in the URL (`https://user:secret@host`) are sent by reqwest, as basic
+            // authentication; the direct client has no such rule.
+            Some(direct) if !uri.authority().is_some_and(|a| a.as_str().contains('@')) => Ok(Sender::Direct(direct)),
+            _ => self.reqwest().map(Sender::Reqwest),
         }
     }
 
@@ -211,8 +225,8 @@ impl HttpClient {
         install_crypto_provider();
         let same_origin = reqwest::redirect::Policy::custom(|attempt| {
             let same_origin = attempt.previous().first().is_some_and(|first| first.origin() == attempt.url().origin());
-            if attempt.previous().len() > 10 {
-                attempt.error("more than 10 redirects")
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
             } else if same_origin {
                 attempt.follow()
             } else {
@@ -238,8 +252,9 @@ impl HttpClient {
     /// Sends `request` with `auth`. An upstream status of 400 or more is `Err(Error::Status)` with the
     /// whole reply; with digest authentication a `401` challenge is answered once.
     pub async fn send(&self, request: RequestBuilder, auth: &ClientAuth) -> Result<Response, Error> {
-        let client = self.clients()?.sender()?;
+        let clients = self.clients()?;
         let prepared = request.prepare(auth)?;
+        let client = clients.sender(&prepared.uri)?;
         let mut response = self.execute_with_retries(&client, &prepared).await?;
         if response.status == StatusCode::UNAUTHORIZED
             && let ClientAuth::Digest { username, password } = auth
@@ -602,6 +617,19 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 3, "two requests per connection");
+    }
+
+    #[tokio::test]
+    async fn credentials_in_the_url_are_sent_as_basic_authentication() {
+        let (url, seen) = server(vec![reply("200 OK", &[], "fine")]).await;
+        let url = url.replacen("http://", "http://user:p%40ss@", 1);
+        let response = HttpClient::new().send(RequestBuilder::new(http::Method::GET, &url).path("/p"), &ClientAuth::None).await.unwrap();
+        assert_eq!(response.text(), "fine");
+        let seen = seen.lock().unwrap()[0].clone();
+        assert_eq!(seen.request_line(), "GET /p HTTP/1.1");
+        // base64("user:p@ss")
+        assert_eq!(seen.header("authorization").as_deref(), Some("Basic dXNlcjpwQHNz"));
+        assert!(!seen.head.contains("user:"), "{}", seen.head);
     }
 
     #[tokio::test]

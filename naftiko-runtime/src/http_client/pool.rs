@@ -20,7 +20,7 @@ use hyper_util::rt::TokioExecutor;
 /// How long an unused connection is kept (reqwest's default).
 const IDLE_FOR: Duration = Duration::from_secs(90);
 
-/// Idle HTTP/1 connections kept per thread, all origins together; one more is closed.
+/// Connections kept per thread, all origins together; one more is closed once its reply is read.
 const MAX_IDLE: usize = 1024;
 
 /// A connection to send on.
@@ -120,7 +120,12 @@ impl Pool {
                 // The most recently used first: it is the likeliest to be still open.
                 let at = idle.iter().rposition(|i| i.serves(uri))?;
                 match &idle[at].sender {
-                    Sender::Http2(sender) => return Some(Sender::Http2(sender.clone())),
+                    Sender::Http2(sender) => {
+                        let sender = Sender::Http2(sender.clone());
+                        // Idle is counted from its last use.
+                        idle[at].since = now;
+                        return Some(sender);
+                    }
                     Sender::Http1(..) => idle.swap_remove(at).sender,
                 }
             };
@@ -136,11 +141,16 @@ impl Pool {
 
     /// Keeps `sender` for `uri`'s origin, once its reply has been read through.
     pub(crate) fn put(&self, uri: &Uri, sender: Sender) {
-        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else { return };
-        let Sender::Http1(http1, _) = &sender else { return };
-        if http1.is_closed() {
-            return;
+        // HTTP/2 connections stay in the pool while they are used.
+        if let Sender::Http1(http1, _) = &sender
+            && !http1.is_closed()
+        {
+            self.keep(uri, sender);
         }
+    }
+
+    fn keep(&self, uri: &Uri, sender: Sender) {
+        let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) else { return };
         let mut idle = self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if idle.len() < MAX_IDLE {
             idle.push(Idle { scheme: scheme.clone(), authority: authority.clone(), sender, since: Instant::now() });
@@ -158,11 +168,7 @@ impl Pool {
             tokio::spawn(async move {
                 let _ = connection.await;
             });
-            if let (Some(scheme), Some(authority)) = (uri.scheme(), uri.authority()) {
-                let idle =
-                    Idle { scheme: scheme.clone(), authority: authority.clone(), sender: Sender::Http2(sender.clone()), since: Instant::now() };
-                self.idle.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).push(idle);
-            }
+            self.keep(uri, Sender::Http2(sender.clone()));
             Ok(Sender::Http2(sender))
         } else {
             let (sender, connection) = http1::handshake(io).await?;

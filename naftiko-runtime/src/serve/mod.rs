@@ -334,7 +334,7 @@ async fn serve_share(share: Vec<Served>, limits: ConnectionLimits, shutdown: tok
         let (limits, shutdown) = (limits.clone(), shutdown.clone());
         servers.spawn(async move {
             let served = connections::serve(listener, app, limits, shutdown).await;
-            // For /health/ready (no thread's listener of it serves any more).
+            // For /health/ready: not ready once a thread's listener of it has stopped (shutdown).
             #[cfg(feature = "control")]
             crate::control::listener_stopped(namespace);
             #[cfg(not(feature = "control"))]
