@@ -330,7 +330,7 @@ pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: imp
     };
     let (trace_id, root_span, sampled) = (current.trace_id, current.root_span, current.sampled);
     // The trace is the task-local while `inner` runs, and handed back when it is done.
-    let mut scoped = std::pin::pin!(CURRENT.scope(current, inner));
+    let mut scoped = std::pin::pin!(CURRENT.scope(Box::new(current), inner));
     let response = scoped.as_mut().await;
     let (mut spans, tool) = scoped.take_value().map(|c| (c.spans.into_inner(), c.tool.get())).unwrap_or_default();
     let elapsed = start.elapsed();
@@ -390,28 +390,35 @@ pub(crate) fn tool_call(name: &'static str, start: Instant, error: Option<&'stat
     });
 }
 
-/// An upstream call is about to be sent: the trace's header is added to `headers`. Returns what
-/// [`client_call_end`] needs.
-pub(crate) fn client_call_start(headers: &mut http::HeaderMap) -> Option<(Instant, Option<u64>)> {
+/// An upstream call about to be sent, as [`client_call_start`] saw it.
+pub(crate) struct ClientCall {
+    start: Instant,
+    /// The call's span in the trace of the request being served, and what its header says.
+    span: Option<(u64, u128, bool, Propagation)>,
+}
+
+/// An upstream call is about to be sent. Returns what [`propagate`] and [`client_call_end`] need.
+pub(crate) fn client_call_start() -> Option<ClientCall> {
     let observer = OBSERVER.get().filter(|o| o.spec.observability)?;
-    let span = CURRENT
-        .try_with(|c| {
-            let span = traces::next_span_id();
-            traces::propagate(observer.spec.propagation, c.trace_id, span, c.sampled, headers);
-            span
-        })
-        .ok();
-    Some((Instant::now(), span))
+    let span = CURRENT.try_with(|c| (traces::next_span_id(), c.trace_id, c.sampled, observer.spec.propagation)).ok();
+    Some(ClientCall { start: Instant::now(), span })
+}
+
+/// Adds the trace's header of `call` to an attempt's `headers`.
+pub(crate) fn propagate(call: Option<&ClientCall>, headers: &mut http::HeaderMap) {
+    if let Some(&ClientCall { span: Some((span, trace_id, sampled, propagation)), .. }) = call {
+        traces::propagate(propagation, trace_id, span, sampled, headers);
+    }
 }
 
 /// The upstream call of [`client_call_start`] ended with `status` (`None`: no reply).
-pub(crate) fn client_call_end(started: Option<(Instant, Option<u64>)>, method: &http::Method, status: Option<u16>) {
-    let (Some((start, span)), Some(observer)) = (started, OBSERVER.get()) else { return };
+pub(crate) fn client_call_end(call: Option<ClientCall>, method: &http::Method, status: Option<u16>) {
+    let (Some(ClientCall { start, span }), Some(observer)) = (call, OBSERVER.get()) else { return };
     let took = start.elapsed();
     if let Some(metrics) = &observer.metrics {
         metrics.client_call(method, status, took.as_secs_f64());
     }
-    if let Some(span) = span {
+    if let Some((span, ..)) = span {
         let error = status.is_none_or(|s| s >= 500);
         let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), "CLIENT", took, error));
     }

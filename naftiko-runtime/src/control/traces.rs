@@ -191,7 +191,7 @@ pub(crate) struct Current {
 }
 
 tokio::task_local! {
-    pub(crate) static CURRENT: Current;
+    pub(crate) static CURRENT: Box<Current>;
 }
 
 impl Current {

@@ -28,6 +28,9 @@ use crate::{Error, Response};
 
 type Https = hyper_rustls::HttpsConnector<HttpConnector>;
 
+/// Makes an attempt's headers: each attempt (a redirect is one more) sends them anew.
+pub(crate) type MakeHeaders<'a> = &'a (dyn Fn() -> HeaderMap + Sync);
+
 /// One thread's pooled client.
 #[derive(Debug)]
 pub(crate) struct Direct {
@@ -54,28 +57,30 @@ impl Direct {
 
     /// Sends the request (following same-origin redirects) and reads the whole reply, within the
     /// request timeout.
-    pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
+    pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: MakeHeaders<'_>, body: Option<&Bytes>) -> Result<Response, Error> {
         match tokio::time::timeout(self.timeout, self.follow(method, uri, headers, body)).await {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: Box::new(TimedOut(self.timeout)) }))),
         }
     }
 
-    async fn follow(&self, method: &Method, uri: &Uri, mut headers: HeaderMap, body: Option<&Bytes>) -> Result<Response, Error> {
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, HeaderValue::from_static(super::USER_AGENT));
-        }
-        if !headers.contains_key(ACCEPT) {
-            headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
-        }
+    async fn follow(&self, method: &Method, uri: &Uri, make_headers: MakeHeaders<'_>, body: Option<&Bytes>) -> Result<Response, Error> {
         let (mut method, mut uri, mut body) = (method.clone(), uri.clone(), body.cloned());
-        let mut redirects = 0;
+        let (mut redirects, mut body_dropped) = (0, false);
         loop {
+            let mut headers = make_headers();
+            headers.entry(USER_AGENT).or_insert(HeaderValue::from_static(super::USER_AGENT));
+            headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
+            if body_dropped {
+                // Redirected as a GET (a 303, or a 301/302 after a POST): no body, nor what described it.
+                for name in [CONTENT_TYPE, CONTENT_LENGTH, TRANSFER_ENCODING] {
+                    headers.remove(name);
+                }
+            }
             let mut request = http::Request::new(Full::new(body.clone().unwrap_or_default()));
             *request.method_mut() = method.clone();
             *request.uri_mut() = uri.clone();
-            // The last attempt may keep them; earlier ones (redirected) need them again.
-            *request.headers_mut() = headers.clone();
+            *request.headers_mut() = headers;
             let (reply, sender) = self.send(request).await?;
             let (parts, incoming) = reply.into_parts();
             let next = redirect(&method, &uri, parts.status, &parts.headers);
@@ -93,9 +98,7 @@ impl Direct {
             if next_method != method {
                 // 301/302 after a POST and 303: the body is not sent again.
                 body = None;
-                for name in [CONTENT_TYPE, CONTENT_LENGTH, TRANSFER_ENCODING] {
-                    headers.remove(name);
-                }
+                body_dropped = true;
             }
             (method, uri) = (next_method, next_uri);
         }

@@ -331,17 +331,25 @@ fn retry_after_at(headers: &http::HeaderMap, now: SystemTime) -> Option<Duration
 }
 
 async fn execute(client: &Sender<'_>, prepared: &Prepared, authorization: Option<HeaderValue>) -> Result<Response, Error> {
-    let mut headers = prepared.headers.clone();
-    if let Some(value) = authorization {
-        headers.insert(AUTHORIZATION, value);
-    }
     // The trace of the request being served passes on (the control expose's observability).
     #[cfg(feature = "control")]
-    let observed = crate::control::client_call_start(&mut headers);
+    let observed = crate::control::client_call_start();
+    // An attempt's headers: built for each (a redirect sends them again), in a map sized for them and
+    // the few the client adds, so that no insert grows it.
+    let headers = || {
+        let mut headers = http::HeaderMap::with_capacity(prepared.headers.len() + 4);
+        headers.extend(prepared.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
+        if let Some(value) = &authorization {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        #[cfg(feature = "control")]
+        crate::control::propagate(observed.as_ref(), &mut headers);
+        headers
+    };
     let reply = match client {
-        Sender::Direct(direct) => direct.execute(&prepared.method, &prepared.uri, headers, prepared.body.as_ref()).await,
+        Sender::Direct(direct) => direct.execute(&prepared.method, &prepared.uri, &headers, prepared.body.as_ref()).await,
         Sender::Reqwest(client) => {
-            let mut builder = client.request(prepared.method.clone(), prepared.uri.to_string()).headers(headers);
+            let mut builder = client.request(prepared.method.clone(), prepared.uri.to_string()).headers(headers());
             if let Some(body) = &prepared.body {
                 builder = builder.body(body.clone());
             }
