@@ -38,7 +38,7 @@ use crate::rest::{AdapterError, RestOptions};
 use crate::serve::Config;
 use metrics::{Metrics, Operation, Outcome};
 pub use traces::Propagation;
-use traces::{CURRENT, Current, OperationId, SpanSummary, TraceRing, TraceSummary};
+use traces::{CURRENT, Current, OperationId, SpanKind, SpanSummary, TraceRing, TraceSummary};
 
 /// What the spec's control expose asks for (generated from its `management` and `observability`).
 #[derive(Clone, Debug)]
@@ -345,8 +345,9 @@ pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: imp
         let error = response.status().is_server_error() || spans.iter().any(|s| s.error);
         let duration_ms = elapsed.as_millis() as u64;
         let timestamp = observer.started_at + start.saturating_duration_since(observer.started);
-        let kind = if remote_parent.is_some() { "INTERNAL" } else { "SERVER" };
-        let root = SpanSummary { span_id: root_span, parent_span_id: remote_parent, name: Cow::Borrowed(name), kind, duration_ms, error };
+        let kind = if remote_parent.is_some() { SpanKind::Internal } else { SpanKind::Server };
+        let parent_span_id = remote_parent.and_then(std::num::NonZeroU64::new);
+        let root = SpanSummary { span_id: root_span, parent_span_id, name: Cow::Borrowed(name), kind, duration_ms, error };
         spans.insert(0, root);
         let operation_id = match (tool, info.matched) {
             (Some(tool), _) => OperationId::Name(tool),
@@ -385,7 +386,7 @@ pub(crate) fn tool_call(name: &'static str, start: Instant, error: Option<&'stat
         metrics.request("mcp", Operation::Name(name), outcome, took.as_secs_f64(), error);
     }
     let _ = CURRENT.try_with(|c| {
-        c.span(Cow::Borrowed("mcp.tool"), "INTERNAL", took, error.is_some());
+        c.span(Cow::Borrowed("mcp.tool"), SpanKind::Internal, took, error.is_some());
         c.tool.set(Some(name));
     });
 }
@@ -420,7 +421,7 @@ pub(crate) fn client_call_end(call: Option<ClientCall>, method: &http::Method, s
     }
     if let Some((span, ..)) = span {
         let error = status.is_none_or(|s| s >= 500);
-        let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), "CLIENT", took, error));
+        let _ = CURRENT.try_with(|c| c.span_with_id(span, client_span_name(method), SpanKind::Client, took, error));
     }
 }
 

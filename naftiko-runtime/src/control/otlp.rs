@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use prost::Message as _;
 use tokio::sync::mpsc;
 
-use super::traces::{SpanSummary, TraceSummary};
+use super::traces::{self, SpanSummary, TraceSummary};
 use crate::serve::BoxError;
 use proto::{
     AnyValue, ExportTraceServiceRequest, InstrumentationScope, KeyValue, Resource, ResourceSpans, ScopeSpans, Span, SpanKind, Status, StatusCode,
@@ -165,15 +165,15 @@ fn spans(service: &str, trace_id: u128, root: &str, operation: &str, timestamp: 
                 attributes.push(string("http.request.method", method));
             }
             let kind = match s.kind {
-                "SERVER" => SpanKind::Server,
-                "CLIENT" => SpanKind::Client,
-                _ => SpanKind::Internal,
+                traces::SpanKind::Server => SpanKind::Server,
+                traces::SpanKind::Client => SpanKind::Client,
+                traces::SpanKind::Internal => SpanKind::Internal,
             };
             let status = if s.error { Status { code: StatusCode::Error as i32, ..Default::default() } } else { Status::default() };
             Span {
                 trace_id: trace_id.to_be_bytes().to_vec(),
                 span_id: s.span_id.to_be_bytes().to_vec(),
-                parent_span_id: s.parent_span_id.map(|p| p.to_be_bytes().to_vec()).unwrap_or_default(),
+                parent_span_id: s.parent_span_id.map(|p| p.get().to_be_bytes().to_vec()).unwrap_or_default(),
                 name: s.name.to_string(),
                 kind: kind as i32,
                 start_time_unix_nano: start,
@@ -343,8 +343,22 @@ mod tests {
     #[test]
     fn a_trace_becomes_otlp_spans_that_decode_back() {
         let recorded = [
-            SpanSummary { span_id: 1, parent_span_id: None, name: "rest.request".into(), kind: "SERVER", duration_ms: 7, error: false },
-            SpanSummary { span_id: 2, parent_span_id: Some(1), name: "http.client.GET".into(), kind: "CLIENT", duration_ms: 5, error: true },
+            SpanSummary {
+                span_id: 1,
+                parent_span_id: None,
+                name: "rest.request".into(),
+                kind: traces::SpanKind::Server,
+                duration_ms: 7,
+                error: false,
+            },
+            SpanSummary {
+                span_id: 2,
+                parent_span_id: std::num::NonZeroU64::new(1),
+                name: "http.client.GET".into(),
+                kind: traces::SpanKind::Client,
+                duration_ms: 5,
+                error: true,
+            },
         ];
         let timestamp = UNIX_EPOCH + Duration::from_secs(1_780_315_200);
         let spans = spans("Shipyard", 0x4bf9_2f35_77b3_4da6_a3ce_929d_0e0e_4736, "rest.request", "/ships/{id} GET", timestamp, &recorded);

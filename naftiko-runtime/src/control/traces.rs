@@ -6,6 +6,7 @@
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::num::NonZeroU64;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -22,15 +23,38 @@ pub enum Propagation {
     B3,
 }
 
-/// One span of a trace, as `/traces/{traceId}` lists it.
+/// One span of a trace, as `/traces/{traceId}` lists it. Kept small: the ring moves each trace's
+/// spans when it records it.
 #[derive(Clone, Debug)]
 pub(crate) struct SpanSummary {
     pub(crate) span_id: u64,
-    pub(crate) parent_span_id: Option<u64>,
+    /// Span ids are never zero (W3C Trace Context: an all-zero id is invalid).
+    pub(crate) parent_span_id: Option<NonZeroU64>,
     pub(crate) name: Cow<'static, str>,
-    pub(crate) kind: &'static str,
+    pub(crate) kind: SpanKind,
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
+}
+
+/// What a span measured, as OpenTelemetry names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SpanKind {
+    /// A request served, with no caller's trace to continue.
+    Server,
+    /// A request served within the caller's trace, or a step inside one (a tool call).
+    Internal,
+    /// A call to an upstream API.
+    Client,
+}
+
+impl SpanKind {
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            SpanKind::Server => "SERVER",
+            SpanKind::Internal => "INTERNAL",
+            SpanKind::Client => "CLIENT",
+        }
+    }
 }
 
 /// A finished trace: its root span and every span recorded inside it.
@@ -93,7 +117,7 @@ impl TraceSummary {
                 let mut span = json!({
                     "spanId": format!("{:016x}", s.span_id),
                     "name": s.name,
-                    "kind": s.kind,
+                    "kind": s.kind.as_str(),
                     "durationMs": s.duration_ms,
                     "status": status(s.error),
                 });
@@ -212,15 +236,15 @@ impl Current {
     }
 
     /// Records a span that started at `start` and ends now, child of the root span.
-    pub(crate) fn span(&self, name: Cow<'static, str>, kind: &'static str, took: Duration, error: bool) {
+    pub(crate) fn span(&self, name: Cow<'static, str>, kind: SpanKind, took: Duration, error: bool) {
         self.span_with_id(random(), name, kind, took, error);
     }
 
     /// [`Current::span`] with its id chosen beforehand (passed on to an upstream API).
-    pub(crate) fn span_with_id(&self, span_id: u64, name: Cow<'static, str>, kind: &'static str, took: Duration, error: bool) {
+    pub(crate) fn span_with_id(&self, span_id: u64, name: Cow<'static, str>, kind: SpanKind, took: Duration, error: bool) {
         if self.sampled {
             let duration_ms = took.as_millis() as u64;
-            self.spans.borrow_mut().push(SpanSummary { span_id, parent_span_id: Some(self.root_span), name, kind, duration_ms, error });
+            self.spans.borrow_mut().push(SpanSummary { span_id, parent_span_id: NonZeroU64::new(self.root_span), name, kind, duration_ms, error });
         }
     }
 }
