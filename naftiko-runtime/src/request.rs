@@ -203,8 +203,7 @@ impl RequestBuilder {
             ClientAuth::None => {}
             ClientAuth::ApiKey { placement, name, value } => match placement {
                 Placement::Header => {
-                    let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid HTTP header name"))?;
-                    headers.insert(header, secret_header(value.expose())?);
+                    headers.insert(api_key_header(name)?, secret_header(value.expose())?);
                 }
                 Placement::Query => query.push(format!("{}={}", encode::component(name), encode::component(value.expose()))),
                 Placement::Cookie => cookies.push(format!("{name}={}", encode::cookie_value(value.expose()))),
@@ -333,6 +332,27 @@ fn header_value(text: &str) -> Result<HeaderValue, &'static str> {
 }
 
 /// A credential header, marked sensitive (kept out of `Debug` and of HTTP/2 header compression tables).
+/// The header an API key travels in, parsed once per thread and name: `HeaderName::from_bytes`
+/// lowercases and copies a name that is not a standard header's, which cost more than the rest of
+/// preparing a request's headers. A spec declares a few such names; past [`KEPT_NAMES`] they are
+/// parsed each time.
+fn api_key_header(name: &str) -> Result<HeaderName, Error> {
+    const KEPT_NAMES: usize = 16;
+    thread_local! {
+        static PARSED: std::cell::RefCell<Vec<(Box<str>, HeaderName)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    PARSED.with_borrow_mut(|parsed| {
+        if let Some((_, header)) = parsed.iter().find(|(kept, _)| **kept == *name) {
+            return Ok(header.clone());
+        }
+        let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid HTTP header name"))?;
+        if parsed.len() < KEPT_NAMES {
+            parsed.push((name.into(), header.clone()));
+        }
+        Ok(header)
+    })
+}
+
 fn secret_header(text: &str) -> Result<HeaderValue, Error> {
     let mut value = header_value(text).map_err(|reason| Error::invalid("authentication", reason))?;
     value.set_sensitive(true);
@@ -385,6 +405,18 @@ fn template_bytes(content_type: &str, value: Value) -> Bytes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A kept header name is the one `HeaderName::from_bytes` makes, the second time too; a name that
+    /// is not one is refused each time.
+    #[test]
+    fn api_key_header_names_are_parsed_as_http_parses_them() {
+        for name in ["X-Auth-Token", "x-api-key", "Authorization", "X-Auth-Token"] {
+            assert_eq!(api_key_header(name).ok(), HeaderName::from_bytes(name.as_bytes()).ok(), "{name}");
+        }
+        for _ in 0..2 {
+            assert!(api_key_header("bad name").is_err());
+        }
+    }
 
     /// The shortcut of [`request_uri`] gives what the URL parser gives, whatever the base, path
     /// and query `prepare` lets through (it refuses dot segments, which the parser would resolve):
