@@ -391,12 +391,17 @@ fn servers(rounds: usize, peer: Option<Peer>) -> ExitCode {
         pooled[2].per_second() / pooled[4].per_second(),
         range(&check_cost[1]),
     );
+    // The server's own CPU per request, with against without: the cost itself, which the load generator
+    // and the upstream, sharing the machine, dilute in the throughput.
+    let cpu_cost = |with: usize, without: usize| (per_request(cpu[with], &pooled[with]) / per_request(cpu[without], &pooled[without]) - 1.0) * 100.0;
     println!(
-        "  metrics and traces (control port): REST {:.3}x{}, MCP {:.3}x{} the throughput without them",
+        "  metrics and traces (control port): REST {:.3}x{}, MCP {:.3}x{} the throughput without them; CPU per request REST {:+.1}%, MCP {:+.1}%",
         pooled[observed_at].per_second() / pooled[1].per_second(),
         range(&metrics_cost[0]),
         pooled[observed_at + 1].per_second() / pooled[2].per_second(),
         range(&metrics_cost[1]),
+        cpu_cost(observed_at, 1),
+        cpu_cost(observed_at + 1, 2),
     );
     println!("  peak RSS of the binary        {:>9.1} MiB", rss as f64 / 1024.0);
     println!("  start-up to first /healthz    {:>9.1} ms (median of 5; min {:.1}, max {:.1})", startups[2].as_secs_f64() * 1e3, startups[0].as_secs_f64() * 1e3, startups[4].as_secs_f64() * 1e3);
