@@ -262,10 +262,10 @@ impl fmt::Debug for RequestBuilder {
 }
 
 /// The URI of a request: exactly what the WHATWG URL parser (`url`, reqwest's) makes of the joined
-/// text, for a path without dot segments (`prepare` refuses those). Parsing that is most of the cost of building a request, so it is skipped when it would change
-/// nothing: the base URL is already as the parser writes it (checked once per thread for the last base
-/// seen) and the path (which starts with `/`) and query hold only characters it leaves as they are
-/// (what the encoders write).
+/// text, for a path without dot segments (`prepare` refuses those). Parsing that is most of the cost
+/// of building a request, so it is skipped when it would change nothing: the base URL is already as
+/// the parser writes it (checked once per thread for the last base seen) and the path (which starts
+/// with `/`) and query hold only characters it leaves as they are (what the encoders write).
 fn request_uri(base_url: &str, path: &str, query: &[String]) -> Result<http::Uri, Error> {
     let joined = join_url(base_url, path, query);
     let invalid = |reason: String| Error::invalid("base_url", format!("not a valid URL with this path ({reason})"));
@@ -331,7 +331,6 @@ fn header_value(text: &str) -> Result<HeaderValue, &'static str> {
     HeaderValue::from_bytes(text.as_bytes()).map_err(|_| "not a valid HTTP header value")
 }
 
-/// A credential header, marked sensitive (kept out of `Debug` and of HTTP/2 header compression tables).
 /// The header an API key travels in, parsed once per thread and name: `HeaderName::from_bytes`
 /// lowercases and copies a name that is not a standard header's, which cost more than the rest of
 /// preparing a request's headers. A spec declares a few such names; past [`KEPT_NAMES`] they are
@@ -353,6 +352,7 @@ fn api_key_header(name: &str) -> Result<HeaderName, Error> {
     })
 }
 
+/// A credential header, marked sensitive (kept out of `Debug` and of HTTP/2 header compression tables).
 fn secret_header(text: &str) -> Result<HeaderValue, Error> {
     let mut value = header_value(text).map_err(|reason| Error::invalid("authentication", reason))?;
     value.set_sensitive(true);

@@ -235,7 +235,7 @@ impl Current {
         (current, parent.map(|p| p.span_id))
     }
 
-    /// Records a span that started at `start` and ends now, child of the root span.
+    /// Records a span that took `took` and ends now, child of the root span.
     pub(crate) fn span(&self, name: Cow<'static, str>, kind: SpanKind, took: Duration, error: bool) {
         self.span_with_id(random(), name, kind, took, error);
     }

@@ -68,10 +68,10 @@ where
     }
 }
 
-/// What every request meets first: the access log line (method, path — never the query, which may carry credentials —
-/// status, time), a request target longer than [`MAX_TARGET_BYTES`] refused (JSON
-/// 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own error
-/// answers are told apart: see `rejections`).
+/// What every request meets first: the access log line (method, path — never the query, which may
+/// carry credentials — status, time), a request target longer than [`MAX_TARGET_BYTES`] refused
+/// (JSON 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own
+/// error answers are told apart: see `rejections`).
 async fn edge<S>(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, request: Request, next: S) -> Response
 where
     S: Service<Request, Response = Response, Error = Infallible> + Send,
