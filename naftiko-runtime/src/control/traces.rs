@@ -5,7 +5,6 @@
 
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::num::NonZeroU64;
 use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -137,13 +136,19 @@ impl TraceSummary {
     }
 }
 
+/// One thread's last traces, in the order they ended from `oldest` on, round to it again.
+struct Shard {
+    traces: Vec<(Instant, TraceSummary)>,
+    oldest: usize,
+}
+
 /// The last `capacity` traces, most recent first when read.
 ///
 /// Each thread keeps its own last `capacity` (behind a lock only a reader contends for), and a read
 /// merges them by the time each trace ended: recording a request shares nothing between threads.
 pub(crate) struct TraceRing {
     capacity: usize,
-    shards: ThreadLocal<Mutex<VecDeque<(Instant, TraceSummary)>>>,
+    shards: ThreadLocal<Mutex<Shard>>,
     /// The share of requests recorded (`sampling`), as a threshold on the trace id's low 64 bits.
     threshold: u64,
 }
@@ -163,19 +168,26 @@ impl TraceRing {
     pub(crate) fn add(&self, trace: TraceSummary, ended: Instant) {
         #[cfg(feature = "otlp")]
         super::otlp::export(&trace);
-        let shard = self.shards.get_or(|| Mutex::new(VecDeque::with_capacity(self.capacity)));
-        let mut traces = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let evicted = if traces.len() == self.capacity { traces.pop_front() } else { None };
-        traces.push_back((ended, trace));
-        drop(traces);
-        drop(evicted);
+        let shard = self.shards.get_or(|| Mutex::new(Shard { traces: Vec::with_capacity(self.capacity), oldest: 0 }));
+        let mut shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if shard.traces.len() < self.capacity {
+            shard.traces.push((ended, trace));
+        } else {
+            // Overwritten in place: the evicted trace is dropped where it lies, not moved out first.
+            let oldest = shard.oldest;
+            shard.traces[oldest] = (ended, trace);
+            shard.oldest = (oldest + 1) % self.capacity;
+        }
     }
 
     /// Every thread's traces, most recent first, the last `capacity` of them.
     fn recent(&self) -> Vec<(Instant, TraceSummary)> {
         let mut all: Vec<(Instant, TraceSummary)> = Vec::new();
         for shard in self.shards.iter() {
-            all.extend(shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).iter().rev().cloned());
+            let shard = shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            // In the order they ended: from `oldest` to the end, then those written over the first ones.
+            let (rewritten, first) = shard.traces.split_at(shard.oldest);
+            all.extend(first.iter().chain(rewritten).rev().cloned());
         }
         // Stable: a thread's traces ended at the same instant stay newest first.
         all.sort_by_key(|a| std::cmp::Reverse(a.0));
@@ -430,6 +442,30 @@ mod tests {
         assert_eq!(ring.list(Some("/x3"), None)["traces"].as_array().map(Vec::len), Some(1));
         assert!(ring.find(&format!("{:032x}", 1)).is_none());
         assert_eq!(ring.find(&format!("{:032x}", 3)).map(|t| t["operation"].clone()), Some(Value::from("rest.request")));
+    }
+
+    #[test]
+    fn the_ring_wraps_round_and_round() {
+        let ring = TraceRing::new(3, 1.0);
+        let at = Instant::now();
+        for i in 1..=8u128 {
+            let trace = TraceSummary {
+                trace_id: i,
+                name: "rest.request",
+                operation_id: OperationId::Name("/x GET"),
+                duration_ms: 0,
+                error: false,
+                timestamp: UNIX_EPOCH,
+                spans: Spans::new(),
+            };
+            // Every trace ends at the same instant: the order is the ring's own.
+            ring.add(trace, at);
+            let listed = ring.list(None, None);
+            let ids: Vec<u128> =
+                listed["traces"].as_array().into_iter().flatten().filter_map(|t| u128::from_str_radix(t["traceId"].as_str()?, 16).ok()).collect();
+            let expected: Vec<u128> = (i.saturating_sub(2).max(1)..=i).rev().collect();
+            assert_eq!(ids, expected, "after {i} traces");
+        }
     }
 
     #[test]
