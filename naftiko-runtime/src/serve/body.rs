@@ -15,11 +15,13 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::rest::{BodyBudgetExceeded, BodyTimedOut};
+use crate::rest::{BodyBudgetExceeded, BodyLimit, BodyTimedOut};
 
 /// The bounds every request body is read under.
 #[derive(Clone, Debug)]
 pub(crate) struct BodyBounds {
+    /// The largest body read (`--body-limit`), as the [`BodyLimit`] extension of a request with one.
+    pub limit: usize,
     /// Bytes of all request bodies in memory at once; `None`: unbounded.
     pub budget: Option<Arc<Semaphore>>,
     /// Time from the request head to the body's last byte; `None`: unbounded.
@@ -28,14 +30,20 @@ pub(crate) struct BodyBounds {
 
 /// Middleware: wraps the body of a request that has one. The budget taken while reading is given
 /// back once the response is produced (the handler holds the bytes until then).
-pub(crate) async fn bound_body<S>(bounds: Arc<BodyBounds>, request: Request, mut next: S) -> Response
+pub(crate) async fn bound_body<S>(bounds: Arc<BodyBounds>, mut request: Request, mut next: S) -> Response
 where
     S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>,
 {
     // The service was made ready by the layer's caller (`EdgeService::poll_ready`).
     let has_body = request.headers().contains_key(http::header::TRANSFER_ENCODING)
         || request.headers().get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
-    if !has_body || (bounds.budget.is_none() && bounds.timeout.is_none()) {
+    if !has_body {
+        return next.call(request).await.unwrap_or_else(|never| match never {});
+    }
+    // Only a body has a use for its limit (an extension is an allocation; HTTP/1 says which requests
+    // have a body, and it is the only version served).
+    request.extensions_mut().insert(BodyLimit(bounds.limit));
+    if bounds.budget.is_none() && bounds.timeout.is_none() {
         return next.call(request).await.unwrap_or_else(|never| match never {});
     }
     let held = Arc::new(Mutex::new(None));

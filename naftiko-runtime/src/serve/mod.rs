@@ -244,11 +244,11 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
     let max_connections = args.max_connections.unwrap_or_else(|| connections::default_max_connections(file_limit));
     let (limits, bounds) = if config.unchecked {
         let limits = ConnectionLimits { header_timeout: None, connections: Arc::new(Semaphore::new(Semaphore::MAX_PERMITS)) };
-        (limits, BodyBounds { budget: None, timeout: None })
+        (limits, BodyBounds { limit: config.body_limit, budget: None, timeout: None })
     } else {
         let limits = ConnectionLimits { header_timeout: seconds(args.header_timeout), connections: Arc::new(Semaphore::new(max_connections)) };
         let budget = Arc::new(Semaphore::new(args.max_body_memory.min(Semaphore::MAX_PERMITS)));
-        (limits, BodyBounds { budget: Some(budget), timeout: seconds(args.body_timeout) })
+        (limits, BodyBounds { limit: config.body_limit, budget: Some(budget), timeout: seconds(args.body_timeout) })
     };
     let threads = args.threads.map_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()), usize::from);
     tracing::info!(max_connections, file_limit, header_timeout = args.header_timeout, checks = !config.unchecked, threads, "limits");
@@ -273,7 +273,7 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
         tracing::info!(surface, namespace, address = %local, "listening");
         #[cfg(feature = "control")]
         crate::control::listener_started(namespace, local.port());
-        let app = application(surface, namespace, router, config.body_limit, Arc::clone(&bounds));
+        let app = application(surface, namespace, router, Arc::clone(&bounds));
         for (share, listener) in shares.iter_mut().zip(listeners) {
             share.push(Served { namespace, surface, app: app.clone(), listener });
         }
@@ -350,11 +350,10 @@ async fn serve_share(share: Vec<Served>, limits: ConnectionLimits, shutdown: tok
 
 /// A surface's router with what the binary adds: `/healthz`, the body limit and bounds, the request
 /// target limit, `X-Content-Type-Options: nosniff` on every response, and the access log.
-fn application(surface: &'static str, namespace: &'static str, router: Router, body_limit: usize, bounds: Arc<BodyBounds>) -> Router {
+fn application(surface: &'static str, namespace: &'static str, router: Router, bounds: Arc<BodyBounds>) -> Router {
     Router::new()
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
         .merge(router)
-        .layer(axum::Extension(crate::rest::BodyLimit(body_limit)))
         .layer(edge::Edge::layer(surface, namespace, bounds))
 }
 
