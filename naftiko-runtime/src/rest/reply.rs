@@ -48,11 +48,20 @@ pub fn reply_mapped(operation: &str, result: Result<Response, Error>, mapping: i
 }
 
 fn passthrough(response: Response) -> HttpResponse {
-    let mut out = HttpResponse::new(Body::from(response.body));
-    *out.status_mut() = response.status;
-    for name in &PASSED_THROUGH {
-        for value in response.headers.get_all(name) {
-            out.headers_mut().append(name.clone(), value.clone());
+    let Response { status, headers, body } = response;
+    let mut out = HttpResponse::new(Body::from(body));
+    *out.status_mut() = status;
+    // One pass over the upstream's headers, in their order, the values kept moved rather than copied
+    // (cheaper than looking each name of [`PASSED_THROUGH`] up).
+    let kept = out.headers_mut();
+    let mut passed: Option<HeaderName> = None;
+    for (name, value) in headers {
+        // `None`: another value of the name before.
+        if let Some(name) = name {
+            passed = PASSED_THROUGH.contains(&name).then_some(name);
+        }
+        if let Some(name) = &passed {
+            kept.append(name, value);
         }
     }
     out
@@ -61,4 +70,37 @@ fn passthrough(response: Response) -> HttpResponse {
 /// Serves a fixed JSON document (the OpenAPI description).
 pub fn json_document(document: &'static str) -> HttpResponse {
     ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], document).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_headers_clients_need_pass_through_every_value_of_each() {
+        let mut headers = http::HeaderMap::new();
+        for (name, value) in [
+            ("server", "upstream/1.0"),
+            ("link", "<https://api.example/items?page=2>; rel=\"next\""),
+            ("x-total-count", "42"),
+            ("set-cookie", "session=secret"),
+            ("link", "<https://api.example/items?page=9>; rel=\"last\""),
+            ("content-type", "application/json"),
+            ("x-request-id", "abc"),
+        ] {
+            headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        let out = passthrough(Response { status: StatusCode::CREATED, headers, body: Bytes::from_static(b"{}") });
+        assert_eq!(out.status(), StatusCode::CREATED);
+        let kept: Vec<(&str, &str)> = out.headers().iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap_or("?"))).collect();
+        assert_eq!(
+            kept,
+            [
+                ("link", "<https://api.example/items?page=2>; rel=\"next\""),
+                ("link", "<https://api.example/items?page=9>; rel=\"last\""),
+                ("x-total-count", "42"),
+                ("content-type", "application/json"),
+            ]
+        );
+    }
 }
