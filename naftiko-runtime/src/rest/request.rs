@@ -55,6 +55,10 @@ impl std::error::Error for BodyTimedOut {}
 
 /// Reads a whole request body up to `limit` bytes; each way it can fail has its own status.
 pub async fn read_body(body: axum::body::Body, limit: usize) -> Result<Bytes, AdapterError> {
+    // A request without a body (most GETs): nothing to collect.
+    if http_body::Body::is_end_stream(&body) {
+        return Ok(Bytes::new());
+    }
     axum::body::to_bytes(body, limit).await.map_err(|error| {
         let error = error.into_inner();
         if caused_by::<http_body_util::LengthLimitError>(&*error) {
