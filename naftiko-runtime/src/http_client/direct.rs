@@ -41,6 +41,26 @@ pub(crate) struct Direct {
     timeout: Duration,
 }
 
+/// A reply's whole body. Most arrive in one frame, kept as it is; more are copied into one buffer.
+async fn whole_body(mut incoming: Incoming) -> Result<Bytes, hyper::Error> {
+    let (mut first, mut joined) = (Bytes::new(), None::<bytes::BytesMut>);
+    while let Some(frame) = incoming.frame().await {
+        // Trailers are not part of the body.
+        let Ok(data) = frame?.into_data() else { continue };
+        match &mut joined {
+            Some(buffer) => buffer.extend_from_slice(&data),
+            None if first.is_empty() => first = data,
+            None => {
+                let mut buffer = bytes::BytesMut::with_capacity(first.len() + data.len());
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&data);
+                joined = Some(buffer);
+            }
+        }
+    }
+    Ok(joined.map_or(first, bytes::BytesMut::freeze))
+}
+
 impl Direct {
     /// A client with `options`' timeouts, verifying certificates as reqwest does.
     pub(crate) fn build(options: &ClientOptions) -> Result<Direct, Error> {
@@ -84,8 +104,7 @@ impl Direct {
             let (reply, sender) = self.send(request).await?;
             let (parts, incoming) = reply.into_parts();
             let next = redirect(&method, &uri, parts.status, &parts.headers);
-            let body_bytes =
-                incoming.collect().await.map_err(|e| Error::Transport(Box::new(Sending { url: shown(&uri), source: Box::new(e) })))?.to_bytes();
+            let body_bytes = whole_body(incoming).await.map_err(|e| Error::Transport(Box::new(Sending { url: shown(&uri), source: Box::new(e) })))?;
             // Read through: the connection can take the next request.
             self.pool.put(&uri, sender);
             let Some((next_method, next_uri)) = next else {
@@ -220,6 +239,55 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(LOCATION, HeaderValue::from_str(to).unwrap());
         headers
+    }
+
+    /// Serves one connection: each reply in `replies` answers one request, written in the pieces given
+    /// (a pause between them, so that they arrive as frames of their own).
+    async fn upstream(replies: Vec<Vec<&'static str>>) -> Uri {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            for pieces in replies {
+                let mut head = Vec::new();
+                while !head.ends_with(b"\r\n\r\n") {
+                    let mut byte = [0u8];
+                    if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                for piece in pieces {
+                    stream.write_all(piece.as_bytes()).await.unwrap();
+                    stream.flush().await.unwrap();
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
+        });
+        format!("http://{addr}/x").parse().unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_frame_in_several_or_none_is_read_whole() {
+        let uri = upstream(vec![
+            vec!["HTTP/1.1 200 OK\r\ncontent-length: 11\r\n\r\nhello world"],
+            vec![
+                "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\ntrailer: x-checksum\r\n\r\n",
+                "5\r\nhello\r\n",
+                "1\r\n \r\n",
+                "5\r\nworld\r\n",
+                "0\r\nx-checksum: 1\r\n\r\n",
+            ],
+            vec!["HTTP/1.1 204 No Content\r\n\r\n"],
+        ])
+        .await;
+        let client = Direct::build(&ClientOptions::default()).unwrap();
+        let headers = HeaderMap::new;
+        for (status, body) in [(200, "hello world"), (200, "hello world"), (204, "")] {
+            let reply = client.execute(&Method::GET, &uri, &headers, None).await.unwrap();
+            assert_eq!((reply.status.as_u16(), &reply.body[..]), (status, body.as_bytes()));
+        }
     }
 
     #[test]
