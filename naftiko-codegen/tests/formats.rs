@@ -3,7 +3,7 @@
 //! compile (located in the spec, and in the `.proto` for protox's own line and column), and a `forward` to
 //! a namespace nobody declares.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use naftiko_codegen::{Code, load};
 
@@ -53,7 +53,7 @@ fn scratch(name: &str, format: &str, schema: &str, target: &str, files: &[(&str,
 }
 
 /// Each error as `(code, line:col, message)`.
-fn errors(path: &PathBuf) -> Vec<(Code, String, String)> {
+fn errors(path: &Path) -> Vec<(Code, String, String)> {
     let loaded = load(path);
     loaded
         .diagnostics

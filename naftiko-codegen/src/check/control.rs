@@ -8,7 +8,7 @@ use super::diagnostic::{Code, Diagnostic};
 
 /// Checks the control exposes of `cap`.
 pub fn control(cap: &Capability, diags: &mut Vec<Diagnostic>) {
-    let controls: Vec<&ControlExpose> = cap.exposes.iter().filter_map(|e| if let Expose::Control(c) = e { Some(c) } else { None }).collect();
+    let controls: Vec<&ControlExpose> = cap.exposes.iter().filter_map(|e| if let Expose::Control(c) = e { Some(&**c) } else { None }).collect();
     let Some(first) = controls.first() else { return };
     for second in &controls[1..] {
         diags.push(

@@ -356,7 +356,8 @@ mod tests {
         for spec in ["instance-snapshots.yaml", "instance-images.yaml", "block-snapshots.yaml"] {
             let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(spec);
             let cap = crate::load(&path).capability.unwrap_or_else(|| panic!("{spec} does not load"));
-            let mut files: Vec<(&str, Box<dyn Fn() -> TokenStream>)> = vec![("lib", Box::new(|| lib_rs(&cap))), ("main", Box::new(|| binary::main_rs(&cap)))];
+            type Emit<'a> = Box<dyn Fn() -> TokenStream + 'a>;
+            let mut files: Vec<(&str, Emit)> = vec![("lib", Box::new(|| lib_rs(&cap))), ("main", Box::new(|| binary::main_rs(&cap)))];
             for m in modules(&cap) {
                 files.push((m.name, Box::new(|| m.emit(&cap, OpenApi::File("../openapi.json")))));
             }

@@ -189,7 +189,8 @@ pub enum Expose {
     Rest(RestExpose),
     Mcp(McpExpose),
     Skill(SkillExpose),
-    Control(ControlExpose),
+    /// Boxed: the largest by far (its `management` and `observability` blocks).
+    Control(Box<ControlExpose>),
     /// A type we do not know.
     Other { span: Span, kind: S<String>, namespace: Option<S<String>> },
 }

@@ -292,7 +292,7 @@ fn expose(node: &Node, diags: &mut Vec<Diagnostic>) -> Option<Expose> {
             authentication: m.node("authentication").and_then(|n| authentication(n, m.diags)),
             skills: m.list("skills", skill),
         }),
-        "control" => Expose::Control(control::expose(&mut m, head(node), kind)),
+        "control" => Expose::Control(Box::new(control::expose(&mut m, head(node), kind))),
         _ => {
             let namespace = m.string("namespace");
             m.ignore_rest();

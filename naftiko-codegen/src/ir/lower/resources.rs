@@ -34,7 +34,7 @@ impl Lowering<'_> {
                 None if r.invocation.call.is_none() && r.invocation.steps.is_empty() => continue,
                 None => {
                     let Some(read) = self.resource_read(r, name, &uri.value, fn_names) else { continue };
-                    ResourceSource::Read(read)
+                    ResourceSource::Read(Box::new(read))
                 }
             };
             resources.push(ResourceDef {

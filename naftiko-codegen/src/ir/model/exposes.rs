@@ -141,8 +141,8 @@ pub struct ResourceDef {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ResourceSource {
     /// Read by calling upstream: a tool-like function whose arguments are the URI's variables
-    /// (required strings, in template order).
-    Read(ToolDef),
+    /// (required strings, in template order). Boxed: a tool is large, a directory a string.
+    Read(Box<ToolDef>),
     /// The files under a directory, read at run time: the `file:///` location's path as written
     /// (`./docs` is resolved against the server's working directory or `serve --root`).
     Files { path: String },
@@ -187,7 +187,7 @@ impl McpSurface {
     /// function of its URI's variables).
     pub fn calls(&self) -> impl Iterator<Item = &ToolDef> {
         self.tools.iter().chain(self.resources.iter().filter_map(|r| match &r.source {
-            ResourceSource::Read(read) => Some(read),
+            ResourceSource::Read(read) => Some(&**read),
             ResourceSource::Files { .. } => None,
         }))
     }
