@@ -10,7 +10,6 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::Request;
-use axum::response::Response;
 use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -28,37 +27,34 @@ pub(crate) struct BodyBounds {
     pub timeout: Option<Duration>,
 }
 
-/// Middleware: wraps the body of a request that has one. The budget taken while reading is given
-/// back once the response is produced (the handler holds the bytes until then).
-pub(crate) async fn bound_body<S>(bounds: Arc<BodyBounds>, mut request: Request, mut next: S) -> Response
-where
-    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>,
-{
-    // The service was made ready by the layer's caller (`EdgeService::poll_ready`).
+/// The budget a request's body took while it was read: given back when this is dropped, once the
+/// response is produced (the handler holds the bytes until then).
+pub(crate) type HeldBudget = Arc<Mutex<Option<OwnedSemaphorePermit>>>;
+
+/// Bounds the body of `request`, if it has one: its size limit (the [`BodyLimit`] extension), the
+/// memory budget and the deadline. Returns what holds the budget, when one is kept.
+pub(crate) fn bound_body(bounds: &BodyBounds, request: &mut Request) -> Option<HeldBudget> {
     let has_body = request.headers().contains_key(http::header::TRANSFER_ENCODING)
         || request.headers().get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
     if !has_body {
-        return next.call(request).await.unwrap_or_else(|never| match never {});
+        return None;
     }
     // Only a body has a use for its limit (an extension is an allocation; HTTP/1 says which requests
     // have a body, and it is the only version served).
     request.extensions_mut().insert(BodyLimit(bounds.limit));
     if bounds.budget.is_none() && bounds.timeout.is_none() {
-        return next.call(request).await.unwrap_or_else(|never| match never {});
+        return None;
     }
     let held = Arc::new(Mutex::new(None));
-    let request = request.map(|body| {
-        Body::new(BoundedBody {
-            inner: body,
-            budget: bounds.budget.clone(),
-            held: Arc::clone(&held),
-            deadline: bounds.timeout.map(|t| tokio::time::Instant::now() + t),
-            timer: None,
-        })
+    let body = std::mem::take(request.body_mut());
+    *request.body_mut() = Body::new(BoundedBody {
+        inner: body,
+        budget: bounds.budget.clone(),
+        held: Arc::clone(&held),
+        deadline: bounds.timeout.map(|t| tokio::time::Instant::now() + t),
+        timer: None,
     });
-    let response = next.call(request).await.unwrap_or_else(|never| match never {});
-    drop(held);
-    response
+    Some(held)
 }
 
 struct BoundedBody {

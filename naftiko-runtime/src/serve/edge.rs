@@ -48,8 +48,8 @@ pub(crate) struct EdgeService<S> {
 
 impl<S> Service<Request> for EdgeService<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
-    S::Future: Send,
+    S: Service<Request, Response = Response, Error = Infallible>,
+    S::Future: Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
@@ -59,51 +59,57 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        // The service that was made ready goes with the request; this one keeps a clone (tower's rule).
-        let clone = self.inner.clone();
-        let inner = std::mem::replace(&mut self.inner, clone);
-        let Edge { surface, namespace, bounds } = self.edge.clone();
-        Box::pin(async move { Ok(edge(surface, namespace, bounds, request, inner).await) })
-    }
-}
-
-/// What every request meets first: the access log line (method, path — never the query, which may
-/// carry credentials — status, time), a request target longer than [`MAX_TARGET_BYTES`] refused
-/// (JSON 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own
-/// error answers are told apart: see `rejections`).
-async fn edge<S>(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, request: Request, next: S) -> Response
-where
-    S: Service<Request, Response = Response, Error = Infallible> + Send,
-    S::Future: Send,
-{
-    let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
-    #[cfg(feature = "control")]
-    let observed = crate::control::request_info(surface, &request);
-    let inner = async move {
-        match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
-            length if length > MAX_TARGET_BYTES => crate::rest::AdapterError::new(
+    /// What every request meets first: the access log line (method, path — never the query, which may
+    /// carry credentials — status, time), a request target longer than [`MAX_TARGET_BYTES`] refused
+    /// (JSON 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own
+    /// error answers are told apart: see `rejections`).
+    ///
+    /// The service made ready is called here, so the future owns what it returned rather than a clone
+    /// of the service (tower's rule for a service called later), which cost a clone of every layer
+    /// below for each request.
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let Edge { surface, namespace, ref bounds } = self.edge;
+        let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
+        #[cfg(feature = "control")]
+        let observed = crate::control::request_info(surface, &request);
+        let called = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
+            length if length > MAX_TARGET_BYTES => Err(crate::rest::AdapterError::new(
                 http::StatusCode::URI_TOO_LONG,
                 "uri_too_long",
                 format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
             )
-            .into_response(),
-            _ => bound_body(bounds, request, next).await,
-        }
-    };
-    // Measured and traced for the control expose, when the binary serves one.
-    #[cfg(feature = "control")]
-    let mut response = match observed {
-        // Boxed: the request's future is large, and observing it moves it twice (into the trace's scope, then
-        // pinned), which cost more in copies than an allocation does.
-        Some(info) => crate::control::observe(surface, info, Box::pin(inner)).await,
-        None => inner.await,
-    };
-    #[cfg(not(feature = "control"))]
-    let mut response = inner.await;
-    response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
-    if let Some((method, path, start)) = logged {
-        tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+            .into_response()),
+            _ => {
+                let held = bound_body(bounds, &mut request);
+                Ok((self.inner.call(request), held))
+            }
+        };
+        Box::pin(async move {
+            let inner = async move {
+                match called {
+                    Ok((response, held)) => {
+                        let response = response.await.unwrap_or_else(|never| match never {});
+                        drop(held);
+                        response
+                    }
+                    Err(refused) => refused,
+                }
+            };
+            // Measured and traced for the control expose, when the binary serves one.
+            #[cfg(feature = "control")]
+            let mut response = match observed {
+                // Boxed: the request's future is large, and observing it moves it twice (into the trace's scope, then
+                // pinned), which cost more in copies than an allocation does.
+                Some(info) => crate::control::observe(surface, info, Box::pin(inner)).await,
+                None => inner.await,
+            };
+            #[cfg(not(feature = "control"))]
+            let mut response = inner.await;
+            response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
+            if let Some((method, path, start)) = logged {
+                tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+            }
+            Ok(response)
+        })
     }
-    response
 }
