@@ -193,7 +193,8 @@ impl RequestBuilder {
     pub(crate) fn prepare(self, auth: &ClientAuth) -> Result<Prepared, Error> {
         // Values cannot form a dot segment (each is checked), but two of them side by side in one
         // segment (`{a}{b}`) could: check the assembled path too.
-        if self.path.split('/').any(encode::is_dot_segment) {
+        // A dot segment holds a `.` or an escape (`%2e`): most paths hold neither, and are not split.
+        if self.path.bytes().any(|b| b == b'.' || b == b'%') && self.path.split('/').any(encode::is_dot_segment) {
             return Err(Error::invalid("path", "the path would contain a `.` or `..` segment"));
         }
         let mut query = self.query;
@@ -489,8 +490,15 @@ mod tests {
         }
         // Two values side by side in one segment.
         let request = RequestBuilder::new(Method::GET, "https://h.test").path("/a/").path_param("x", ".a").unwrap();
-        let request = RequestBuilder { path: "/a/.".to_owned(), ..request };
-        assert!(request.prepare(&ClientAuth::None).is_err());
+        for path in ["/a/.", "/a/..", "/a/%2e%2E", "/a/%2E/b", "/./a"] {
+            let request = RequestBuilder { path: path.to_owned(), ..request.clone() };
+            assert!(request.prepare(&ClientAuth::None).is_err(), "{path}");
+        }
+        // A `.` or an escape elsewhere in a segment is no dot segment.
+        for path in ["/a/.b", "/a/b%2e", "/v1.2/x%20y/..."] {
+            let request = RequestBuilder { path: path.to_owned(), ..request.clone() };
+            assert!(request.prepare(&ClientAuth::None).is_ok(), "{path}");
+        }
     }
 
     #[test]
