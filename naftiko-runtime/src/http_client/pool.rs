@@ -85,7 +85,9 @@ struct Idle {
 
 impl Idle {
     fn serves(&self, uri: &Uri) -> bool {
-        uri.authority() == Some(&self.authority) && uri.scheme() == Some(&self.scheme)
+        // Byte for byte first (the same base URL every time, nearly always), then as `Authority`
+        // compares (hosts are case-insensitive), a byte at a time.
+        uri.authority().is_some_and(|a| a.as_str() == self.authority.as_str() || *a == self.authority) && uri.scheme() == Some(&self.scheme)
     }
 
     fn expired(&self, now: Instant) -> bool {
