@@ -141,7 +141,8 @@ fn host_of(address: &str) -> String {
 /// allow-list entries, lowercase). Reads the header in place: no allocation on the request path.
 fn host_matches(allowed: &[(String, Option<u16>)], uri: &Uri, headers: &HeaderMap) -> bool {
     let (host, port) = match headers.get(header::HOST) {
-        Some(value) => match value.to_str().ok().and_then(split_host) {
+        // Any byte that is not visible ASCII is refused by `split_host`, so UTF-8 is only its form here.
+        Some(value) => match std::str::from_utf8(value.as_bytes()).ok().and_then(split_host) {
             Some(split) => split,
             None => return false,
         },
@@ -156,25 +157,40 @@ fn host_matches(allowed: &[(String, Option<u16>)], uri: &Uri, headers: &HeaderMa
 /// The host and port of a `Host` value (`name`, `name:port`, `[v6]`, `[v6]:port`); `None` for anything
 /// else (user info, a path, spaces, a bare IPv6 address, a port that is not a number).
 fn split_host(value: &str) -> Option<(&str, Option<u16>)> {
-    if value.bytes().any(|b| b <= b' ' || b >= 0x7f || matches!(b, b'@' | b'/' | b'?' | b'#' | b'\\')) {
-        return None;
+    // One pass over the bytes (this runs for every request): none a host value cannot hold, and where
+    // the colons are.
+    let (mut colons, mut last_colon) = (0, 0);
+    for (at, byte) in value.bytes().enumerate() {
+        match byte {
+            b':' => (colons, last_colon) = (colons + 1, at),
+            b'\0'..=b' ' | 0x7f.. | b'@' | b'/' | b'?' | b'#' | b'\\' => return None,
+            _ => {}
+        }
     }
     let (host, port) = match value.strip_prefix('[') {
         Some(rest) => {
             let (v6, after) = rest.split_once(']')?;
             (v6, if after.is_empty() { None } else { Some(after.strip_prefix(':')?) })
         }
-        None => match value.split_once(':') {
-            Some((_, port)) if port.contains(':') => return None,
-            Some((host, port)) => (host, Some(port)),
-            None => (value, None),
+        None => match colons {
+            0 => (value, None),
+            1 => (&value[..last_colon], Some(&value[last_colon + 1..])),
+            // A bare IPv6 address.
+            _ => return None,
         },
     };
     let port = match port {
         None | Some("") => None,
-        Some(port) => Some(port.parse::<u16>().ok()?),
+        Some(port) => Some(port_number(port)?),
     };
     (!host.is_empty()).then_some((host, port))
+}
+
+/// A port: digits only (RFC 3986 §3.2.3), at most 65535.
+fn port_number(digits: &str) -> Option<u16> {
+    digits
+        .bytes()
+        .try_fold(0u16, |port, digit| if digit.is_ascii_digit() { port.checked_mul(10)?.checked_add(u16::from(digit - b'0')) } else { None })
 }
 
 fn unbracket(host: &str) -> &str {
@@ -357,7 +373,26 @@ mod tests {
         assert_eq!(split_host("[::1]:9090"), Some(("::1", Some(9090))));
         assert_eq!(split_host("[::1]"), Some(("::1", None)));
         assert_eq!(split_host("host:"), Some(("host", None)));
-        for bad in ["", "::1", "a@b", "a/b", "host:99999", "host:x", "[::1]x", "[::1", "a b", ":80", "h\\x"] {
+        assert_eq!(split_host("host:00080"), Some(("host", Some(80))));
+        assert_eq!(split_host("host:65535"), Some(("host", Some(65535))));
+        for bad in [
+            "",
+            "::1",
+            "a@b",
+            "a/b",
+            "host:99999",
+            "host:65536",
+            "host:+80",
+            "host:x",
+            "[::1]x",
+            "[::1",
+            "a b",
+            ":80",
+            "h\\x",
+            "a:b:c",
+            "h\u{e9}:80",
+            "h\t",
+        ] {
             assert_eq!(split_host(bad), None, "{bad:?}");
         }
     }
