@@ -18,18 +18,28 @@ const COOKIE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(
 /// is `.` or `..`, also spelled `%2E`/`%2e`: URL libraries and servers collapse such segments even when
 /// encoded, which would move the request to another resource.
 pub fn path_segment(value: &str) -> Result<String, &'static str> {
+    let mut segment = String::new();
+    push_path_segment(&mut segment, value)?;
+    Ok(segment)
+}
+
+/// [`path_segment`], written at the end of `path`.
+pub(crate) fn push_path_segment(path: &mut String, value: &str) -> Result<(), &'static str> {
     if value.is_empty() {
         return Err("a path value must not be empty");
     }
     if is_dot_segment(value) {
         return Err("a path value must not be `.` or `..` (in any spelling): it would change the path");
     }
-    Ok(utf8_percent_encode(value, COMPONENT).to_string())
+    // The encoder's pieces appended as they come (no formatting machinery; a value with nothing to
+    // encode is one piece).
+    path.extend(utf8_percent_encode(value, COMPONENT));
+    Ok(())
 }
 
 /// A query parameter name or value (and any other URL component): everything but unreserved encoded.
 pub fn component(value: &str) -> String {
-    utf8_percent_encode(value, COMPONENT).to_string()
+    utf8_percent_encode(value, COMPONENT).collect()
 }
 
 /// A cookie value: the bytes a cookie cannot hold (`;`, `,`, space, quotes, controls, non-ASCII) encoded.

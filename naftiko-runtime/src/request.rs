@@ -111,8 +111,7 @@ impl RequestBuilder {
     /// rejected); `field` names it in the error.
     pub fn path_param<V: ParamValue + ?Sized>(mut self, field: &str, value: &V) -> Result<Self, Error> {
         let text = value.to_text().ok_or_else(|| Error::invalid(field, "a path value is required"))?;
-        let segment = encode::path_segment(&text).map_err(|reason| Error::invalid(field, reason))?;
-        self.path.push_str(&segment);
+        encode::push_path_segment(&mut self.path, &text).map_err(|reason| Error::invalid(field, reason))?;
         Ok(self)
     }
 
