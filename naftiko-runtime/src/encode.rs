@@ -44,7 +44,7 @@ pub fn component(value: &str) -> String {
 
 /// A cookie value: the bytes a cookie cannot hold (`;`, `,`, space, quotes, controls, non-ASCII) encoded.
 pub fn cookie_value(value: &str) -> String {
-    utf8_percent_encode(value, COOKIE).to_string()
+    utf8_percent_encode(value, COOKIE).collect()
 }
 
 /// Whether a segment is `.` or `..` once percent-decoded (`%2E`, `.%2e`, …).

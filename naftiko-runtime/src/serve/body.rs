@@ -34,13 +34,11 @@ pub(crate) type HeldBudget = Arc<Mutex<Option<OwnedSemaphorePermit>>>;
 /// Bounds the body of `request`, if it has one: its size limit (the [`BodyLimit`] extension), the
 /// memory budget and the deadline. Returns what holds the budget, when one is kept.
 pub(crate) fn bound_body(bounds: &BodyBounds, request: &mut Request) -> Option<HeldBudget> {
-    let has_body = request.headers().contains_key(http::header::TRANSFER_ENCODING)
-        || request.headers().get(http::header::CONTENT_LENGTH).is_some_and(|length| length.as_bytes() != b"0");
-    if !has_body {
+    // The body says itself whether there is one (hyper's, from `Content-Length` and `Transfer-Encoding`).
+    if http_body::Body::is_end_stream(request.body()) {
         return None;
     }
-    // Only a body has a use for its limit (an extension is an allocation; HTTP/1 says which requests
-    // have a body, and it is the only version served).
+    // Only a body has a use for its limit (an extension is an allocation).
     request.extensions_mut().insert(BodyLimit(bounds.limit));
     if bounds.budget.is_none() && bounds.timeout.is_none() {
         return None;

@@ -1,5 +1,5 @@
-//! The layer every request of every expose meets first (see [`edge`]): one tower layer rather than
-//! axum's `from_fn`, which boxes the next service and its future again for every request.
+//! The layer every request of every expose meets first (see [`EdgeService::call`]): one tower layer
+//! rather than axum's `from_fn`, which boxes the next service and its future again for every request.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -17,7 +17,7 @@ use super::body::{BodyBounds, bound_body};
 /// Longest request target (path and query) served; longer ones get a JSON 414.
 const MAX_TARGET_BYTES: usize = 8 * 1024;
 
-/// The layer of [`edge`] for one surface.
+/// The layer of [`EdgeService`] for one surface.
 #[derive(Clone)]
 pub(crate) struct Edge {
     surface: &'static str,
@@ -39,7 +39,7 @@ impl<S> Layer<S> for Edge {
     }
 }
 
-/// A route (or the fallback) behind [`edge`].
+/// A route (or the fallback) behind what every request meets first ([`EdgeService::call`]).
 #[derive(Clone)]
 pub(crate) struct EdgeService<S> {
     edge: Edge,
@@ -98,9 +98,7 @@ where
             // Measured and traced for the control expose, when the binary serves one.
             #[cfg(feature = "control")]
             let mut response = match observed {
-                // Boxed: the request's future is large, and observing it moves it twice (into the trace's scope, then
-                // pinned), which cost more in copies than an allocation does.
-                Some(info) => crate::control::observe(surface, info, Box::pin(inner)).await,
+                Some(info) => crate::control::observe(surface, info, inner).await,
                 None => inner.await,
             };
             #[cfg(not(feature = "control"))]
