@@ -289,87 +289,150 @@ pub(crate) fn listener_stopped(namespace: &str) {
     }
 }
 
-/// What a request's observation needs from it, taken before it is handed on; `None` (one atomic load)
-/// when nothing records or the request is the control expose's own.
-pub(crate) struct RequestInfo {
-    observer: &'static Observer,
-    matched: Option<MatchedPath>,
-    method: http::Method,
-    traceparent: Option<http::HeaderValue>,
-}
-
-pub(crate) fn request_info(surface: &'static str, request: &Request) -> Option<RequestInfo> {
-    let observer = OBSERVER.get()?;
-    if surface == "control" || !observer.spec.observability {
-        return None;
-    }
-    Some(RequestInfo {
-        observer,
-        matched: request.extensions().get::<MatchedPath>().cloned(),
-        method: request.method().clone(),
-        // Read only where a trace can continue it.
-        traceparent: observer.traces.as_ref().and_then(|_| request.headers().get(traces::TRACEPARENT)).cloned(),
-    })
-}
-
 /// The kind of an adapter's own 5xx answer (`upstream_timeout`…), which `/metrics` counts as an error.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ErrorKind(pub(crate) &'static str);
 
-/// Serves `inner` as request `info` of `surface`, measured (REST and skill requests; MCP's are
-/// measured per tool call) and traced.
-pub(crate) async fn observe(surface: &'static str, info: RequestInfo, inner: impl Future<Output = Response>) -> Response {
-    let start = Instant::now();
-    let observer = info.observer;
-    let (current, remote_parent) = match &observer.traces {
-        Some(ring) => Current::start(ring, info.traceparent.as_ref()),
-        None => {
-            let response = inner.await;
-            return measured(surface, &info, start.elapsed(), response);
+/// A request being measured and traced, from the edge's [`watch`] before it is handed on to its answer:
+/// what its observation needs from it, and when it began.
+pub(crate) struct Watch {
+    observer: &'static Observer,
+    matched: Option<MatchedPath>,
+    method: http::Method,
+    start: Instant,
+    /// The request's trace, until the answer's future is scoped in it, when traces are recorded.
+    trace: Option<Box<Current>>,
+    /// The caller's span when its `traceparent` was continued.
+    remote_parent: Option<u64>,
+}
+
+/// The request's trace, the task-local while its answer is worked out (spans recorded inside join it).
+type Traced<F> = tokio::task::futures::TaskLocalFuture<Box<Current>, F>;
+
+/// Begins the observation of `request`; `None` (one atomic load) when nothing records or the request
+/// is the control expose's own.
+pub(crate) fn watch(surface: &'static str, request: &Request) -> Option<Watch> {
+    let observer = OBSERVER.get()?;
+    if surface == "control" || !observer.spec.observability {
+        return None;
+    }
+    // The caller's `traceparent` is read only where a trace can continue it.
+    let (trace, remote_parent) = match &observer.traces {
+        Some(ring) => {
+            let (current, remote_parent) = Current::start(ring, request.headers().get(traces::TRACEPARENT));
+            (Some(Box::new(current)), remote_parent)
         }
+        None => (None, None),
     };
-    let (trace_id, root_span, sampled) = (current.trace_id, current.root_span, current.sampled);
-    // The trace is the task-local while `inner` runs, and handed back when it is done.
-    let mut scoped = std::pin::pin!(CURRENT.scope(Box::new(current), inner));
-    let response = scoped.as_mut().await;
-    let (mut spans, tool) = scoped.take_value().map(|c| (c.spans.into_inner(), c.tool.get())).unwrap_or_default();
-    let elapsed = start.elapsed();
-    let response = measured(surface, &info, elapsed, response);
-    if let (true, Some(ring)) = (sampled, &observer.traces) {
+    Some(Watch {
+        observer,
+        matched: request.extensions().get::<MatchedPath>().cloned(),
+        method: request.method().clone(),
+        start: Instant::now(),
+        trace,
+        remote_parent,
+    })
+}
+
+pin_project_lite::pin_project! {
+    /// A request's answer, measured (REST and skill requests; MCP's are measured per tool call) and
+    /// traced for the control expose. Written out rather than `async`, so that the answer's future is
+    /// held once and not copied into a scope.
+    pub(crate) struct Observed<F> {
+        #[pin]
+        state: ObservedState<F>,
+        watch: Option<Watch>,
+        surface: &'static str,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = ObservedProj]
+    enum ObservedState<F> {
+        /// Not recorded (no control expose served), or measured without a trace.
+        Plain { #[pin] future: F },
+        /// In the request's trace.
+        Traced { #[pin] future: Traced<F> },
+    }
+}
+
+impl<F: Future> Observed<F> {
+    /// `future`, the answer to the request of `watch`, observed.
+    pub(crate) fn new(surface: &'static str, mut watch: Option<Watch>, future: F) -> Self {
+        let state = match watch.as_mut().and_then(|w| w.trace.take()) {
+            Some(current) => ObservedState::Traced { future: CURRENT.scope(current, future) },
+            None => ObservedState::Plain { future },
+        };
+        Observed { state, watch, surface }
+    }
+}
+
+impl<F, E> Future for Observed<F>
+where
+    F: Future<Output = Result<Response, E>>,
+{
+    type Output = Result<Response, E>;
+
+    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        let this = self.project();
+        let (answer, current) = match this.state.project() {
+            ObservedProj::Plain { future } => (std::task::ready!(future.poll(cx)), None),
+            ObservedProj::Traced { mut future } => {
+                let answer = std::task::ready!(future.as_mut().poll(cx));
+                // The trace is handed back once the answer is in.
+                (answer, future.take_value())
+            }
+        };
+        std::task::Poll::Ready(match (answer, this.watch.take()) {
+            (Ok(response), Some(watch)) => Ok(watch.end(this.surface, current, response)),
+            (answer, _) => answer,
+        })
+    }
+}
+
+impl Watch {
+    /// The request was answered with `response`: it is counted into `/metrics` and its trace (`current`,
+    /// with the spans recorded inside it) into the ring.
+    fn end(self, surface: &'static str, current: Option<Box<Current>>, response: Response) -> Response {
+        let elapsed = self.start.elapsed();
+        let observer = self.observer;
+        // REST and skill requests by route template, never the raw path; MCP's per tool call.
+        if let (Some(metrics), Some(matched), false) = (&observer.metrics, &self.matched, surface == "mcp") {
+            let status = response.status();
+            let error = status.is_server_error().then(|| response.extensions().get::<ErrorKind>().map_or("upstream_status", |k| k.0));
+            metrics.request(
+                surface,
+                Operation::Route(matched.as_str(), &self.method),
+                Outcome::Status(status.as_u16()),
+                elapsed.as_secs_f64(),
+                error,
+            );
+        }
+        let (Some(mut current), Some(ring)) = (current, &observer.traces) else { return response };
+        if !current.sampled {
+            return response;
+        }
         let name = match surface {
             "rest" => "rest.request",
             "mcp" => "mcp.request",
             "skill" => "skill.request",
             _ => "request",
         };
-        let error = response.status().is_server_error() || spans.iter().any(|s| s.error);
+        let error = response.status().is_server_error() || current.spans.get_mut().iter().any(|s| s.error);
         let duration_ms = elapsed.as_millis() as u64;
-        let timestamp = observer.started_at + start.saturating_duration_since(observer.started);
-        let kind = if remote_parent.is_some() { SpanKind::Internal } else { SpanKind::Server };
-        let parent_span_id = remote_parent.and_then(std::num::NonZeroU64::new);
-        let root = SpanSummary { span_id: root_span, parent_span_id, name: Cow::Borrowed(name), kind, duration_ms, error };
-        spans.insert(0, root);
-        let operation_id = match (tool, info.matched) {
+        let timestamp = observer.started_at + self.start.saturating_duration_since(observer.started);
+        let kind = if self.remote_parent.is_some() { SpanKind::Internal } else { SpanKind::Server };
+        let parent_span_id = self.remote_parent.and_then(std::num::NonZeroU64::new);
+        let root = SpanSummary { span_id: current.root_span, parent_span_id, name: Cow::Borrowed(name), kind, duration_ms, error };
+        let operation_id = match (current.tool.get(), self.matched) {
             (Some(tool), _) => OperationId::Name(tool),
-            (None, Some(matched)) => OperationId::Route(matched, info.method),
+            (None, Some(matched)) => OperationId::Route(matched, self.method),
             (None, None) => OperationId::Name("(unmatched)"),
         };
-        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, spans }, start + elapsed);
+        let trace_id = current.trace_id;
+        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, root, recorded: current }, self.start + elapsed);
+        response
     }
-    response
-}
-
-/// Counts a REST or skill request into `/metrics` (by route template, never the raw path).
-fn measured(surface: &'static str, info: &RequestInfo, elapsed: Duration, response: Response) -> Response {
-    if surface == "mcp" {
-        return response;
-    }
-    if let (Some(metrics), Some(matched)) = (&info.observer.metrics, &info.matched) {
-        let status = response.status();
-        let error = status.is_server_error().then(|| response.extensions().get::<ErrorKind>().map_or("upstream_status", |k| k.0));
-        metrics.request(surface, Operation::Route(matched.as_str(), &info.method), Outcome::Status(status.as_u16()), elapsed.as_secs_f64(), error);
-    }
-    response
 }
 
 /// An MCP tool call ended: `error` says how it failed (`invalid_arguments`, `handled_error`: the

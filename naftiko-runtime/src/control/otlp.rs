@@ -89,7 +89,7 @@ async fn run(mut receiver: mpsc::Receiver<TraceSummary>, client: reqwest::Client
                     since = Instant::now();
                 }
                 batch.push(trace);
-                if batch.iter().map(|t| t.spans.len()).sum::<usize>() < BATCH_SPANS {
+                if batch.iter().map(TraceSummary::span_count).sum::<usize>() < BATCH_SPANS {
                     continue;
                 }
                 false
@@ -126,7 +126,7 @@ fn string(key: &str, value: impl Into<String>) -> KeyValue {
 /// The export request of `traces`: one resource (`service.name`), one scope, every span.
 pub(crate) fn request(service: &str, traces: &[TraceSummary]) -> ExportTraceServiceRequest {
     // `operation_id` written out as `/traces` lists it (`"{path} {METHOD}"`, or the tool called).
-    let spans = traces.iter().flat_map(|t| spans(service, t.trace_id, t.name, &t.operation_id.to_string(), t.timestamp, &t.spans)).collect();
+    let spans = traces.iter().flat_map(|t| spans(service, t.trace_id, t.name, &t.operation_id.to_string(), t.timestamp, &t.spans())).collect();
     export_request(service, spans)
 }
 

@@ -22,8 +22,7 @@ pub enum Propagation {
     B3,
 }
 
-/// One span of a trace, as `/traces/{traceId}` lists it. Kept small: the ring moves each trace's
-/// spans when it records it.
+/// One span of a trace, as `/traces/{traceId}` lists it.
 #[derive(Clone, Debug)]
 pub(crate) struct SpanSummary {
     pub(crate) span_id: u64,
@@ -57,6 +56,10 @@ impl SpanKind {
 }
 
 /// A finished trace: its root span and every span recorded inside it.
+///
+/// The ring keeps the request's own record of its spans ([`Current`], allocated when the request came
+/// in) rather than a copy: recording a trace moves a pointer, and the record is freed when the ring
+/// drops the trace, by the thread that allocated it (each thread keeps its own traces).
 #[derive(Clone, Debug)]
 pub(crate) struct TraceSummary {
     pub(crate) trace_id: u128,
@@ -67,11 +70,14 @@ pub(crate) struct TraceSummary {
     pub(crate) duration_ms: u64,
     pub(crate) error: bool,
     pub(crate) timestamp: SystemTime,
-    pub(crate) spans: Spans,
+    /// The root span: the request served.
+    pub(crate) root: SpanSummary,
+    /// The spans recorded inside the root one.
+    pub(crate) recorded: Box<Current>,
 }
 
-/// A trace's spans, held inline up to four (a request's root, its tool and its upstream calls): no
-/// allocation per request, and none freed by whichever thread later drops the trace.
+/// The spans recorded inside a request, held inline up to four (its tool and its upstream calls): the
+/// request's one allocation for its trace is its [`Current`].
 pub(crate) type Spans = smallvec::SmallVec<[SpanSummary; 4]>;
 
 /// What a trace's request asked for, shared rather than copied: axum's matched route (one `Arc` per
@@ -96,6 +102,16 @@ fn status(error: bool) -> &'static str {
 }
 
 impl TraceSummary {
+    /// Every span of the trace, the root one first.
+    pub(crate) fn spans(&self) -> Vec<SpanSummary> {
+        std::iter::once(self.root.clone()).chain(self.recorded.spans.borrow().iter().cloned()).collect()
+    }
+
+    /// How many spans [`TraceSummary::spans`] lists.
+    pub(crate) fn span_count(&self) -> usize {
+        1 + self.recorded.spans.borrow().len()
+    }
+
     fn listed(&self) -> Value {
         json!({
             "traceId": format!("{:032x}", self.trace_id),
@@ -103,14 +119,14 @@ impl TraceSummary {
             "operationId": self.operation_id.to_string(),
             "durationMs": self.duration_ms,
             "status": status(self.error),
-            "spanCount": self.spans.len(),
+            "spanCount": self.span_count(),
             "timestamp": rfc3339(self.timestamp),
         })
     }
 
     fn detailed(&self) -> Value {
         let spans: Vec<Value> = self
-            .spans
+            .spans()
             .iter()
             .map(|s| {
                 let mut span = json!({
@@ -217,6 +233,7 @@ impl TraceRing {
 }
 
 /// The trace of the request being served, in a task-local: spans recorded inside it join it.
+#[derive(Clone, Debug)]
 pub(crate) struct Current {
     pub(crate) trace_id: u128,
     pub(crate) root_span: u64,
@@ -415,23 +432,20 @@ mod tests {
         assert_eq!(headers.len(), 3);
     }
 
+    /// A `rest.request` trace with no span inside its root one.
+    fn trace(trace_id: u128, operation_id: OperationId, error: bool) -> TraceSummary {
+        let root =
+            SpanSummary { span_id: 1, parent_span_id: None, name: Cow::Borrowed("rest.request"), kind: SpanKind::Server, duration_ms: 0, error };
+        let recorded = Box::new(Current { trace_id, root_span: 1, sampled: true, spans: RefCell::default(), tool: Cell::default() });
+        TraceSummary { trace_id, name: "rest.request", operation_id, duration_ms: 0, error, timestamp: UNIX_EPOCH, root, recorded }
+    }
+
     #[test]
     fn the_ring_keeps_the_last_traces_most_recent_first() {
         let ring = TraceRing::new(2, 1.0);
         for i in 1..=3u128 {
             let error = i == 2;
-            ring.add(
-                TraceSummary {
-                    trace_id: i,
-                    name: "rest.request",
-                    operation_id: OperationId::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]),
-                    duration_ms: 0,
-                    error,
-                    timestamp: UNIX_EPOCH,
-                    spans: Spans::new(),
-                },
-                Instant::now(),
-            );
+            ring.add(trace(i, OperationId::Name(["/x1 GET", "/x2 GET", "/x3 GET"][i as usize - 1]), error), Instant::now());
         }
         let listed = ring.list(None, None);
         assert_eq!(listed["bufferSize"], 2);
@@ -449,17 +463,8 @@ mod tests {
         let ring = TraceRing::new(3, 1.0);
         let at = Instant::now();
         for i in 1..=8u128 {
-            let trace = TraceSummary {
-                trace_id: i,
-                name: "rest.request",
-                operation_id: OperationId::Name("/x GET"),
-                duration_ms: 0,
-                error: false,
-                timestamp: UNIX_EPOCH,
-                spans: Spans::new(),
-            };
             // Every trace ends at the same instant: the order is the ring's own.
-            ring.add(trace, at);
+            ring.add(trace(i, OperationId::Name("/x GET"), false), at);
             let listed = ring.list(None, None);
             let ids: Vec<u128> =
                 listed["traces"].as_array().into_iter().flatten().filter_map(|t| u128::from_str_radix(t["traceId"].as_str()?, 16).ok()).collect();

@@ -10,9 +10,10 @@ use std::time::Instant;
 
 use axum::extract::Request;
 use axum::response::{IntoResponse as _, Response};
+use futures::future::Either;
 use tower::{Layer, Service};
 
-use super::body::{BodyBounds, bound_body};
+use super::body::{BodyBounds, HeldBudget, bound_body};
 
 /// Longest request target (path and query) served; longer ones get a JSON 414.
 const MAX_TARGET_BYTES: usize = 8 * 1024;
@@ -49,11 +50,10 @@ pub(crate) struct EdgeService<S> {
 impl<S> Service<Request> for EdgeService<S>
 where
     S: Service<Request, Response = Response, Error = Infallible>,
-    S::Future: Send + 'static,
 {
     type Response = Response;
     type Error = Infallible;
-    type Future = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+    type Future = EdgeFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
         self.inner.poll_ready(cx)
@@ -66,48 +66,72 @@ where
     ///
     /// The service made ready is called here, so the future owns what it returned rather than a clone
     /// of the service (tower's rule for a service called later), which cost a clone of every layer
-    /// below for each request.
+    /// below for each request. The future is [`EdgeFuture`], not a boxed one: axum boxes each route's
+    /// future already, and an `async` block kept the route's future twice over (as captured and as
+    /// awaited), which made every request copy it.
     fn call(&mut self, mut request: Request) -> Self::Future {
         let Edge { surface, namespace, ref bounds } = self.edge;
         let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
+        // Measured and traced for the control expose, when the binary serves one (a refusal too).
         #[cfg(feature = "control")]
-        let observed = crate::control::request_info(surface, &request);
-        let called = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
-            length if length > MAX_TARGET_BYTES => Err(crate::rest::AdapterError::new(
-                http::StatusCode::URI_TOO_LONG,
-                "uri_too_long",
-                format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
-            )
-            .into_response()),
+        let watch = crate::control::watch(surface, &request);
+        let (future, held) = match request.uri().path_and_query().map_or(0, |t| t.as_str().len()) {
+            length if length > MAX_TARGET_BYTES => {
+                let refused = crate::rest::AdapterError::new(
+                    http::StatusCode::URI_TOO_LONG,
+                    "uri_too_long",
+                    format!("the request target exceeds {MAX_TARGET_BYTES} bytes"),
+                );
+                (Either::Right(std::future::ready(Ok(refused.into_response()))), None)
+            }
             _ => {
                 let held = bound_body(bounds, &mut request);
-                Ok((self.inner.call(request), held))
+                (Either::Left(self.inner.call(request)), held)
             }
         };
-        Box::pin(async move {
-            let inner = async move {
-                match called {
-                    Ok((response, held)) => {
-                        let response = response.await.unwrap_or_else(|never| match never {});
-                        drop(held);
-                        response
-                    }
-                    Err(refused) => refused,
-                }
-            };
-            // Measured and traced for the control expose, when the binary serves one.
-            #[cfg(feature = "control")]
-            let mut response = match observed {
-                Some(info) => crate::control::observe(surface, info, inner).await,
-                None => inner.await,
-            };
-            #[cfg(not(feature = "control"))]
-            let mut response = inner.await;
-            response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
-            if let Some((method, path, start)) = logged {
-                tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
-            }
-            Ok(response)
-        })
+        #[cfg(feature = "control")]
+        let future = crate::control::Observed::new(surface, watch, future);
+        EdgeFuture { future, held, logged, surface, namespace }
+    }
+}
+
+/// The route's answer, or the edge's refusal.
+type Answer<F> = Either<F, std::future::Ready<Result<Response, Infallible>>>;
+
+/// The route's future as the edge runs it: observed for the control expose when the binary has one.
+#[cfg(feature = "control")]
+type Routed<F> = crate::control::Observed<F>;
+#[cfg(not(feature = "control"))]
+type Routed<F> = F;
+
+pin_project_lite::pin_project! {
+    /// The answer of [`EdgeService::call`], with `nosniff` and the access log line; `held` is the
+    /// request body's share of the memory budget, given back with the answer.
+    pub(crate) struct EdgeFuture<F> {
+        #[pin]
+        future: Routed<Answer<F>>,
+        held: Option<HeldBudget>,
+        logged: Option<(http::Method, String, Instant)>,
+        surface: &'static str,
+        namespace: &'static str,
+    }
+}
+
+impl<F> Future for EdgeFuture<F>
+where
+    F: Future<Output = Result<Response, Infallible>>,
+{
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Ok(mut response) = std::task::ready!(this.future.poll(cx));
+        drop(this.held.take());
+        response.headers_mut().insert(http::header::X_CONTENT_TYPE_OPTIONS, http::HeaderValue::from_static("nosniff"));
+        if let Some((method, path, start)) = this.logged.take() {
+            let (surface, namespace) = (*this.surface, *this.namespace);
+            tracing::info!(surface, namespace, %method, path, status = response.status().as_u16(), micros = start.elapsed().as_micros() as u64, "request");
+        }
+        Poll::Ready(Ok(response))
     }
 }
