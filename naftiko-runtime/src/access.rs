@@ -51,6 +51,15 @@ impl Access {
         Access { allowed_hosts: Vec::new(), allowed_origins: vec!["*".to_owned()] }
     }
 
+    /// No check in the router, because the server in front of it checks: what a generated binary
+    /// gives its routers, since its serve loop checks every request of a listener against the
+    /// listener's access (`serve::Config::access`) where it comes in, before any routing (one check
+    /// rather than a layer around each route). A router served any other way needs an access of its
+    /// own ([`Access::loopback`], [`Access::for_address`]).
+    pub fn checked_at_edge() -> Self {
+        Access::unchecked()
+    }
+
     /// The access of a listener on `address` (`host`, `host:port`, `[v6]:port`), given the extra
     /// `Host` names (`--allowed-host`) and origins (`--allowed-origin`) the operator allows.
     ///
@@ -278,21 +287,29 @@ pub fn guard(router: axum::Router, access: Access) -> axum::Router {
     if access == Access::unchecked() {
         return router;
     }
-    let router = if access.allowed_origins.is_empty() {
-        router
-    } else {
-        use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
-        let allowed = access.clone();
-        router.layer(
-            CorsLayer::new()
-                .allow_origin(AllowOrigin::predicate(move |origin, _| allowed.origin_allowed(origin)))
-                .allow_methods(AllowMethods::mirror_request())
-                .allow_headers(AllowHeaders::mirror_request())
-                .expose_headers(EXPOSED.map(HeaderName::from_static))
-                .max_age(Duration::from_secs(600)),
-        )
+    let router = match cors(&access) {
+        Some(cors) => router.layer(cors),
+        None => router,
     };
     router.layer(GuardLayer(Arc::new(Prepared::new(access))))
+}
+
+/// The CORS answers of `access`, when it allows browser origins: preflights answered, the allowed
+/// origin mirrored (the check itself refuses the others first).
+pub(crate) fn cors(access: &Access) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowHeaders, AllowMethods, AllowOrigin, CorsLayer};
+    if access.allowed_origins.is_empty() || *access == Access::unchecked() {
+        return None;
+    }
+    let allowed = access.clone();
+    Some(
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::predicate(move |origin, _| allowed.origin_allowed(origin)))
+            .allow_methods(AllowMethods::mirror_request())
+            .allow_headers(AllowHeaders::mirror_request())
+            .expose_headers(EXPOSED.map(HeaderName::from_static))
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// The check as a tower layer rather than `middleware::from_fn`: it runs inline in `call`, so an
@@ -318,6 +335,14 @@ impl Prepared {
             return Err(forbidden_host());
         }
         self.access.check_origin(headers)
+    }
+
+    /// [`Prepared::check`] as a server answers it: the JSON 403 of a refused request (logged), or
+    /// `None` when it may go on.
+    pub(crate) fn refusal(&self, request: &Request) -> Option<Response> {
+        let refusal = self.check(request.uri(), request.headers()).err()?;
+        tracing::info!(status = refusal.status.as_u16(), kind = refusal.kind, "request refused");
+        Some(refusal.into_response())
     }
 }
 
@@ -348,12 +373,9 @@ where
     }
 
     fn call(&mut self, request: Request) -> Self::Future {
-        match self.access.check(request.uri(), request.headers()) {
-            Ok(()) => Either::Left(self.inner.call(request)),
-            Err(refusal) => {
-                tracing::info!(status = refusal.status.as_u16(), kind = refusal.kind, "request refused");
-                Either::Right(std::future::ready(Ok(refusal.into_response())))
-            }
+        match self.access.refusal(&request) {
+            None => Either::Left(self.inner.call(request)),
+            Some(refused) => Either::Right(std::future::ready(Ok(refused))),
         }
     }
 }

@@ -157,6 +157,13 @@ async fn cross_site_requests_and_dns_rebinding_are_refused() {
     let reply = raw(rest, &request("GET", BASE, &[attacker[0]], "")).await;
     assert_eq!((reply.status, reply.error().as_str()), (403, "forbidden_host"), "DNS rebinding reads nothing");
     assert!(reply.header("access-control-allow-origin").is_none());
+    // Checked before routing: a path no route serves tells a rebinding page nothing either.
+    let reply = raw(rest, &request("GET", "/no/such/path", &[attacker[0]], "")).await;
+    assert_eq!((reply.status, reply.error().as_str()), (403, "forbidden_host"));
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+    // Probes reach `/healthz` by whatever name they use (it reads nothing).
+    let reply = raw(rest, &request("GET", "/healthz", &[attacker[0]], "")).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
 
     // MCP: the same Host check, and Origin validated too (the MCP specification's MUST).
     let list = json!({"jsonrpc": "2.0", "id": 1, "method": "tools/list"}).to_string();

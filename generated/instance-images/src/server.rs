@@ -35,7 +35,7 @@ pub fn main() -> ::std::process::ExitCode {
                         super::rest::router_with(
                             handlers.clone(),
                             ::naftiko_runtime::rest::RestOptions {
-                                access: config.access(config.addr("instance-images-rest")),
+                                access: ::naftiko_runtime::rest::Access::checked_at_edge(),
                                 ..super::rest::options()
                             },
                         ),
@@ -45,7 +45,7 @@ pub fn main() -> ::std::process::ExitCode {
                         ::naftiko_runtime::mcp::router(
                             super::mcp::server(handlers.clone()),
                             ::naftiko_runtime::mcp::McpOptions {
-                                access: config.access(config.addr("instance-images-mcp")),
+                                access: ::naftiko_runtime::rest::Access::checked_at_edge(),
                                 ..super::mcp::options()
                             },
                         ),

@@ -35,8 +35,7 @@ pub fn main() -> ::std::process::ExitCode {
                         super::rest::router_with(
                             handlers.clone(),
                             ::naftiko_runtime::rest::RestOptions {
-                                access: config
-                                    .access(config.addr("instance-snapshots-rest")),
+                                access: ::naftiko_runtime::rest::Access::checked_at_edge(),
                                 ..super::rest::options()
                             },
                         ),
@@ -46,8 +45,7 @@ pub fn main() -> ::std::process::ExitCode {
                         ::naftiko_runtime::mcp::router(
                             super::mcp::server(handlers.clone()),
                             ::naftiko_runtime::mcp::McpOptions {
-                                access: config
-                                    .access(config.addr("instance-snapshots-mcp")),
+                                access: ::naftiko_runtime::rest::Access::checked_at_edge(),
                                 ..super::mcp::options()
                             },
                         ),

@@ -52,9 +52,9 @@ pub fn emit(cap: &Capability) -> TokenStream {
     let needs_secrets =
         needs_secrets || cap.control.as_ref().is_some_and(|c| c.auth.is_some() || c.otlp.as_ref().is_some_and(|t| t.secrets().next().is_some()));
     let secrets = if needs_secrets { quote! { let secrets = #krate::Secrets::from_env()?; } } else { quote! {} };
-    // One router per expose, from its module (`rest`/`mcp` for the first of a kind). Each router
-    // accepts the `Host` names of the address its expose actually listens on, and the flags' names
-    // and origins.
+    // One router per expose, from its module (`rest`/`mcp` for the first of a kind). The serve loop
+    // checks each request's `Host` (the names of the address its expose actually listens on, and the
+    // flags') and `Origin` where it comes in, before routing: the routers check none themselves.
     let mut exposes = Vec::new();
     let mut routers = Vec::new();
     for r in &cap.rest {
@@ -64,7 +64,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
         routers.push(quote! {
             (#ns, #krate::#module::router_with(
                 handlers.clone(),
-                ::naftiko_runtime::rest::RestOptions { access: config.access(config.addr(#ns)), ..#options },
+                ::naftiko_runtime::rest::RestOptions { access: ::naftiko_runtime::rest::Access::checked_at_edge(), ..#options },
             ))
         });
     }
@@ -77,7 +77,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
         routers.push(quote! {
             (#ns, ::naftiko_runtime::mcp::router(
                 #krate::#module::server(handlers.clone()),
-                ::naftiko_runtime::mcp::McpOptions { access: config.access(config.addr(#ns)), ..#options },
+                ::naftiko_runtime::mcp::McpOptions { access: ::naftiko_runtime::rest::Access::checked_at_edge(), ..#options },
             ))
         });
         // Files it reads at run time (static resources, prompt files) must be there before it serves.
@@ -95,7 +95,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
         routers.push(quote! {
             (#ns, ::naftiko_runtime::skill::router(
                 &#krate::skill::CATALOGS[#i],
-                ::naftiko_runtime::rest::RestOptions { access: config.access(config.addr(#ns)), ..#krate::skill::options(#ns #secrets) },
+                ::naftiko_runtime::rest::RestOptions { access: ::naftiko_runtime::rest::Access::checked_at_edge(), ..#krate::skill::options(#ns #secrets) },
             ))
         });
         if s.skills.iter().any(|k| matches!(k.folder, crate::ir::SkillFolder::Location { .. })) {

@@ -79,7 +79,7 @@ pub fn router(cap: &Capability, c: &ControlSurface) -> TokenStream {
                 scripting: #scripting,
             },
             config,
-            ::naftiko_runtime::rest::RestOptions { auth: #auth, access: config.access(config.addr(#NAMESPACE)) },
+            ::naftiko_runtime::rest::RestOptions { auth: #auth, access: ::naftiko_runtime::rest::Access::checked_at_edge() },
         ))
     }
 }

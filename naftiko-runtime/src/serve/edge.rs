@@ -14,6 +14,7 @@ use futures::future::Either;
 use tower::{Layer, Service};
 
 use super::body::{BodyBounds, HeldBudget, bound_body};
+use crate::access::Prepared;
 
 /// Longest request target (path and query) served; longer ones get a JSON 414.
 const MAX_TARGET_BYTES: usize = 8 * 1024;
@@ -24,11 +25,13 @@ pub(crate) struct Edge {
     surface: &'static str,
     namespace: &'static str,
     bounds: Arc<BodyBounds>,
+    /// The listener's `Host` and `Origin` checks (`None`: none, as for `/healthz`, or `--no-checks`).
+    access: Option<Arc<Prepared>>,
 }
 
 impl Edge {
-    pub(crate) fn layer(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>) -> Edge {
-        Edge { surface, namespace, bounds }
+    pub(crate) fn layer(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, access: Option<Arc<Prepared>>) -> Edge {
+        Edge { surface, namespace, bounds, access }
     }
 }
 
@@ -61,8 +64,9 @@ where
 
     /// What every request meets first: the access log line (method, path — never the query, which may
     /// carry credentials — status, time), a request target longer than [`MAX_TARGET_BYTES`] refused
-    /// (JSON 414), the body's bounds, and `nosniff` on every response (which is also how hyper's own
-    /// error answers are told apart: see `rejections`).
+    /// (JSON 414), the listener's `Host` and `Origin` checks (JSON 403, see [`crate::access`]), the
+    /// body's bounds, and `nosniff` on every response (which is also how hyper's own error answers
+    /// are told apart: see `rejections`).
     ///
     /// The service made ready is called here, so the future owns what it returned rather than a clone
     /// of the service (tower's rule for a service called later), which cost a clone of every layer
@@ -70,7 +74,7 @@ where
     /// future already, and an `async` block kept the route's future twice over (as captured and as
     /// awaited), which made every request copy it.
     fn call(&mut self, mut request: Request) -> Self::Future {
-        let Edge { surface, namespace, ref bounds } = self.edge;
+        let Edge { surface, namespace, ref bounds, ref access } = self.edge;
         let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
         // Measured and traced for the control expose, when the binary serves one (a refusal too).
         #[cfg(feature = "control")]
@@ -84,10 +88,13 @@ where
                 );
                 (Either::Right(std::future::ready(Ok(refused.into_response()))), None)
             }
-            _ => {
-                let held = bound_body(bounds, &mut request);
-                (Either::Left(self.inner.call(request)), held)
-            }
+            _ => match access.as_deref().and_then(|access| access.refusal(&request)) {
+                Some(refused) => (Either::Right(std::future::ready(Ok(refused))), None),
+                None => {
+                    let held = bound_body(bounds, &mut request);
+                    (Either::Left(self.inner.call(request)), held)
+                }
+            },
         };
         #[cfg(feature = "control")]
         let future = crate::control::Observed::new(surface, watch, future);

@@ -273,7 +273,7 @@ async fn run(app: App, args: ServeArgs, config: Config, mut surfaces: Surfaces) 
         tracing::info!(surface, namespace, address = %local, "listening");
         #[cfg(feature = "control")]
         crate::control::listener_started(namespace, local.port());
-        let app = application(surface, namespace, router, Arc::clone(&bounds));
+        let app = application(surface, namespace, router, Arc::clone(&bounds), &access);
         for (share, listener) in shares.iter_mut().zip(listeners) {
             share.push(Served { namespace, surface, app: app.clone(), listener });
         }
@@ -348,13 +348,21 @@ async fn serve_share(share: Vec<Served>, limits: ConnectionLimits, shutdown: tok
     Ok(())
 }
 
-/// A surface's router with what the binary adds: `/healthz`, the body limit and bounds, the request
-/// target limit, `X-Content-Type-Options: nosniff` on every response, and the access log.
-fn application(surface: &'static str, namespace: &'static str, router: Router, bounds: Arc<BodyBounds>) -> Router {
+/// A surface's router with what the binary adds: `/healthz`, the `Host` and `Origin` checks of its
+/// listener (`access`: the generated routers check none themselves, see
+/// [`Access::checked_at_edge`]; `/healthz` is not checked, so that probes reach it by any name), the
+/// body limit and bounds, the request target limit, `X-Content-Type-Options: nosniff` on every
+/// response, and the access log: one layer around each route.
+fn application(surface: &'static str, namespace: &'static str, router: Router, bounds: Arc<BodyBounds>, access: &Access) -> Router {
+    let checks = (*access != Access::unchecked()).then(|| Arc::new(crate::access::Prepared::new(access.clone())));
+    let router = match crate::access::cors(access) {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
     Router::new()
         .route("/healthz", axum::routing::get(|| async { axum::Json(serde_json::json!({ "status": "ok" })) }))
-        .merge(router)
-        .layer(edge::Edge::layer(surface, namespace, bounds))
+        .layer(edge::Edge::layer(surface, namespace, Arc::clone(&bounds), None))
+        .merge(router.layer(edge::Edge::layer(surface, namespace, bounds, checks)))
 }
 
 /// Registers the SIGINT/SIGTERM handlers now — before any listener announces itself, so a signal sent
