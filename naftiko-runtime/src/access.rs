@@ -321,20 +321,46 @@ struct GuardLayer(Arc<Prepared>);
 pub(crate) struct Prepared {
     access: Access,
     hosts: Vec<(String, Option<u16>)>,
+    /// Tells this allow-list's accepted `Host` value apart from another's ([`ACCEPTED_HOST`]).
+    id: u64,
+}
+
+thread_local! {
+    /// The `Host` value this thread last accepted, and by which [`Prepared`] (its id; 0: none): a client
+    /// sends the same value with every request of a keep-alive connection, and the same bytes are
+    /// accepted again without being split and compared (the check is a function of them alone).
+    static ACCEPTED_HOST: std::cell::RefCell<(u64, Vec<u8>)> = const { std::cell::RefCell::new((0, Vec::new())) };
 }
 
 impl Prepared {
     pub(crate) fn new(access: Access) -> Prepared {
+        static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let hosts = access.allowed_hosts.iter().filter_map(|a| allowed_host(a)).collect();
-        Prepared { access, hosts }
+        Prepared { access, hosts, id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
     }
 
     /// [`Access::check`], without parsing the allow-list again.
     pub(crate) fn check(&self, uri: &Uri, headers: &HeaderMap) -> Result<(), AdapterError> {
-        if !self.access.allowed_hosts.is_empty() && !host_matches(&self.hosts, uri, headers) {
+        if !self.access.allowed_hosts.is_empty() && !self.host_allowed(uri, headers) {
             return Err(forbidden_host());
         }
         self.access.check_origin(headers)
+    }
+
+    fn host_allowed(&self, uri: &Uri, headers: &HeaderMap) -> bool {
+        let Some(host) = headers.get(header::HOST).map(HeaderValue::as_bytes) else { return host_matches(&self.hosts, uri, headers) };
+        if ACCEPTED_HOST.with_borrow(|(id, accepted)| *id == self.id && accepted.as_slice() == host) {
+            return true;
+        }
+        let allowed = host_matches(&self.hosts, uri, headers);
+        if allowed {
+            ACCEPTED_HOST.with_borrow_mut(|(id, accepted)| {
+                *id = self.id;
+                accepted.clear();
+                accepted.extend_from_slice(host);
+            });
+        }
+        allowed
     }
 
     /// [`Prepared::check`] as a server answers it: the JSON 403 of a refused request (logged), or
@@ -386,6 +412,22 @@ mod tests {
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_str(v).unwrap())).collect()
+    }
+
+    #[test]
+    fn an_accepted_host_is_remembered_for_its_own_allow_list_only() {
+        let loopback = Prepared::new(Access::loopback());
+        let public = Prepared::new(Access { allowed_hosts: vec!["api.example.com".into()], allowed_origins: Vec::new() });
+        let uri = Uri::from_static("/x");
+        let local = headers(&[("host", "localhost:8080")]);
+        let api = headers(&[("host", "api.example.com")]);
+        for _ in 0..2 {
+            assert!(loopback.check(&uri, &local).is_ok());
+            assert!(public.check(&uri, &local).is_err(), "accepted by the other list only");
+            assert!(public.check(&uri, &api).is_ok());
+            assert!(loopback.check(&uri, &api).is_err());
+        }
+        assert!(loopback.check(&uri, &headers(&[("host", "localhost:8080 ")])).is_err(), "other bytes are checked again");
     }
 
     #[test]

@@ -309,14 +309,29 @@ fn canonical_base(base: &str) -> bool {
 /// sub-delimiters (but `'` in a query, which it encodes for `http`), `:`, `@`, `/`, `%` escapes, and
 /// `?` in a query.
 fn kept_as_is(text: &str, in_query: bool) -> bool {
+    // A table of what each byte is (this runs over every upstream path and query).
+    const PATH: u8 = 1;
+    const QUERY: u8 = 2;
+    const KEPT: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            table[b] = match c {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => PATH | QUERY,
+                b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' => PATH | QUERY,
+                b'\'' => PATH,
+                b'?' => QUERY,
+                _ => 0,
+            };
+            b += 1;
+        }
+        table
+    };
+    let kept = if in_query { QUERY } else { PATH };
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().all(|(i, &b)| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => true,
-        b'!' | b'$' | b'&' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'/' => true,
-        b'\'' => !in_query,
-        b'?' => in_query,
-        b'%' => bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
-        _ => false,
+    bytes.iter().enumerate().all(|(i, &b)| {
+        KEPT[usize::from(b)] & kept != 0 || (b == b'%' && bytes.get(i + 1..i + 3).is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)))
     })
 }
 
@@ -486,6 +501,25 @@ mod tests {
         assert_eq!(reqwest::Url::parse("https://h.test/a/%2E%2E/b").unwrap().path(), "/b");
         assert_eq!(reqwest::Url::parse("https://h.test/a/%2e/b").unwrap().path(), "/a/b");
         assert_eq!(reqwest::Url::parse("https://h.test/a/%2F/b").unwrap().path(), "/a/%2F/b");
+    }
+
+    #[test]
+    fn text_kept_as_is_is_what_the_url_parser_keeps() {
+        for byte in 0x20u8..0x7f {
+            let c = char::from(byte);
+            for text in [format!("/a{c}b"), format!("/a{c}"), format!("/%4{c}x")] {
+                let url = reqwest::Url::parse(&format!("http://h.test{text}"));
+                let path_kept = url.as_ref().is_ok_and(|u| u.path() == text && u.query().is_none() && u.fragment().is_none());
+                assert!(!kept_as_is(&text, false) || path_kept, "path {text:?}");
+                let pair = &text[1..];
+                let url = reqwest::Url::parse(&format!("http://h.test/?{pair}"));
+                let query_kept = url.as_ref().is_ok_and(|u| u.query() == Some(pair) && u.fragment().is_none());
+                assert!(!kept_as_is(pair, true) || query_kept, "query {pair:?}");
+            }
+        }
+        assert!(kept_as_is("/v1/zones/fr-par-1/snapshots", false));
+        assert!(kept_as_is("/a%2Fb", false) && !kept_as_is("/a%2", false) && !kept_as_is("/a%zz", false));
+        assert!(kept_as_is("a=b?c", true) && !kept_as_is("/a?b", false) && !kept_as_is("a='", true) && kept_as_is("/a'", false));
     }
 
     #[test]
