@@ -38,7 +38,7 @@ use crate::rest::{AdapterError, RestOptions};
 use crate::serve::Config;
 use metrics::{Metrics, Operation, Outcome};
 pub use traces::Propagation;
-use traces::{CURRENT, Current, OperationId, SpanKind, SpanSummary, TraceRing, TraceSummary};
+use traces::{CURRENT, Current, OperationId, SpanKind, SpanSummary, TraceId, TraceRing, TraceSummary};
 
 /// What the spec's control expose asks for (generated from its `management` and `observability`).
 #[derive(Clone, Debug)]
@@ -429,7 +429,7 @@ impl Watch {
             (None, Some(matched)) => OperationId::Route(matched, self.method),
             (None, None) => OperationId::Name("(unmatched)"),
         };
-        let trace_id = current.trace_id;
+        let trace_id = current.trace_id.get();
         ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, root, recorded: current }, self.start + elapsed);
         response
     }
@@ -458,7 +458,7 @@ pub(crate) fn tool_call(name: &'static str, start: Instant, error: Option<&'stat
 pub(crate) struct ClientCall {
     start: Instant,
     /// The call's span in the trace of the request being served, and what its header says.
-    span: Option<(u64, u128, bool, Propagation)>,
+    span: Option<(u64, TraceId, bool, Propagation)>,
 }
 
 /// An upstream call is about to be sent. Returns what [`propagate`] and [`client_call_end`] need.
@@ -471,7 +471,7 @@ pub(crate) fn client_call_start() -> Option<ClientCall> {
 /// Adds the trace's header of `call` to an attempt's `headers`.
 pub(crate) fn propagate(call: Option<&ClientCall>, headers: &mut http::HeaderMap) {
     if let Some(&ClientCall { span: Some((span, trace_id, sampled, propagation)), .. }) = call {
-        traces::propagate(propagation, trace_id, span, sampled, headers);
+        traces::propagate(propagation, trace_id.get(), span, sampled, headers);
     }
 }
 
