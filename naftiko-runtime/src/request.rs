@@ -22,9 +22,11 @@ pub struct RequestBuilder(Box<Parts>);
 #[derive(Clone)]
 struct Parts {
     method: Method,
-    base_url: String,
-    /// Percent-encoded path, appended to the base URL as text.
-    path: String,
+    /// The base URL, then the percent-encoded path appended to it as text (the URL is built in one
+    /// string, sent as it is when the URL parser would not change it).
+    url: String,
+    /// Where the path starts in `url`.
+    path_at: usize,
     /// Percent-encoded `name=value` pairs.
     query: Vec<String>,
     headers: HeaderMap,
@@ -73,10 +75,14 @@ impl Prepared {
 impl RequestBuilder {
     /// A request to `base_url` (scheme, host and an optional path prefix; a trailing `/` is ignored).
     pub fn new(method: Method, base_url: &str) -> Self {
+        let base_url = base_url.trim_end_matches('/');
+        // Room for a usual path and query: the URL is written once, in this string.
+        let mut url = String::with_capacity(base_url.len() + 96);
+        url.push_str(base_url);
         RequestBuilder(Box::new(Parts {
             method,
-            base_url: base_url.trim_end_matches('/').to_owned(),
-            path: String::new(),
+            path_at: url.len(),
+            url,
             query: Vec::new(),
             headers: HeaderMap::new(),
             cookies: Vec::new(),
@@ -86,7 +92,7 @@ impl RequestBuilder {
 
     /// Literal path text from the spec, appended as written.
     pub fn path(mut self, literal: &str) -> Self {
-        self.0.path.push_str(literal);
+        self.0.url.push_str(literal);
         self
     }
 
@@ -95,7 +101,7 @@ impl RequestBuilder {
     /// parameters, and its headers where the API sets none of that name (the API's own parameters, and
     /// its credentials when sent, win).
     pub fn forwarded(mut self, path: &str, query: Option<&str>, headers: HeaderMap) -> Self {
-        self.0.path.push_str(path);
+        self.0.url.push_str(path);
         if let Some(query) = query.filter(|q| !q.is_empty()) {
             self.0.query.insert(0, query.to_owned());
         }
@@ -117,7 +123,7 @@ impl RequestBuilder {
     /// rejected); `field` names it in the error.
     pub fn path_param<V: ParamValue + ?Sized>(mut self, field: &str, value: &V) -> Result<Self, Error> {
         let text = value.to_text().ok_or_else(|| Error::invalid(field, "a path value is required"))?;
-        encode::push_path_segment(&mut self.0.path, &text).map_err(|reason| Error::invalid(field, reason))?;
+        encode::push_path_segment(&mut self.0.url, &text).map_err(|reason| Error::invalid(field, reason))?;
         Ok(self)
     }
 
@@ -190,13 +196,16 @@ impl RequestBuilder {
 
     /// The URL without credentials: base URL, path and the parameters' query.
     pub fn url(&self) -> String {
-        join_url(&self.0.base_url, &self.0.path, &self.0.query)
+        let mut url = self.0.url.clone();
+        push_query(&mut url, &self.0.query);
+        url
     }
 
     /// Applies `auth` and builds the URL: the string is assembled here and parsed once, so nothing
     /// re-normalises the encoded path (`%2F` stays `%2F`).
     pub(crate) fn prepare(self, auth: &ClientAuth) -> Result<Prepared, Error> {
-        let Parts { method, base_url, path, query, headers, cookies, body } = *self.0;
+        let Parts { method, url, path_at, query, headers, cookies, body } = *self.0;
+        let path = &url[path_at..];
         // Values cannot form a dot segment (each is checked), but two of them side by side in one
         // segment (`{a}{b}`) could: check the assembled path too.
         // A dot segment holds a `.` or an escape (`%2e`): most paths hold neither, and are not split.
@@ -249,7 +258,7 @@ impl RequestBuilder {
             }
             None => None,
         };
-        let uri = request_uri(&base_url, &path, &query)?;
+        let uri = request_uri(url, path_at, &query)?;
         Ok(Prepared { method, uri, headers, body })
     }
 }
@@ -260,8 +269,8 @@ impl fmt::Debug for RequestBuilder {
         let query: Vec<&str> = self.0.query.iter().map(|pair| pair.split('=').next().unwrap_or_default()).collect();
         f.debug_struct("RequestBuilder")
             .field("method", &self.0.method)
-            .field("base_url", &self.0.base_url)
-            .field("path", &self.0.path)
+            .field("base_url", &&self.0.url[..self.0.path_at])
+            .field("path", &&self.0.url[self.0.path_at..])
             .field("query", &query)
             .field("headers", &self.0.headers.keys().collect::<Vec<_>>())
             .finish_non_exhaustive()
@@ -273,18 +282,17 @@ impl fmt::Debug for RequestBuilder {
 /// of building a request, so it is skipped when it would change nothing: the base URL is already as
 /// the parser writes it (checked once per thread for the last base seen) and the path (which starts
 /// with `/`) and query hold only characters it leaves as they are (what the encoders write).
-fn request_uri(base_url: &str, path: &str, query: &[String]) -> Result<http::Uri, Error> {
-    let joined = join_url(base_url, path, query);
+fn request_uri(mut url: String, path_at: usize, query: &[String]) -> Result<http::Uri, Error> {
     let invalid = |reason: String| Error::invalid("base_url", format!("not a valid URL with this path ({reason})"));
-    if path.starts_with('/')
-        && canonical_base(base_url)
-        && kept_as_is(path, false)
-        && query.iter().all(|pair| kept_as_is(pair, true))
-        && let Ok(uri) = http::Uri::try_from(joined.as_str())
-    {
-        return Ok(uri);
+    let (base_url, path) = url.split_at(path_at);
+    let kept = path.starts_with('/') && canonical_base(base_url) && kept_as_is(path, false) && query.iter().all(|pair| kept_as_is(pair, true));
+    push_query(&mut url, query);
+    if kept {
+        // The string itself becomes the URI, without a copy. Were it refused, the URL parser would
+        // give the same text back to be refused again.
+        return http::Uri::try_from(url).map_err(|e| invalid(e.to_string()));
     }
-    let url = reqwest::Url::parse(&joined).map_err(|e| invalid(e.to_string()))?;
+    let url = reqwest::Url::parse(&url).map_err(|e| invalid(e.to_string()))?;
     http::Uri::try_from(url.as_str()).map_err(|e| invalid(e.to_string()))
 }
 
@@ -335,15 +343,13 @@ fn kept_as_is(text: &str, in_query: bool) -> bool {
     })
 }
 
-fn join_url(base_url: &str, path: &str, query: &[String]) -> String {
-    let mut url = String::with_capacity(base_url.len() + path.len() + query.iter().map(|q| q.len() + 1).sum::<usize>());
-    url.push_str(base_url);
-    url.push_str(path);
+/// Appends `?pair&pair…` to `url`.
+fn push_query(url: &mut String, query: &[String]) {
+    url.reserve(query.iter().map(|q| q.len() + 1).sum::<usize>());
     for (i, pair) in query.iter().enumerate() {
         url.push(if i == 0 { '?' } else { '&' });
         url.push_str(pair);
     }
-    url
 }
 
 fn header_value(text: &str) -> Result<HeaderValue, &'static str> {
@@ -467,8 +473,10 @@ mod tests {
                         continue;
                     }
                     let query: Vec<String> = query.iter().map(|q| (*q).to_owned()).collect();
-                    let expected = reqwest::Url::parse(&join_url(base, path, &query)).ok().and_then(|url| http::Uri::try_from(url.as_str()).ok());
-                    let got = request_uri(base, path, &query).ok();
+                    let mut joined = format!("{base}{path}");
+                    push_query(&mut joined, &query);
+                    let expected = reqwest::Url::parse(&joined).ok().and_then(|url| http::Uri::try_from(url.as_str()).ok());
+                    let got = request_uri(format!("{base}{path}"), base.len(), &query).ok();
                     assert_eq!(got, expected, "{base} {path} {query:?}");
                 }
             }
@@ -532,13 +540,15 @@ mod tests {
         let request = RequestBuilder::new(Method::GET, "https://h.test").path("/a/").path_param("x", ".a").unwrap();
         for path in ["/a/.", "/a/..", "/a/%2e%2E", "/a/%2E/b", "/./a"] {
             let mut request = request.clone();
-            request.0.path = path.to_owned();
+            request.0.url.truncate(request.0.path_at);
+            request.0.url.push_str(path);
             assert!(request.prepare(&ClientAuth::None).is_err(), "{path}");
         }
         // A `.` or an escape elsewhere in a segment is no dot segment.
         for path in ["/a/.b", "/a/b%2e", "/v1.2/x%20y/..."] {
             let mut request = request.clone();
-            request.0.path = path.to_owned();
+            request.0.url.truncate(request.0.path_at);
+            request.0.url.push_str(path);
             assert!(request.prepare(&ClientAuth::None).is_ok(), "{path}");
         }
     }
