@@ -76,8 +76,8 @@ pub fn router(server: McpServer, options: McpOptions) -> axum::Router {
 struct Endpoint {
     server: McpServer,
     rmcp: StreamableHttpService<McpServer, NeverSessionManager>,
-    /// The `Host` and `Origin` values rmcp is configured with (the router's guard checks them first),
-    /// with the `Host` allow-list parsed once.
+    /// The `Host` and `Origin` values rmcp is configured with, with the `Host` allow-list parsed once
+    /// (checked first by the router's guard, or by a binary's serve loop, whose routers check none).
     access: crate::access::Prepared,
     /// An `Origin` allow-list is set: requests carrying `Origin` go to rmcp, which checks it.
     check_origins: bool,
@@ -88,7 +88,8 @@ impl Endpoint {
     /// `make_server` is what rmcp's service calls for each request it serves.
     fn new(server: McpServer, options: &McpOptions, make_server: impl Fn() -> Result<McpServer, std::io::Error> + Send + Sync + 'static) -> Self {
         let access = &options.access;
-        // The router's guard has refused foreign origins already; rmcp's list cannot say "any".
+        // The router's guard (or the serve loop's edge) has refused foreign origins already; rmcp's list
+        // cannot say "any".
         let origins = if access.allowed_origins.iter().any(|o| o.trim() == "*") { Vec::new() } else { access.allowed_origins.clone() };
         let config = StreamableHttpServerConfig::default()
             .with_legacy_session_mode(false)
