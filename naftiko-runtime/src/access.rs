@@ -284,14 +284,12 @@ const EXPOSED: [&str; 6] = ["x-total-count", "link", "location", "retry-after", 
 /// with allowed origins, CORS preflights answered and CORS headers added (and only then).
 /// [`Access::unchecked`] adds nothing.
 pub fn guard(router: axum::Router, access: Access) -> axum::Router {
-    if access == Access::unchecked() {
-        return router;
-    }
+    let Some(checks) = Prepared::checking(&access) else { return router };
     let router = match cors(&access) {
         Some(cors) => router.layer(cors),
         None => router,
     };
-    router.layer(GuardLayer(Arc::new(Prepared::new(access))))
+    router.layer(GuardLayer(checks))
 }
 
 /// The CORS answers of `access`, when it allows browser origins: preflights answered, the allowed
@@ -337,6 +335,11 @@ impl Prepared {
         static IDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let hosts = access.allowed_hosts.iter().filter_map(|a| allowed_host(a)).collect();
         Prepared { access, hosts, id: IDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) }
+    }
+
+    /// The checks of `access`; `None` for [`Access::unchecked`], which checks nothing.
+    pub(crate) fn checking(access: &Access) -> Option<Arc<Prepared>> {
+        (*access != Access::unchecked()).then(|| Arc::new(Prepared::new(access.clone())))
     }
 
     /// [`Access::check`], without parsing the allow-list again.

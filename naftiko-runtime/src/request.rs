@@ -204,7 +204,7 @@ impl RequestBuilder {
     /// Applies `auth` and builds the URL: the string is assembled here and parsed once, so nothing
     /// re-normalises the encoded path (`%2F` stays `%2F`).
     pub(crate) fn prepare(self, auth: &ClientAuth) -> Result<Prepared, Error> {
-        let Parts { method, url, path_at, query, headers, cookies, body } = *self.0;
+        let Parts { method, url, path_at, mut query, mut headers, mut cookies, body } = *self.0;
         let path = &url[path_at..];
         // Values cannot form a dot segment (each is checked), but two of them side by side in one
         // segment (`{a}{b}`) could: check the assembled path too.
@@ -212,9 +212,6 @@ impl RequestBuilder {
         if path.bytes().any(|b| b == b'.' || b == b'%') && path.split('/').any(encode::is_dot_segment) {
             return Err(Error::invalid("path", "the path would contain a `.` or `..` segment"));
         }
-        let mut query = query;
-        let mut cookies = cookies;
-        let mut headers = headers;
         match auth {
             ClientAuth::None => {}
             ClientAuth::ApiKey { placement, name, value } => match placement {

@@ -429,8 +429,7 @@ impl Watch {
             (None, Some(matched)) => OperationId::Route(matched, self.method),
             (None, None) => OperationId::Name("(unmatched)"),
         };
-        let trace_id = current.trace_id.get();
-        ring.add(TraceSummary { trace_id, name, operation_id, duration_ms, error, timestamp, root, recorded: current }, self.start + elapsed);
+        ring.add(TraceSummary { name, operation_id, duration_ms, error, timestamp, root, recorded: current }, self.start + elapsed);
         response
     }
 }

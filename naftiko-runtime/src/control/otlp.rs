@@ -126,7 +126,7 @@ fn string(key: &str, value: impl Into<String>) -> KeyValue {
 /// The export request of `traces`: one resource (`service.name`), one scope, every span.
 pub(crate) fn request(service: &str, traces: &[TraceSummary]) -> ExportTraceServiceRequest {
     // `operation_id` written out as `/traces` lists it (`"{path} {METHOD}"`, or the tool called).
-    let spans = traces.iter().flat_map(|t| spans(service, t.trace_id, t.name, &t.operation_id.to_string(), t.timestamp, &t.spans())).collect();
+    let spans = traces.iter().flat_map(|t| spans(service, t.trace_id(), t.name, &t.operation_id.to_string(), t.timestamp, &t.spans())).collect();
     export_request(service, spans)
 }
 

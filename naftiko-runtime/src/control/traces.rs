@@ -62,7 +62,6 @@ impl SpanKind {
 /// drops the trace, by the thread that allocated it (each thread keeps its own traces).
 #[derive(Clone, Debug)]
 pub(crate) struct TraceSummary {
-    pub(crate) trace_id: u128,
     /// The root span's name (`rest.request`): the engine's `operation`.
     pub(crate) name: &'static str,
     /// What was asked: `"/path METHOD"` or the tool called (written out when listed).
@@ -102,6 +101,10 @@ fn status(error: bool) -> &'static str {
 }
 
 impl TraceSummary {
+    pub(crate) fn trace_id(&self) -> u128 {
+        self.recorded.trace_id.get()
+    }
+
     /// Every span of the trace, the root one first.
     pub(crate) fn spans(&self) -> Vec<SpanSummary> {
         std::iter::once(self.root.clone()).chain(self.recorded.spans.borrow().iter().cloned()).collect()
@@ -114,7 +117,7 @@ impl TraceSummary {
 
     fn listed(&self) -> Value {
         json!({
-            "traceId": format!("{:032x}", self.trace_id),
+            "traceId": format!("{:032x}", self.trace_id()),
             "operation": self.name,
             "operationId": self.operation_id.to_string(),
             "durationMs": self.duration_ms,
@@ -228,7 +231,7 @@ impl TraceRing {
     /// `/traces/{traceId}`.
     pub(crate) fn find(&self, trace_id: &str) -> Option<Value> {
         let id = u128::from_str_radix(trace_id, 16).ok().filter(|_| trace_id.len() == 32)?;
-        self.recent().iter().find(|(_, t)| t.trace_id == id).map(|(_, t)| t.detailed())
+        self.recent().iter().find(|(_, t)| t.trace_id() == id).map(|(_, t)| t.detailed())
     }
 }
 
@@ -457,7 +460,7 @@ mod tests {
         let root =
             SpanSummary { span_id: 1, parent_span_id: None, name: Cow::Borrowed("rest.request"), kind: SpanKind::Server, duration_ms: 0, error };
         let recorded = Box::new(Current { trace_id: trace_id.into(), root_span: 1, sampled: true, spans: RefCell::default(), tool: Cell::default() });
-        TraceSummary { trace_id, name: "rest.request", operation_id, duration_ms: 0, error, timestamp: UNIX_EPOCH, root, recorded }
+        TraceSummary { name: "rest.request", operation_id, duration_ms: 0, error, timestamp: UNIX_EPOCH, root, recorded }
     }
 
     #[test]

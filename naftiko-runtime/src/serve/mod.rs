@@ -354,7 +354,7 @@ async fn serve_share(share: Vec<Served>, limits: ConnectionLimits, shutdown: tok
 /// body limit and bounds, the request target limit, `X-Content-Type-Options: nosniff` on every
 /// response, and the access log: one layer around each route.
 fn application(surface: &'static str, namespace: &'static str, router: Router, bounds: Arc<BodyBounds>, access: &Access) -> Router {
-    let checks = (*access != Access::unchecked()).then(|| Arc::new(crate::access::Prepared::new(access.clone())));
+    let checks = crate::access::Prepared::checking(access);
     let router = match crate::access::cors(access) {
         Some(cors) => router.layer(cors),
         None => router,
