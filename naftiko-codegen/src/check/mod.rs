@@ -180,25 +180,21 @@ pub fn resolve_call<'c>(cap: &'c Capability, call: &Spanned<String>) -> Result<C
             .label("expected `namespace.operation`")
             .hint(format!("known operations: {}", known_calls(cap))));
     };
-    let https: Vec<(usize, &HttpConsumes)> = cap
-        .consumes
-        .iter()
-        .filter_map(Consumes::as_http)
-        .enumerate()
-        .collect();
-    let Some(&(ci, http)) = https.iter().find(|(_, h)| h.namespace.as_ref().is_some_and(|n| n.value == ns)) else {
+    // Looked up as the declarations are read (every call of every operation is resolved): the lists
+    // are collected only to name them in a diagnostic.
+    let https = || cap.consumes.iter().filter_map(Consumes::as_http);
+    let Some((ci, http)) = https().enumerate().find(|(_, h)| h.namespace.as_ref().is_some_and(|n| n.value == ns)) else {
         let imported = cap.consumes.iter().any(|c| matches!(c, Consumes::Imported(i) if i.alias.as_ref().or(i.import.as_ref()).is_some_and(|n| n.value == ns)));
-        let names: Vec<String> = https.iter().filter_map(|(_, h)| h.namespace.as_ref().map(|n| format!("`{}`", n.value))).collect();
+        let names: Vec<String> = https().filter_map(|h| h.namespace.as_ref().map(|n| format!("`{}`", n.value))).collect();
         return Err(Diagnostic::new(Code::UnknownNamespace, call.span, format!("`call` refers to namespace `{ns}`, which no consumes declares"))
             .label(if imported { "imported namespace" } else { "unknown namespace" })
             .hint(if names.is_empty() { "declare a `consumes` entry with this namespace".to_owned() } else { format!("declared namespaces: {}", names.join(", ")) }));
     };
-    let ops: Vec<&ConsumedOperation> = http.resources.iter().flat_map(|r| &r.operations).collect();
-    match ops.iter().position(|o| o.name.as_ref().is_some_and(|n| n.value == op)) {
-        Some(oi) => Ok(CallTarget::Operation { consumes: ci, operation: oi, http, op: ops[oi] }),
+    let ops = || http.resources.iter().flat_map(|r| &r.operations);
+    match ops().enumerate().find(|(_, o)| o.name.as_ref().is_some_and(|n| n.value == op)) {
+        Some((oi, found)) => Ok(CallTarget::Operation { consumes: ci, operation: oi, http, op: found }),
         None => {
-            let close: Vec<String> = ops
-                .iter()
+            let close: Vec<String> = ops()
                 .filter_map(|o| o.name.as_ref())
                 .map(|n| format!("`{}`", n.value))
                 .collect();
