@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
-
 /// Keywords that may be written as raw identifiers (`r#type`).
 const RAW_OK: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for",
@@ -44,20 +42,85 @@ fn finish(mut ident: String, fallback: &str, digit_prefix: &str) -> String {
     ident
 }
 
+/// The case words of `ascii` (what [`words`] gives), split as heck splits them: at every `_`, after a
+/// lowercase letter followed by an uppercase one, and before the last capital of a run followed by a
+/// lowercase letter (`XMLHttp` → `XML`, `Http`); digits take the case of the letter before them.
+///
+/// heck's own conversions go through `fmt` one character at a time (`char::to_lowercase` and
+/// `write!`), which made naming a tenth of loading a spec; its rules on ASCII are these few, and a
+/// test checks them against heck on every short string of letters, digits and `_`.
+fn case_words(ascii: &str) -> impl Iterator<Item = &str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mode {
+        Boundary,
+        Lower,
+        Upper,
+    }
+    ascii.split('_').flat_map(|word| {
+        let bytes = word.as_bytes();
+        let mut cuts = vec![0];
+        let mut mode = Mode::Boundary;
+        for (i, pair) in bytes.windows(2).enumerate() {
+            let (c, next) = (pair[0], pair[1]);
+            let next_mode = if c.is_ascii_lowercase() {
+                Mode::Lower
+            } else if c.is_ascii_uppercase() {
+                Mode::Upper
+            } else {
+                mode
+            };
+            if next_mode == Mode::Lower && next.is_ascii_uppercase() {
+                cuts.push(i + 1);
+                mode = Mode::Boundary;
+            } else if mode == Mode::Upper && c.is_ascii_uppercase() && next.is_ascii_lowercase() {
+                cuts.push(i);
+                mode = Mode::Boundary;
+            } else {
+                mode = next_mode;
+            }
+        }
+        cuts.push(bytes.len());
+        (0..cuts.len() - 1).map(move |k| &word[cuts[k]..cuts[k + 1]]).filter(|w| !w.is_empty())
+    })
+}
+
+/// `snake_case` of [`words`]' output, as heck's `to_snake_case` writes it.
+fn snake_case(ascii: &str) -> String {
+    let mut out = String::with_capacity(ascii.len() + 4);
+    for word in case_words(ascii) {
+        if !out.is_empty() {
+            out.push('_');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// `UpperCamelCase` of [`words`]' output, as heck's `to_upper_camel_case` writes it.
+fn upper_camel_case(ascii: &str) -> String {
+    let mut out = String::with_capacity(ascii.len());
+    for word in case_words(ascii) {
+        let mut chars = word.chars();
+        out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+        out.extend(chars.map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
 /// `snake_case` identifier for fields, functions and modules.
 pub fn snake(name: &str) -> String {
-    finish(words(name).to_snake_case(), "value", "_")
+    finish(snake_case(&words(name)), "value", "_")
 }
 
 /// `UpperCamelCase` identifier for types.
 pub fn camel(name: &str) -> String {
-    finish(words(name).to_upper_camel_case(), "Value", "T")
+    finish(upper_camel_case(&words(name)), "Value", "T")
 }
 
 /// `UpperCamelCase` type name made of `name` and a suffix (`ListsnapshotsParams`); the suffix keeps
 /// it clear of keywords, so `self` gives `SelfParams`, not `Self_Params`.
 pub fn camel_with_suffix(name: &str, suffix: &str) -> String {
-    finish(format!("{}{suffix}", words(name).to_upper_camel_case()), suffix, "T")
+    finish(format!("{}{suffix}", upper_camel_case(&words(name))), suffix, "T")
 }
 
 /// Cargo package name: lowercase ASCII letters, digits and `-`.
@@ -69,8 +132,12 @@ pub fn crate_name(stem: &str) -> String {
 /// Whether two spec names denote the same thing across `-`, `_` and case (`{snapshot-id}` binds
 /// `snapshot_id`, `{pet-id}` binds `petId`). Callers try an exact match first.
 pub fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| !matches!(c, '-' | '_')).flat_map(char::to_lowercase).collect::<String>();
-    a == b || (!a.is_empty() && norm(a) == norm(b))
+    // Compared as they are read, not collected: lowering asks this of every input of an operation for
+    // each reference, and two strings per question were a tenth of loading a spec.
+    fn norm(s: &str) -> impl Iterator<Item = char> + '_ {
+        s.chars().filter(|c| !matches!(c, '-' | '_')).flat_map(char::to_lowercase)
+    }
+    a == b || (!a.is_empty() && norm(a).eq(norm(b)))
 }
 
 /// Hands out identifiers in one scope, renaming later ones that collide.
@@ -152,6 +219,24 @@ mod tests {
         let mut types = Scope::default();
         types.name(camel_with_suffix("list-models", "Params"), "list-models");
         assert_eq!(types.name(camel_with_suffix("list_models", "Params"), "list_models").ident, "ListModelsParams2");
+    }
+
+    /// Every string of up to six characters from an alphabet with both cases, a digit and `_` (what
+    /// [`words`] gives is made of these) is split and cased as heck does it.
+    #[test]
+    fn cases_are_hecks_on_ascii_words() {
+        use heck::{ToSnakeCase, ToUpperCamelCase};
+        const ALPHABET: &[u8] = b"aBc1_X";
+        let mut strings = vec![String::new()];
+        let mut frontier = vec![String::new()];
+        for _ in 0..6 {
+            frontier = frontier.iter().flat_map(|s| ALPHABET.iter().map(move |&c| format!("{s}{}", c as char))).collect();
+            strings.extend(frontier.iter().cloned());
+        }
+        for text in strings.iter().map(String::as_str).chain(["XMLHttpRequest", "FIELD_NAME11", "getHTTPResponseCode", "v2Beta", "ABC", "aB1Cd"]) {
+            assert_eq!(snake_case(text), text.to_snake_case(), "{text:?}");
+            assert_eq!(upper_camel_case(text), text.to_upper_camel_case(), "{text:?}");
+        }
     }
 
     #[test]
