@@ -105,6 +105,16 @@ fn compiler(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
         }
         lowered
     });
+    // The tokens alone, as the proc macro emits them: what formatting adds is the next row less this.
+    let tokens = best(runs, || {
+        let mut emitted = 0usize;
+        for (name, text) in &files {
+            if let Some(cap) = naftiko_codegen::load_str(name, text).capability {
+                emitted += naftiko_codegen::emit::inline_tokens(&cap, naftiko_codegen::emit::Surfaces::ALL).into_iter().count();
+            }
+        }
+        emitted
+    });
     let one_thread = best(runs, || {
         let mut generated = 0usize;
         for (name, text) in &files {
@@ -124,6 +134,7 @@ fn compiler(corpus: Option<PathBuf>, runs: usize) -> ExitCode {
     });
     row("bare YAML parse (baseline)", parse, parse);
     row("load + check + lower", load, parse);
+    row("… + tokens (macro), 1 thread", tokens, parse);
     row("… + emit + format, 1 thread", one_thread, parse);
     row(&format!("… + emit + format, {} threads", naftiko_codegen::parallel::threads()), all_threads, parse);
 
