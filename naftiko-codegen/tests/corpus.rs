@@ -80,3 +80,26 @@ fn every_corpus_file_gets_an_answer() {
     let expected: BTreeMap<String, Vec<&str>> = REJECTED.iter().map(|(f, c)| ((*f).to_owned(), c.to_vec())).collect();
     assert_eq!(rejected, expected, "the rejected files changed");
 }
+
+/// The formatter prints what prettyplease prints (`emit::format`), on a sample of the corpus: every
+/// 20th file under 100 KB (a debug build formats the large ones slowly). The whole corpus is checked
+/// by the byte-identical output of `naftiko-codegen generate` before and after a formatter change.
+#[test]
+fn the_formatter_prints_what_prettyplease_prints() {
+    let Some(files) = corpus_files() else { return };
+    let mut checked = 0;
+    for path in files.iter().step_by(20) {
+        let text = std::fs::read_to_string(path).expect("corpus file");
+        if text.len() > 100_000 {
+            continue;
+        }
+        let Some(cap) = naftiko_codegen::load_str(&path.display().to_string(), &text).capability else { continue };
+        for module in naftiko_codegen::emit::emit(&cap, naftiko_codegen::emit::Layout::Files).modules {
+            if let Err(e) = naftiko_codegen::emit::format::agrees_with_prettyplease(module.tokens) {
+                panic!("{} {}: {e}", path.display(), module.name);
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 20, "only {checked} corpus files checked");
+}

@@ -10,6 +10,7 @@ pub mod control;
 pub mod crate_files;
 pub mod deploy;
 pub mod flows;
+pub mod format;
 pub mod handlers;
 pub mod inputs;
 pub mod mapping;
@@ -231,8 +232,8 @@ pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
 
 /// Formats tokens as a Rust file; tokens that do not parse are a bug in an emitter, reported as text.
 pub fn format_file(tokens: TokenStream) -> Result<String, String> {
-    let file: syn::File = syn::parse2(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}\n{tokens}"))?;
-    Ok(separate_items(&prettyplease::unparse(&file)))
+    let printed = format::unparse(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}\n{tokens}"))?;
+    Ok(separate_items(&printed))
 }
 
 /// prettyplease puts items on consecutive lines; a blank line after the module docs and after each
@@ -368,8 +369,8 @@ impl DocPlaceholders {
     /// `tokens` formatted as [`format_file`] does, with the doc lines put back; `None` when they do not
     /// parse or the placeholders did not come out as expected.
     pub(crate) fn format(&mut self, tokens: TokenStream) -> Option<String> {
-        let file: syn::File = syn::parse2(tokens).ok()?;
-        self.fill(&prettyplease::unparse(&file)).map(|text| separate_items(&text))
+        let printed = format::unparse(tokens).ok()?;
+        self.fill(&printed).map(|text| separate_items(&text))
     }
 
     /// Whether every placeholder was put back exactly once.

@@ -1,0 +1,136 @@
+//! The formatter against prettyplease: constructs it prints itself at every width that changes
+//! their layout, constructs it leaves to prettyplease, and every module of the seed specs.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+use super::{agrees_with_prettyplease, printed_here};
+
+fn assert_agrees(tokens: TokenStream) {
+    if let Err(e) = agrees_with_prettyplease(tokens.clone()) {
+        panic!("{e}\n{tokens}");
+    }
+}
+
+/// An identifier `len` characters long.
+fn name(len: usize) -> Ident {
+    let text: String = std::iter::once('n')
+        .chain(std::iter::repeat_n('x', len.saturating_sub(1)))
+        .collect();
+    Ident::new(&text, Span::call_site())
+}
+
+#[test]
+fn every_width_of_the_constructs_it_prints() {
+    // Widths from short to past the line, so that each box is printed both whole and broken.
+    for len in [1, 3, 4, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90] {
+        let n = name(len);
+        let text = "t".repeat(len);
+        let tokens = quote! {
+            #[doc = " A struct."]
+            #[derive(Debug, Clone, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
+            #[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
+            pub struct #n {
+                #[doc = " A field."]
+                #[serde(rename = #text, default, with = "::naftiko_runtime::input::optional")]
+                pub #n: ::core::option::Option<::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, #n>>>,
+                pub(crate) short: &'static str,
+                slice: &[u8],
+                unit: (),
+            }
+            pub struct Unit;
+            pub struct Empty {}
+            impl #n {
+                #[must_use]
+                pub fn new(#n: impl ::core::convert::Into<::std::string::String>, other: u8) -> Self {
+                    Self { #n: #n.into(), other, unit: ::core::option::Option::None }
+                }
+                pub fn with(mut self, value: impl ::core::convert::Into<::std::vec::Vec<::std::string::String>> + Send + 'static) -> Self {
+                    self.#n = ::core::option::Option::Some(value.into());
+                    self
+                }
+                pub async fn call(&self, params: #n) -> ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error> {
+                    let request = self
+                        .request(::naftiko_runtime::http::Method::GET)
+                        .path(#text)
+                        .path_param("drive_id", &params.#n)?
+                        .query("$select", &params.select)
+                        .json_body(&params.body);
+                    self.send(request).await
+                }
+                fn short(&mut self) -> &str {
+                    let x = a.b;
+                    x.y.z(1, 2).await?.0
+                }
+            }
+            impl ::core::fmt::Display for #n {
+                fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                    f.write_str(#text)
+                }
+            }
+            async fn #n<H: Handlers + Send, T>(State(handlers): State<Arc<H>>, request: rt::RestRequest) -> ::core::result::Result<axum::response::Response, rt::AdapterError> {
+                rt::object("body", request.body()?)?;
+                let params = super::client::Params { body: rt::required(#text, request.body()?)?, id: request.path::<::std::string::String>("drive-id", 0)? };
+                Ok(rt::reply(#text, handlers.#n(params).await))
+            }
+            pub const TOOLS: &[mcp::ToolSpec] = &[
+                mcp::ToolSpec { name: #text, title: None, description: Some(#text), hints: mcp::ToolHints { read_only: Some(true), open_world: None } },
+                mcp::ToolSpec { name: "b", title: None, description: None, hints: mcp::ToolHints { read_only: Some(false), open_world: None } },
+            ];
+            const NUMBERS: [u8; 3] = [1, 2, 3];
+            const EMPTY: &[u8] = &[];
+        };
+        // Every item but `NUMBERS` (an array type's length is an expression) is printed here.
+        assert_eq!(
+            printed_here(tokens.clone()),
+            [true, true, true, true, true, true, true, false, true],
+            "{len}"
+        );
+        assert_agrees(tokens);
+    }
+}
+
+#[test]
+fn what_it_does_not_print_goes_through_prettyplease_in_place() {
+    let tokens = quote! {
+        #![doc = " Module docs."]
+        #![doc = ""]
+        use super::x;
+        pub struct First { a: u8 }
+        pub trait T: Send { fn f(&self) -> u8; }
+        fn generic<T>(t: T) -> T where T: Clone { match t { x => x } }
+        pub struct Between<T> { t: T }
+        mod m { pub fn f() {} }
+        fn closure() { let f = |x: u8| x + 1; }
+        #[doc = " A line\n with a break."]
+        pub struct Docs;
+        #[doc = "/ starts with a slash"]
+        pub struct Slash;
+        ::naftiko_runtime::__require_xml!();
+        pub struct Last { b: ::std::string::String }
+    };
+    let here = [
+        false, false, false, true, false, false, false, false, false, false, false, false, true,
+    ];
+    assert_eq!(printed_here(tokens.clone()), here);
+    assert_agrees(tokens);
+}
+
+#[test]
+fn the_seed_specs_modules() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for seed in [
+        "specs/instance-snapshots.yaml",
+        "specs/instance-images.yaml",
+    ] {
+        let text = std::fs::read_to_string(root.join(seed)).expect("seed spec");
+        let cap = crate::load_str(seed, &text)
+            .capability
+            .expect("the seed compiles");
+        for module in crate::emit::emit(&cap, crate::emit::Layout::Files).modules {
+            if let Err(e) = agrees_with_prettyplease(module.tokens) {
+                panic!("{seed} {}: {e}", module.name);
+            }
+        }
+    }
+}
