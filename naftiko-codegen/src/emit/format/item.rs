@@ -4,12 +4,12 @@
 
 use proc_macro2::Delimiter;
 
-use super::attr::outer_attrs;
+use super::attr::{attribute, outer_attrs};
 use super::cursor::{Cursor, Result, Unsupported};
 use super::expr;
 use super::printer::{INDENT, Printer};
 use super::tree::Tok;
-use super::ty::{generics, lifetime, ty};
+use super::ty::{bound, generics, lifetime, ty};
 
 /// Whether an item's tokens may be one [`item`] prints: a `struct`, `impl` or `fn` (whose kind the
 /// first keyword after the attributes and visibility tells), so that no other is read for nothing.
@@ -19,7 +19,8 @@ pub fn candidate(tokens: &[proc_macro2::TokenTree]) -> bool {
     while let Some(TokenTree::Punct(hash)) = tokens.get(at)
         && hash.as_char() == '#'
     {
-        at += 2;
+        // `#[…]`, or a file's `#![…]`.
+        at += if matches!(tokens.get(at + 1), Some(TokenTree::Punct(bang)) if bang.as_char() == '!') { 3 } else { 2 };
     }
     if matches!(tokens.get(at), Some(TokenTree::Ident(i)) if i == "pub") {
         at += 1;
@@ -28,7 +29,7 @@ pub fn candidate(tokens: &[proc_macro2::TokenTree]) -> bool {
             at += 1;
         }
     }
-    matches!(tokens.get(at), Some(TokenTree::Ident(i)) if ["struct", "impl", "fn", "async", "const"].iter().any(|k| i == k))
+    matches!(tokens.get(at), Some(TokenTree::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].iter().any(|k| i == k))
 }
 
 /// The item of `tokens` as prettyplease prints it in a file (ending with a line break).
@@ -37,26 +38,214 @@ pub fn item(tokens: &[Tok]) -> Option<String> {
     // Inside the file's box, as `prettyplease::unparse` prints items.
     p.cbox(0);
     let mut c = Cursor::new(tokens);
-    let attrs = c.outer_attrs();
-    let vis = c.visibility().ok()?;
-    if c.peek_keyword("struct") {
-        item_struct(&mut p, &mut c, &attrs, vis).ok()?;
-    } else if c.peek_keyword("impl") && matches!(vis, Visibility::Inherited) {
-        item_impl(&mut p, &mut c, &attrs).ok()?;
-    } else if c.peek_keyword("fn") || c.peek_keyword("async") {
-        impl_item_fn(&mut p, &mut c, &attrs, &vis).ok()?;
-    } else if c.peek_keyword("const")
-        && !matches!(c.peek_at(1), Some(Tok::Ident(next)) if next == "fn" || next == "unsafe" || next == "async")
-    {
-        item_const(&mut p, &mut c, &attrs, &vis).ok()?;
-    } else {
-        return None;
-    }
+    inner_attrs(&mut p, &mut c).ok()?;
+    item_into(&mut p, &mut c).ok()?;
     if !c.at_end() {
         return None;
     }
     p.end();
     Some(p.eof())
+}
+
+/// The inner attributes (`#![…]`) at `c`: a file's or a module's.
+fn inner_attrs<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
+    while let Some([Tok::Punct('#', _), Tok::Punct('!', _), Tok::Group(Delimiter::Bracket, attr)]) = c.tokens.get(c.pos..c.pos + 3) {
+        c.pos += 3;
+        attribute(p, attr, true)?;
+    }
+    Ok(())
+}
+
+/// The item at `c` (prettyplease's `item`).
+fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
+    let attrs = c.outer_attrs();
+    let vis = c.visibility()?;
+    match c.peek_ident().ok_or(Unsupported)? {
+        "struct" => item_struct(p, c, &attrs, vis),
+        "impl" if matches!(vis, Visibility::Inherited) => item_impl(p, c, &attrs),
+        "fn" | "async" => impl_item_fn(p, c, &attrs, &vis),
+        "const" if !matches!(c.peek_at(1), Some(Tok::Ident(next)) if next == "fn" || next == "unsafe" || next == "async") => {
+            item_const(p, c, &attrs, &vis)
+        }
+        "mod" => item_mod(p, c, &attrs, &vis),
+        "use" => item_use(p, c, &attrs, &vis),
+        "trait" => item_trait(p, c, &attrs, &vis),
+        _ => Err(Unsupported),
+    }
+}
+
+fn item_mod<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+    outer_attrs(p, attrs)?;
+    p.cbox(INDENT);
+    visibility(p, vis);
+    c.keyword("mod")?;
+    p.word("mod ");
+    p.word(c.ident()?);
+    if c.peek_punct(';') {
+        c.pos += 1;
+        p.word(";");
+        p.end();
+    } else {
+        let body = c.group(Delimiter::Brace)?;
+        p.word(" {");
+        p.hardbreak_if_nonempty();
+        let mut items = Cursor::new(body);
+        inner_attrs(p, &mut items)?;
+        while !items.at_end() {
+            item_into(p, &mut items)?;
+        }
+        p.offset(-INDENT);
+        p.end();
+        p.word("}");
+    }
+    p.hardbreak();
+    Ok(())
+}
+
+/// `use a::b::{c, d as e, *};`
+fn item_use<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+    outer_attrs(p, attrs)?;
+    visibility(p, vis);
+    c.keyword("use")?;
+    p.word("use ");
+    if c.peek_colon2() {
+        c.pos += 2;
+        p.word("::");
+    }
+    use_tree(p, c)?;
+    c.punct(';')?;
+    p.word(";");
+    p.hardbreak();
+    Ok(())
+}
+
+/// One tree of a `use`, and whether it ends in a group (`a::{b, c}`).
+fn use_tree<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result<bool> {
+    if c.peek_punct('*') {
+        c.pos += 1;
+        p.word("*");
+        return Ok(false);
+    }
+    if let Some(items) = c.peek_group(Delimiter::Brace) {
+        c.pos += 1;
+        use_group(p, items)?;
+        return Ok(true);
+    }
+    let name = c.ident()?;
+    p.word(name);
+    if c.peek_colon2() {
+        c.pos += 2;
+        p.word("::");
+        return use_tree(p, c);
+    }
+    if c.peek_keyword("as") {
+        c.pos += 1;
+        p.word(" as ");
+        p.word(c.ident()?);
+    }
+    Ok(false)
+}
+
+fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
+    // Where each tree of the group starts.
+    let mut starts = vec![0];
+    let mut depth_free = Cursor::new(tokens);
+    while let Some(token) = depth_free.next() {
+        if matches!(token, Tok::Punct(',', _)) && !depth_free.at_end() {
+            starts.push(depth_free.pos);
+        }
+    }
+    if tokens.is_empty() {
+        p.word("{}");
+        return Ok(());
+    }
+    let single_not_self = starts.len() == 1 && !matches!(tokens, [Tok::Ident(first), ..] if first == "self" && !matches!(tokens.get(1), Some(Tok::Punct(':', true))));
+    let mut c = Cursor::new(tokens);
+    if single_not_self {
+        use_tree(p, &mut c)?;
+        if c.peek_punct(',') {
+            c.pos += 1;
+        }
+        return if c.at_end() { Ok(()) } else { Err(Unsupported) };
+    }
+    p.cbox(INDENT);
+    p.word("{");
+    p.zerobreak();
+    p.ibox(0);
+    for (i, _) in starts.iter().enumerate() {
+        let ends_in_group = use_tree(p, &mut c)?;
+        if c.peek_punct(',') {
+            c.pos += 1;
+        }
+        if i + 1 < starts.len() {
+            p.word(",");
+            if ends_in_group {
+                p.hardbreak();
+            } else {
+                p.space();
+            }
+        }
+    }
+    if !c.at_end() {
+        return Err(Unsupported);
+    }
+    p.end();
+    p.trailing_comma(true);
+    p.offset(-INDENT);
+    p.word("}");
+    p.end();
+    Ok(())
+}
+
+/// `trait Name: Bound + 'a { fn …; fn … { … } }`, without generics or a where clause.
+fn item_trait<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+    outer_attrs(p, attrs)?;
+    p.cbox(INDENT);
+    visibility(p, vis);
+    c.keyword("trait")?;
+    p.word("trait ");
+    p.word(c.ident()?);
+    if c.peek_punct('<') {
+        return Err(Unsupported);
+    }
+    if c.peek_punct(':') {
+        c.pos += 1;
+        p.word(": ");
+        bound(p, c)?;
+        while c.peek_punct('+') {
+            c.pos += 1;
+            p.word(" + ");
+            bound(p, c)?;
+        }
+    }
+    if c.peek_keyword("where") {
+        return Err(Unsupported);
+    }
+    let body = c.group(Delimiter::Brace)?;
+    p.nbsp();
+    p.word("{");
+    p.hardbreak_if_nonempty();
+    let mut items = Cursor::new(body);
+    while !items.at_end() {
+        let attrs = items.outer_attrs();
+        outer_attrs(p, &attrs)?;
+        p.cbox(INDENT);
+        signature(p, &mut items)?;
+        if items.peek_punct(';') {
+            items.pos += 1;
+            // `where_clause_semi` without a where clause.
+            p.word(";");
+            p.end();
+        } else {
+            fn_body(p, &mut items)?;
+        }
+        p.hardbreak();
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+    p.hardbreak();
+    Ok(())
 }
 
 pub enum Visibility<'a> {
@@ -211,6 +400,13 @@ fn impl_item_fn<'a>(
     p.cbox(INDENT);
     visibility(p, vis);
     signature(p, c)?;
+    fn_body(p, c)?;
+    p.hardbreak();
+    Ok(())
+}
+
+/// A function's `{ … }` after its signature, closing the function's box.
+fn fn_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     if c.peek_keyword("where") {
         return Err(Unsupported);
     }
@@ -225,7 +421,6 @@ fn impl_item_fn<'a>(
     p.offset(-INDENT);
     p.end();
     p.word("}");
-    p.hardbreak();
     Ok(())
 }
 

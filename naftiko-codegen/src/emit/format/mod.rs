@@ -27,8 +27,8 @@ pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     };
     let printed: Vec<Option<String>> = spans
         .iter()
-        .map(|&(start, end, inner)| {
-            if inner || !item::candidate(&trees[start..end]) {
+        .map(|&(start, end)| {
+            if !item::candidate(&trees[start..end]) {
                 return None;
             }
             let tokens: Vec<tree::Tok> = trees[start..end].iter().cloned().map(tree::tok).collect();
@@ -38,7 +38,7 @@ pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     let mut out = String::new();
     let mut batch: Vec<TokenTree> = Vec::new();
     let mut trees = trees.into_iter();
-    for (&(start, end, _), text) in spans.iter().zip(printed) {
+    for (&(start, end), text) in spans.iter().zip(printed) {
         let item = trees.by_ref().take(end - start);
         match text {
             Some(text) => {
@@ -78,16 +78,15 @@ pub fn agrees_with_prettyplease(tokens: TokenStream) -> Result<(), String> {
     ))
 }
 
-/// For each inner attribute and item of `tokens`, whether this formatter prints it itself.
+/// For each item of `tokens` (the first with the inner attributes), whether this formatter prints it itself.
 #[cfg(test)]
 fn printed_here(tokens: TokenStream) -> Vec<bool> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let spans = item_spans(&trees).expect("the items split");
     spans
         .iter()
-        .map(|&(start, end, inner)| {
-            !inner
-                && item::candidate(&trees[start..end])
+        .map(|&(start, end)| {
+            item::candidate(&trees[start..end])
                 && item::item(
                     &trees[start..end]
                         .iter()
@@ -105,30 +104,27 @@ fn prettyplease_unparse(trees: Vec<TokenTree>) -> Result<String, syn::Error> {
     Ok(prettyplease::unparse(&file))
 }
 
-/// Where each of the file's inner attributes (flagged) and items starts and ends, or `None` when the
-/// tokens do not split as expected (the whole file then goes through prettyplease).
-fn item_spans(trees: &[TokenTree]) -> Option<Vec<(usize, usize, bool)>> {
-    let mut spans = Vec::new();
+/// Where each of the file's items starts and ends (the first with the file's inner attributes), or
+/// `None` when the tokens do not split as expected (the whole file then goes through prettyplease).
+fn item_spans(trees: &[TokenTree]) -> Option<Vec<(usize, usize)>> {
     let mut at = 0;
     // Inner attributes: `#`, `!`, `[…]`.
-    while let [
-        TokenTree::Punct(hash),
-        TokenTree::Punct(bang),
-        TokenTree::Group(group),
-        ..,
-    ] = &trees[at..]
+    while let [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(group), ..] = &trees[at..]
+        && hash.as_char() == '#'
+        && bang.as_char() == '!'
+        && group.delimiter() == Delimiter::Bracket
     {
-        if hash.as_char() != '#' || bang.as_char() != '!' || group.delimiter() != Delimiter::Bracket
-        {
-            break;
-        }
-        spans.push((at, at + 3, true));
         at += 3;
     }
+    if at == trees.len() {
+        return Some(vec![(0, at)]);
+    }
+    let mut spans = Vec::new();
+    let mut start = 0;
     while at < trees.len() {
         let end = item_end(trees, at)?;
-        spans.push((at, end, false));
-        at = end;
+        spans.push((start, end));
+        (start, at) = (end, end);
     }
     Some(spans)
 }

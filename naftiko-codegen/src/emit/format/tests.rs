@@ -79,11 +79,24 @@ fn every_width_of_the_constructs_it_prints() {
             ];
             const NUMBERS: [u8; 3] = [1, 2, 3];
             const EMPTY: &[u8] = &[];
+            mod calls {
+                use ::std::sync::Arc;
+                use super::{Handlers, #n, client::{self, Params as #n}, x::*};
+                pub(super) async fn #n<H: Handlers>(handlers: Arc<H>, args: mcp::Arguments) -> mcp::ToolOutcome {
+                    Ok(mcp::result(#text, handlers.#n(args.get::<::std::string::String>(#text)?).await))
+                }
+            }
+            pub trait Handlers: Send + Sync + 'static {
+                fn clients(&self) -> &Clients;
+                fn #n(&self, params: super::client::#n) -> impl ::core::future::Future<Output = ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error>> + Send {
+                    self.clients().#n.#n(params)
+                }
+            }
         };
         // Every item but `NUMBERS` (an array type's length is an expression) is printed here.
         assert_eq!(
             printed_here(tokens.clone()),
-            [true, true, true, true, true, true, true, false, true],
+            [true, true, true, true, true, true, true, false, true, true, true],
             "{len}"
         );
         assert_agrees(tokens);
@@ -109,9 +122,8 @@ fn what_it_does_not_print_goes_through_prettyplease_in_place() {
         ::naftiko_runtime::__require_xml!();
         pub struct Last { b: ::std::string::String }
     };
-    let here = [
-        false, false, false, true, false, false, false, false, false, false, false, false, true,
-    ];
+    // The inner attributes are printed with the first item.
+    let here = [true, true, true, false, false, true, false, false, false, false, true];
     assert_eq!(printed_here(tokens.clone()), here);
     assert_agrees(tokens);
 }

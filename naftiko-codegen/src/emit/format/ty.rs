@@ -122,7 +122,7 @@ pub fn lifetime<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 }
 
 /// A bound of `impl`/`dyn`: a lifetime or a trait path.
-fn bound<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
+pub fn bound<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     if c.peek_punct('\'') {
         return lifetime(p, c);
     }
