@@ -25,30 +25,30 @@ pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
     let Some(spans) = item_spans(&trees) else {
         return prettyplease_unparse(trees);
     };
-    let printed: Vec<Option<String>> = spans
-        .iter()
-        .map(|&(start, end)| {
-            if !item::candidate(&trees[start..end]) {
-                return None;
-            }
-            let tokens: Vec<tree::Tok> = trees[start..end].iter().cloned().map(tree::tok).collect();
-            item::item(&tokens)
-        })
-        .collect();
     let mut out = String::new();
+    // Consecutive items left to prettyplease.
     let mut batch: Vec<TokenTree> = Vec::new();
     let mut trees = trees.into_iter();
-    for (&(start, end), text) in spans.iter().zip(printed) {
-        let item = trees.by_ref().take(end - start);
-        match text {
+    for (start, end) in spans {
+        let item: Vec<TokenTree> = trees.by_ref().take(end - start).collect();
+        if !item::candidate(&item) {
+            batch.extend(item);
+            continue;
+        }
+        let tokens = tree::read(item.into_iter());
+        match item::item(&tokens) {
             Some(text) => {
-                item.for_each(drop);
                 if !batch.is_empty() {
                     out.push_str(&prettyplease_unparse(std::mem::take(&mut batch))?);
                 }
                 out.push_str(&text);
             }
-            None => batch.extend(item),
+            None => {
+                let Some(item) = tokens.into_iter().map(tree::untok).collect::<Option<Vec<_>>>() else {
+                    return Err(syn::Error::new(proc_macro2::Span::call_site(), "a literal does not lex again"));
+                };
+                batch.extend(item);
+            }
         }
     }
     if !batch.is_empty() {
