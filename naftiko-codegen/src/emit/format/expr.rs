@@ -31,6 +31,21 @@ pub enum Expr<'a> {
     Struct(Path<'a>, Vec<(&'a str, Option<Expr<'a>>)>),
     Assign(Box<Expr<'a>>, Box<Expr<'a>>),
     Array(Vec<Expr<'a>>),
+    Match(Box<Expr<'a>>, Vec<(Pat<'a>, Expr<'a>)>),
+    /// A match arm's `{ … }`.
+    Block(Vec<Stmt<'a>>),
+    /// `[move] |a, b| body`.
+    Closure { capture: bool, inputs: Vec<Pat<'a>>, body: Box<Expr<'a>> },
+    /// `async [move] { … }`.
+    Async { capture: bool, stmts: Vec<Stmt<'a>> },
+}
+
+/// A pattern: `_`, a literal, a name or path, or a tuple struct's (`Some(x)`).
+pub enum Pat<'a> {
+    Wild,
+    Lit(&'a str),
+    Path(Path<'a>),
+    TupleStruct(Path<'a>, Vec<Pat<'a>>),
 }
 
 /// An expression's path: `::a::b::<T>::c`, each segment with its turbofish's tokens (from `<`).
@@ -83,7 +98,7 @@ pub fn block(tokens: &[Tok]) -> Result<Vec<Stmt<'_>>> {
             let semi = c.peek_punct(';');
             if semi {
                 c.pos += 1;
-            } else if !c.at_end() {
+            } else if !c.at_end() && !matches!(e, Expr::Match(..)) {
                 return Err(Unsupported);
             }
             stmts.push(Stmt::Expr(e, semi));
@@ -130,21 +145,25 @@ pub fn keyword(ident: &str) -> bool {
     )
 }
 
+/// An expression; what follows it is for the caller to check (binary operators, casts and ranges
+/// are not printed here, so they are left there, unexpected).
 pub fn expr<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
-    let left = unary(c)?;
-    if matches!(c.peek(), Some(Tok::Punct('=', false))) {
-        c.pos += 1;
-        let right = expr(c)?;
-        return Ok(Expr::Assign(Box::new(left), Box::new(right)));
-    }
-    match c.peek() {
-        // Binary operators, casts, ranges: not printed here.
-        Some(Tok::Punct(',' | ';', _)) | None => Ok(left),
-        _ => Err(Unsupported),
-    }
+    expr_in(c, true)
 }
 
-fn unary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
+/// An expression, where `structs` tells whether a path before `{ … }` is a struct literal (not in a
+/// `match` scrutinee).
+fn expr_in<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
+    let left = unary(c, structs)?;
+    if matches!(c.peek(), Some(Tok::Punct('=', false))) {
+        c.pos += 1;
+        let right = expr_in(c, structs)?;
+        return Ok(Expr::Assign(Box::new(left), Box::new(right)));
+    }
+    Ok(left)
+}
+
+fn unary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
     match c.peek() {
         Some(Tok::Punct('&', false)) => {
             c.pos += 1;
@@ -154,7 +173,7 @@ fn unary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
             }
             Ok(Expr::Reference {
                 mutable,
-                expr: Box::new(unary(c)?),
+                expr: Box::new(unary(c, structs)?),
             })
         }
         Some(Tok::Punct(op @ ('!' | '-' | '*'), false)) => {
@@ -164,14 +183,14 @@ fn unary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
                 '-' => "-",
                 _ => "*",
             };
-            Ok(Expr::Unary(op, Box::new(unary(c)?)))
+            Ok(Expr::Unary(op, Box::new(unary(c, structs)?)))
         }
-        _ => postfix(c),
+        _ => postfix(c, structs),
     }
 }
 
-fn postfix<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
-    let mut e = primary(c)?;
+fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
+    let mut e = primary(c, structs)?;
     loop {
         match c.peek() {
             Some(Tok::Punct('?', _)) => {
@@ -254,8 +273,25 @@ fn call_args(tokens: &[Tok]) -> Result<Vec<Expr<'_>>> {
     Ok(args)
 }
 
-fn primary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
+fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
     match c.peek().ok_or(Unsupported)? {
+        Tok::Ident(name) if name == "match" => {
+            c.pos += 1;
+            let scrutinee = expr_in(c, false)?;
+            let arms = match_arms(c.group(Delimiter::Brace)?)?;
+            Ok(Expr::Match(Box::new(scrutinee), arms))
+        }
+        Tok::Ident(name) if name == "async" => {
+            c.pos += 1;
+            let capture = c.peek_keyword("move");
+            if capture {
+                c.pos += 1;
+            }
+            let stmts = block(c.group(Delimiter::Brace)?)?;
+            Ok(Expr::Async { capture, stmts })
+        }
+        Tok::Ident(name) if name == "move" => closure(c),
+        Tok::Punct('|', _) => closure(c),
         Tok::Literal(lit) => {
             c.pos += 1;
             Ok(Expr::Lit(lit))
@@ -265,7 +301,7 @@ fn primary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
             Ok(Expr::Lit(name))
         }
         Tok::Ident(name) if keyword(name) => Err(Unsupported),
-        Tok::Ident(_) => path_expr(c),
+        Tok::Ident(_) => path_expr(c, structs),
         Tok::Group(Delimiter::Bracket, elems) => {
             c.pos += 1;
             let mut inner = Cursor::new(elems);
@@ -279,12 +315,25 @@ fn primary<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
             }
             Ok(Expr::Array(items))
         }
-        Tok::Punct(':', true) if c.peek_colon2() => path_expr(c),
+        Tok::Punct(':', true) if c.peek_colon2() => path_expr(c, structs),
         _ => Err(Unsupported),
     }
 }
 
-fn path_expr<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
+fn path_expr<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
+    let path = path(c)?;
+    if c.peek_punct('!') {
+        // A macro call.
+        return Err(Unsupported);
+    }
+    if structs && let Some(body) = c.peek_group(Delimiter::Brace) {
+        c.pos += 1;
+        return Ok(Expr::Struct(path, struct_fields(body)?));
+    }
+    Ok(Expr::Path(path))
+}
+
+fn path<'a>(c: &mut Cursor<'a>) -> Result<Path<'a>> {
     let leading_colon = c.peek_colon2();
     if leading_colon {
         c.pos += 2;
@@ -302,19 +351,89 @@ fn path_expr<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
             break;
         }
     }
-    let path = Path {
-        leading_colon,
-        segments,
-    };
-    if c.peek_punct('!') {
-        // A macro call.
+    Ok(Path { leading_colon, segments })
+}
+
+/// `[move] |a, b| body`, without types or a return type.
+fn closure<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
+    let capture = c.peek_keyword("move");
+    if capture {
+        c.pos += 1;
+    }
+    c.punct('|')?;
+    let mut inputs = Vec::new();
+    while !c.peek_punct('|') {
+        inputs.push(pattern(c)?);
+        if !c.peek_punct('|') {
+            c.punct(',')?;
+        }
+    }
+    c.pos += 1;
+    if c.peek_punct('-') {
         return Err(Unsupported);
     }
-    if let Some(body) = c.peek_group(Delimiter::Brace) {
-        c.pos += 1;
-        return Ok(Expr::Struct(path, struct_fields(body)?));
+    let body = expr(c)?;
+    Ok(Expr::Closure { capture, inputs, body: Box::new(body) })
+}
+
+/// The arms of a `match`: `pattern => body`, without guards.
+fn match_arms(tokens: &[Tok]) -> Result<Vec<(Pat<'_>, Expr<'_>)>> {
+    let mut c = Cursor::new(tokens);
+    let mut arms = Vec::new();
+    while !c.at_end() {
+        if c.peek_punct('#') {
+            return Err(Unsupported);
+        }
+        let pat = pattern(&mut c)?;
+        if !matches!(c.tokens.get(c.pos..c.pos + 2), Some([Tok::Punct('=', true), Tok::Punct('>', _)])) {
+            // A guard, an or-pattern.
+            return Err(Unsupported);
+        }
+        c.pos += 2;
+        let body = match c.peek_group(Delimiter::Brace) {
+            Some(stmts) => {
+                c.pos += 1;
+                Expr::Block(block(stmts)?)
+            }
+            None => expr(&mut c)?,
+        };
+        if c.peek_punct(',') {
+            c.pos += 1;
+        } else if !c.at_end() && !matches!(body, Expr::Block(_)) {
+            return Err(Unsupported);
+        }
+        arms.push((pat, body));
     }
-    Ok(Expr::Path(path))
+    Ok(arms)
+}
+
+fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
+    match c.peek().ok_or(Unsupported)? {
+        Tok::Literal(lit) => {
+            c.pos += 1;
+            Ok(Pat::Lit(lit))
+        }
+        Tok::Ident(name) if name == "_" => {
+            c.pos += 1;
+            Ok(Pat::Wild)
+        }
+        Tok::Ident(name) if keyword(name) || name == "true" || name == "false" => Err(Unsupported),
+        Tok::Ident(_) | Tok::Punct(':', true) => {
+            let path = path(c)?;
+            let Some(elems) = c.peek_group(Delimiter::Parenthesis) else { return Ok(Pat::Path(path)) };
+            c.pos += 1;
+            let mut inner = Cursor::new(elems);
+            let mut pats = Vec::new();
+            while !inner.at_end() {
+                pats.push(pattern(&mut inner)?);
+                if !inner.at_end() {
+                    inner.punct(',')?;
+                }
+            }
+            Ok(Pat::TupleStruct(path, pats))
+        }
+        _ => Err(Unsupported),
+    }
 }
 
 fn struct_fields(tokens: &[Tok]) -> Result<Vec<(&str, Option<Expr<'_>>)>> {
@@ -412,6 +531,29 @@ fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
         }
         Expr::Struct(path, fields) => expr_struct(p, path, fields),
         Expr::Array(elems) => expr_array(p, elems),
+        Expr::Match(scrutinee, arms) => expr_match(p, scrutinee, arms),
+        Expr::Block(stmts) => {
+            // Only a match arm's body is read as a block, and `arm` prints it.
+            p.word("{");
+            p.cbox(INDENT);
+            p.hardbreak_if_nonempty();
+            for stmt in stmts {
+                self::stmt(p, stmt);
+            }
+            p.offset(-INDENT);
+            p.end();
+            p.word("}");
+        }
+        Expr::Closure { capture, inputs, body } => expr_closure(p, *capture, inputs, body),
+        Expr::Async { capture, stmts } => {
+            p.word("async ");
+            if *capture {
+                p.word("move ");
+            }
+            p.cbox(INDENT);
+            small_block(p, stmts);
+            p.end();
+        }
         Expr::Assign(left, right) => {
             p.ibox(0);
             expr_print(p, left);
@@ -533,7 +675,9 @@ fn is_short_ident(e: &Expr<'_>) -> bool {
 }
 
 fn call_args_print<'a>(p: &mut Printer<'a>, args: &[Expr<'a>]) {
-    if let [only @ Expr::Struct(..)] = args {
+    if let [only] = args
+        && is_blocklike(only)
+    {
         expr_print(p, only);
         return;
     }
@@ -625,4 +769,178 @@ fn simple_literal(e: &Expr<'_>) -> bool {
         && !lit.ends_with("f32")
         && !lit.ends_with("f64");
     integer || *lit == "true" || *lit == "false" || lit.starts_with('\'') || lit.starts_with("b'")
+}
+
+fn expr_match<'a>(p: &mut Printer<'a>, scrutinee: &Expr<'a>, arms: &[(Pat<'a>, Expr<'a>)]) {
+    p.ibox(0);
+    p.word("match ");
+    // `expr_condition`.
+    p.cbox(0);
+    expr_print(p, scrutinee);
+    if needs_newline_if_wrap(scrutinee) {
+        p.space();
+    } else {
+        p.nbsp();
+    }
+    p.end();
+    p.word("{");
+    p.neverbreak();
+    p.cbox(INDENT);
+    p.hardbreak_if_nonempty();
+    for (pat, body) in arms {
+        arm(p, pat, body);
+        p.hardbreak();
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+    p.end();
+}
+
+fn arm<'a>(p: &mut Printer<'a>, pat: &Pat<'a>, body: &Expr<'a>) {
+    p.ibox(0);
+    pattern_print(p, pat);
+    p.word(" => ");
+    let mut body = body;
+    while let Expr::Block(stmts) = body
+        && let [Stmt::Expr(inner, false)] = stmts.as_slice()
+    {
+        body = inner;
+    }
+    if let Expr::Block(stmts) = body {
+        p.word("{");
+        p.neverbreak();
+        p.cbox(INDENT);
+        p.hardbreak_if_nonempty();
+        for stmt in stmts {
+            self::stmt(p, stmt);
+        }
+        p.offset(-INDENT);
+        p.end();
+        p.word("}");
+    } else {
+        p.neverbreak();
+        p.cbox(INDENT);
+        let okay_to_brace = parseable_as_stmt(body);
+        p.body_open(if okay_to_brace { '{' } else { '(' });
+        expr_beginning_of_line(p, body, true);
+        p.body_close(
+            (okay_to_brace && matches!(body, Expr::Assign(..))).then_some(';'),
+            if okay_to_brace { "}" } else { ")," },
+            (!matches!(body, Expr::Match(..))).then_some(','),
+        );
+        p.end();
+    }
+    p.end();
+}
+
+fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
+    match pat {
+        Pat::Wild => p.word("_"),
+        Pat::Lit(lit) => p.word(*lit),
+        Pat::Path(path) => expr_path(p, path),
+        Pat::TupleStruct(path, elems) => {
+            expr_path(p, path);
+            p.word("(");
+            p.cbox(INDENT);
+            p.zerobreak();
+            for (i, elem) in elems.iter().enumerate() {
+                pattern_print(p, elem);
+                p.trailing_comma(i + 1 == elems.len());
+            }
+            p.offset(-INDENT);
+            p.end();
+            p.word(")");
+        }
+    }
+}
+
+fn expr_closure<'a>(p: &mut Printer<'a>, capture: bool, inputs: &[Pat<'a>], body: &Expr<'a>) {
+    p.ibox(0);
+    if capture {
+        p.word("move ");
+    }
+    p.cbox(INDENT);
+    p.word("|");
+    for (i, pat) in inputs.iter().enumerate() {
+        if i == 0 {
+            p.zerobreak();
+        }
+        pattern_print(p, pat);
+        if i + 1 < inputs.len() {
+            p.word(",");
+            p.space();
+        }
+    }
+    p.word("|");
+    p.space();
+    p.offset(-INDENT);
+    p.end();
+    p.neverbreak();
+    let wrap_in_brace = match body {
+        Expr::Match(..) | Expr::Call(..) => false,
+        body => !is_blocklike(body),
+    };
+    if wrap_in_brace {
+        p.cbox(INDENT);
+        let okay_to_brace = parseable_as_stmt(body);
+        p.body_open(if okay_to_brace { '{' } else { '(' });
+        expr_print(p, body);
+        p.body_close((okay_to_brace && matches!(body, Expr::Assign(..))).then_some(';'), if okay_to_brace { "}" } else { ")" }, None);
+        p.end();
+    } else {
+        expr_print(p, body);
+    }
+    p.end();
+}
+
+/// `{ … }` of an `async` block (prettyplease's `small_block`).
+fn small_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
+    p.word("{");
+    if !stmts.is_empty() {
+        p.space();
+        if let [Stmt::Expr(e, false)] = stmts {
+            p.ibox(0);
+            expr_beginning_of_line(p, e, true);
+            p.end();
+            p.space();
+        } else {
+            for stmt in stmts {
+                self::stmt(p, stmt);
+            }
+        }
+        p.offset(-INDENT);
+    }
+    p.word("}");
+}
+
+fn is_blocklike(e: &Expr<'_>) -> bool {
+    matches!(e, Expr::Array(_) | Expr::Async { .. } | Expr::Block(_) | Expr::Closure { .. } | Expr::Struct(..))
+}
+
+/// prettyplease's `needs_newline_if_wrap`: whether the `{` after a `match` scrutinee goes on a line of
+/// its own when the scrutinee breaks.
+fn needs_newline_if_wrap(e: &Expr<'_>) -> bool {
+    match e {
+        Expr::Assign(..) | Expr::Await(_) | Expr::Field(..) | Expr::MethodCall { .. } => true,
+        Expr::Call(inner, _) | Expr::Reference { expr: inner, .. } | Expr::Try(inner) | Expr::Unary(_, inner) => needs_newline_if_wrap(inner),
+        _ => false,
+    }
+}
+
+/// prettyplease's `parseable_as_stmt`: whether braces around `e` keep its meaning.
+fn parseable_as_stmt(mut e: &Expr<'_>) -> bool {
+    loop {
+        match e {
+            Expr::Assign(left, _) | Expr::Call(left, _) => {
+                if matches!(**left, Expr::Match(..) | Expr::Block(_)) {
+                    return false;
+                }
+                e = left;
+            }
+            Expr::Await(base) | Expr::Field(base, _) | Expr::Try(base) => e = base,
+            Expr::MethodCall { receiver, .. } => e = receiver,
+            _ => return true,
+        }
+    }
 }

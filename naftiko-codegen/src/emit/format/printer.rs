@@ -24,6 +24,8 @@ struct BreakToken {
     offset: isize,
     blank_space: usize,
     pre_break: Option<char>,
+    /// Printed on the new line when the break breaks.
+    post_break: &'static str,
     /// Printed when the break does not break.
     no_break: Option<char>,
     if_nonempty: bool,
@@ -189,6 +191,16 @@ impl<'a> Printer<'a> {
             never_break: true,
             ..BreakToken::default()
         });
+    }
+
+    /// The breaks around a match arm's or closure's body that is not a block: broken, they put
+    /// braces (or parentheses) around it; whole, `no_break` after it.
+    pub fn body_open(&mut self, pre_break: char) {
+        self.scan_break(BreakToken { pre_break: Some(pre_break), ..BreakToken::default() });
+    }
+
+    pub fn body_close(&mut self, pre_break: Option<char>, post_break: &'static str, no_break: Option<char>) {
+        self.scan_break(BreakToken { offset: -INDENT, pre_break, post_break, no_break, ..BreakToken::default() });
     }
 
     /// A break printing `no_break` when it does not break (the dot of a chain after a `1.`).
@@ -465,6 +477,11 @@ impl<'a> Printer<'a> {
             let indent = (self.indent as isize + token.offset).max(0);
             self.pending_indentation = indent as usize;
             self.space = (MARGIN - indent).max(MIN_SPACE);
+            if !token.post_break.is_empty() {
+                self.print_indent();
+                self.out.push_str(token.post_break);
+                self.space -= token.post_break.len() as isize;
+            }
         }
     }
 

@@ -86,6 +86,27 @@ fn every_width_of_the_constructs_it_prints() {
                     Ok(mcp::result(#text, handlers.#n(args.get::<::std::string::String>(#text)?).await))
                 }
             }
+            fn dispatch<H: Handlers>(handlers: Arc<H>, tool: &str, args: mcp::Arguments) -> ::core::option::Option<mcp::ToolFuture> {
+                match tool {
+                    #text => Some(mcp::boxed(calls::#n(handlers, args))),
+                    "b" => { let x = handlers.y(#text); Some(x) }
+                    "c" => { x.#n = Some(#text) }
+                    _ => None,
+                }
+            }
+            pub fn router_with<H: Handlers>(handlers: Arc<H>) -> axum::Router {
+                let router = axum::Router::new()
+                    .route(#text, axum::routing::get(#n::<H>).post(#n::<H>))
+                    .route("/openapi.json", axum::routing::get(|| async { rt::json_document(#n) }))
+                    .route("/x", axum::routing::get(move |a, b| async move { let c = a.#n(b).await; c }));
+                let f = |x| x.#n;
+                router.with_state(handlers)
+            }
+            impl Clients {
+                pub fn with_upstreams(upstreams: &Upstreams) -> ::core::result::Result<Self, ConfigError> {
+                    Ok(Self { #n: match upstreams.get(#text) { Some(url) => Client::new(url, Auth::from_env()?), None => Client::from_env()? } })
+                }
+            }
             pub trait Handlers: Send + Sync + 'static {
                 fn clients(&self) -> &Clients;
                 fn #n(&self, params: super::client::#n) -> impl ::core::future::Future<Output = ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error>> + Send {
@@ -96,7 +117,7 @@ fn every_width_of_the_constructs_it_prints() {
         // Every item but `NUMBERS` (an array type's length is an expression) is printed here.
         assert_eq!(
             printed_here(tokens.clone()),
-            [true, true, true, true, true, true, true, false, true, true, true],
+            [true, true, true, true, true, true, true, false, true, true, true, true, true, true],
             "{len}"
         );
         assert_agrees(tokens);
