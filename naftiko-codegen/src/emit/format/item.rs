@@ -7,6 +7,7 @@ use proc_macro2::Delimiter;
 use super::attr::{attribute, outer_attrs};
 use super::cursor::{Cursor, Result, Unsupported};
 use super::expr;
+use super::print_expr;
 use super::printer::{INDENT, Printer};
 use super::tree::Tok;
 use super::ty::{bound, generics, lifetime, ty};
@@ -382,7 +383,7 @@ fn item_const<'a>(
     p.neverbreak();
     let value = expr::expr(c)?;
     c.punct(';')?;
-    expr::print(p, &value);
+    print_expr::print(p, &value);
     p.word(";");
     p.end();
     p.hardbreak();
@@ -416,7 +417,7 @@ fn fn_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     p.hardbreak_if_nonempty();
     let stmts = expr::block(body)?;
     for stmt in &stmts {
-        expr::stmt(p, stmt);
+        print_expr::stmt(p, stmt);
     }
     p.offset(-INDENT);
     p.end();

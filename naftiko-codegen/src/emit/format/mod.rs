@@ -11,6 +11,7 @@ mod attr;
 mod cursor;
 mod expr;
 mod item;
+mod print_expr;
 mod printer;
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,491 @@
+//! Statements and expressions as prettyplease's `expr.rs` and `stmt.rs` print them (the functions
+//! mirror prettyplease's of the same names).
+
+use super::cursor::Cursor;
+use super::expr::{Expr, Pat, Path, Stmt};
+use super::printer::{INDENT, Printer};
+use super::ty::generic_arguments;
+
+pub fn stmt<'a>(p: &mut Printer<'a>, stmt: &Stmt<'a>) {
+    match stmt {
+        Stmt::Let {
+            mutable,
+            name,
+            init,
+        } => {
+            p.ibox(0);
+            p.word("let ");
+            if *mutable {
+                p.word("mut ");
+            }
+            p.word(*name);
+            p.word(" = ");
+            p.neverbreak();
+            expr_print(p, init);
+            p.end();
+            p.word(";");
+            p.hardbreak();
+        }
+        Stmt::Expr(e, semi) => {
+            p.ibox(0);
+            expr_beginning_of_line(p, e, true);
+            // A tail assignment gets its `;` (prettyplease's `add_semi`).
+            if *semi || matches!(e, Expr::Assign(..)) {
+                p.word(";");
+            }
+            p.end();
+            p.hardbreak();
+        }
+    }
+}
+
+pub fn print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
+    expr_print(p, e);
+}
+
+fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
+    match e {
+        Expr::Path(path) => expr_path(p, path),
+        Expr::Lit(lit) => p.word(*lit),
+        Expr::Call(func, args) => expr_call(p, func, args, false),
+        Expr::MethodCall { .. } => expr_method_call(p, e, false),
+        Expr::Field(..) => {
+            p.cbox(INDENT);
+            prefix_subexpr(p, e, false);
+            p.end();
+        }
+        Expr::Try(inner) => {
+            expr_beginning_of_line(p, inner, false);
+            p.word("?");
+        }
+        Expr::Await(..) => {
+            p.cbox(INDENT);
+            prefix_subexpr(p, e, false);
+            p.end();
+        }
+        Expr::Reference { mutable, expr } => {
+            p.word("&");
+            if *mutable {
+                p.word("mut ");
+            }
+            expr_print(p, expr);
+        }
+        Expr::Unary(op, expr) => {
+            p.word(*op);
+            expr_print(p, expr);
+        }
+        Expr::Struct(path, fields) => expr_struct(p, path, fields),
+        Expr::Array(elems) => expr_array(p, elems),
+        Expr::Match(scrutinee, arms) => expr_match(p, scrutinee, arms),
+        Expr::Block(stmts) => {
+            // Only a match arm's body is read as a block, and `arm` prints it.
+            p.word("{");
+            p.cbox(INDENT);
+            p.hardbreak_if_nonempty();
+            for stmt in stmts {
+                self::stmt(p, stmt);
+            }
+            p.offset(-INDENT);
+            p.end();
+            p.word("}");
+        }
+        Expr::Closure { capture, inputs, body } => expr_closure(p, *capture, inputs, body),
+        Expr::Async { capture, stmts } => {
+            p.word("async ");
+            if *capture {
+                p.word("move ");
+            }
+            p.cbox(INDENT);
+            small_block(p, stmts);
+            p.end();
+        }
+        Expr::Assign(left, right) => {
+            p.ibox(0);
+            expr_print(p, left);
+            p.word(" = ");
+            p.neverbreak();
+            expr_print(p, right);
+            p.end();
+        }
+    }
+}
+
+fn expr_beginning_of_line<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool) {
+    match e {
+        Expr::Await(..) | Expr::Field(..) => {
+            p.cbox(INDENT);
+            prefix_subexpr(p, e, beginning_of_line);
+            p.end();
+        }
+        Expr::MethodCall { .. } => expr_method_call(p, e, beginning_of_line),
+        Expr::Try(inner) => {
+            expr_beginning_of_line(p, inner, beginning_of_line);
+            p.word("?");
+        }
+        _ => expr_print(p, e),
+    }
+}
+
+fn expr_call<'a>(p: &mut Printer<'a>, func: &Expr<'a>, args: &[Expr<'a>], beginning_of_line: bool) {
+    expr_beginning_of_line(p, func, beginning_of_line);
+    p.word("(");
+    call_args_print(p, args);
+    p.word(")");
+}
+
+fn expr_method_call<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool) {
+    let Expr::MethodCall { receiver, .. } = e else {
+        return;
+    };
+    p.cbox(INDENT);
+    let unindent_call_args = beginning_of_line && is_short_ident(receiver);
+    prefix_subexpr_method_call(p, e, beginning_of_line, unindent_call_args);
+    p.end();
+}
+
+/// A link of a chain, its receiver printed first (prettyplease's `prefix_subexpr`).
+fn prefix_subexpr<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool) {
+    match e {
+        Expr::Await(base) => {
+            prefix_subexpr(p, base, beginning_of_line);
+            dot_break(p, base, beginning_of_line);
+            p.word(".await");
+        }
+        Expr::Call(func, args) => {
+            prefix_subexpr(p, func, false);
+            p.word("(");
+            call_args_print(p, args);
+            p.word(")");
+        }
+        Expr::Field(base, member) => {
+            prefix_subexpr(p, base, beginning_of_line);
+            dot_break(p, base, beginning_of_line);
+            p.word(".");
+            p.word(*member);
+        }
+        Expr::MethodCall { .. } => prefix_subexpr_method_call(p, e, beginning_of_line, false),
+        Expr::Try(inner) => {
+            prefix_subexpr(p, inner, beginning_of_line);
+            p.word("?");
+        }
+        _ => {
+            p.cbox(-INDENT);
+            expr_print(p, e);
+            p.end();
+        }
+    }
+}
+
+fn prefix_subexpr_method_call<'a>(
+    p: &mut Printer<'a>,
+    e: &Expr<'a>,
+    beginning_of_line: bool,
+    unindent_call_args: bool,
+) {
+    let Expr::MethodCall {
+        receiver,
+        method,
+        turbofish,
+        args,
+    } = e
+    else {
+        return;
+    };
+    prefix_subexpr(p, receiver, beginning_of_line);
+    dot_break(p, receiver, beginning_of_line);
+    p.word(".");
+    p.word(*method);
+    if let Some(tokens) = turbofish {
+        let mut c = Cursor::new(tokens);
+        // Read before: `turbofish` holds whole `<…>` arguments.
+        let _ = generic_arguments(p, &mut c, true);
+    }
+    p.cbox(if unindent_call_args { -INDENT } else { 0 });
+    p.word("(");
+    call_args_print(p, args);
+    p.word(")");
+    p.end();
+}
+
+/// The break before a `.` of a chain (none after a short name starting the line).
+fn dot_break<'a>(p: &mut Printer<'a>, base: &Expr<'a>, beginning_of_line: bool) {
+    if !(beginning_of_line && is_short_ident(base)) {
+        let no_break = p.ends_with('.').then_some(' ');
+        p.zerobreak_or(no_break);
+    }
+}
+
+fn is_short_ident(e: &Expr<'_>) -> bool {
+    matches!(e, Expr::Path(Path { leading_colon: false, segments }) if matches!(segments.as_slice(), [(name, None)] if name.len() as isize <= INDENT))
+}
+
+fn call_args_print<'a>(p: &mut Printer<'a>, args: &[Expr<'a>]) {
+    if let [only] = args
+        && is_blocklike(only)
+    {
+        expr_print(p, only);
+        return;
+    }
+    p.cbox(INDENT);
+    p.zerobreak();
+    for (i, arg) in args.iter().enumerate() {
+        expr_print(p, arg);
+        p.trailing_comma(i + 1 == args.len());
+    }
+    p.offset(-INDENT);
+    p.end();
+}
+
+fn expr_path<'a>(p: &mut Printer<'a>, path: &Path<'a>) {
+    for (i, (name, turbofish)) in path.segments.iter().enumerate() {
+        if i > 0 || path.leading_colon {
+            p.word("::");
+        }
+        p.word(*name);
+        if let Some(tokens) = turbofish {
+            let mut c = Cursor::new(tokens);
+            let _ = generic_arguments(p, &mut c, true);
+        }
+    }
+}
+
+fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Option<Expr<'a>>)]) {
+    p.cbox(INDENT);
+    p.ibox(-INDENT);
+    expr_path(p, path);
+    p.end();
+    p.word(" {");
+    p.space_if_nonempty();
+    for (i, (name, value)) in fields.iter().enumerate() {
+        p.word(*name);
+        if let Some(value) = value {
+            p.word(": ");
+            p.ibox(0);
+            expr_print(p, value);
+            p.end();
+        }
+        p.trailing_comma_or_space(i + 1 == fields.len());
+    }
+    p.offset(-INDENT);
+    p.end_with_max_width(34);
+    p.word("}");
+}
+
+fn expr_array<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
+    if elems.is_empty() {
+        p.word("[]");
+    } else if elems.iter().all(simple_literal) {
+        p.cbox(INDENT);
+        p.word("[");
+        p.zerobreak();
+        p.ibox(0);
+        for (i, elem) in elems.iter().enumerate() {
+            expr_print(p, elem);
+            if i + 1 < elems.len() {
+                p.word(",");
+                p.space();
+            }
+        }
+        p.end();
+        p.trailing_comma(true);
+        p.offset(-INDENT);
+        p.word("]");
+        p.end();
+    } else {
+        p.word("[");
+        p.cbox(INDENT);
+        p.zerobreak();
+        for (i, elem) in elems.iter().enumerate() {
+            expr_print(p, elem);
+            p.trailing_comma(i + 1 == elems.len());
+        }
+        p.offset(-INDENT);
+        p.end();
+        p.word("]");
+    }
+}
+
+/// A byte, character, integer or boolean literal (prettyplease's `simple_array` elements).
+fn simple_literal(e: &Expr<'_>) -> bool {
+    let Expr::Lit(lit) = e else { return false };
+    let integer = lit.starts_with(|c: char| c.is_ascii_digit())
+        && !lit.contains('.')
+        && (lit.starts_with("0x") || !lit.contains(['e', 'E']))
+        && !lit.ends_with("f32")
+        && !lit.ends_with("f64");
+    integer || *lit == "true" || *lit == "false" || lit.starts_with('\'') || lit.starts_with("b'")
+}
+
+fn expr_match<'a>(p: &mut Printer<'a>, scrutinee: &Expr<'a>, arms: &[(Pat<'a>, Expr<'a>)]) {
+    p.ibox(0);
+    p.word("match ");
+    // `expr_condition`.
+    p.cbox(0);
+    expr_print(p, scrutinee);
+    if needs_newline_if_wrap(scrutinee) {
+        p.space();
+    } else {
+        p.nbsp();
+    }
+    p.end();
+    p.word("{");
+    p.neverbreak();
+    p.cbox(INDENT);
+    p.hardbreak_if_nonempty();
+    for (pat, body) in arms {
+        arm(p, pat, body);
+        p.hardbreak();
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+    p.end();
+}
+
+fn arm<'a>(p: &mut Printer<'a>, pat: &Pat<'a>, body: &Expr<'a>) {
+    p.ibox(0);
+    pattern_print(p, pat);
+    p.word(" => ");
+    let mut body = body;
+    while let Expr::Block(stmts) = body
+        && let [Stmt::Expr(inner, false)] = stmts.as_slice()
+    {
+        body = inner;
+    }
+    if let Expr::Block(stmts) = body {
+        p.word("{");
+        p.neverbreak();
+        p.cbox(INDENT);
+        p.hardbreak_if_nonempty();
+        for stmt in stmts {
+            self::stmt(p, stmt);
+        }
+        p.offset(-INDENT);
+        p.end();
+        p.word("}");
+    } else {
+        p.neverbreak();
+        p.cbox(INDENT);
+        let okay_to_brace = parseable_as_stmt(body);
+        p.body_open(if okay_to_brace { '{' } else { '(' });
+        expr_beginning_of_line(p, body, true);
+        p.body_close(
+            (okay_to_brace && matches!(body, Expr::Assign(..))).then_some(';'),
+            if okay_to_brace { "}" } else { ")," },
+            (!matches!(body, Expr::Match(..))).then_some(','),
+        );
+        p.end();
+    }
+    p.end();
+}
+
+fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
+    match pat {
+        Pat::Wild => p.word("_"),
+        Pat::Lit(lit) => p.word(*lit),
+        Pat::Path(path) => expr_path(p, path),
+        Pat::TupleStruct(path, elems) => {
+            expr_path(p, path);
+            p.word("(");
+            p.cbox(INDENT);
+            p.zerobreak();
+            for (i, elem) in elems.iter().enumerate() {
+                pattern_print(p, elem);
+                p.trailing_comma(i + 1 == elems.len());
+            }
+            p.offset(-INDENT);
+            p.end();
+            p.word(")");
+        }
+    }
+}
+
+fn expr_closure<'a>(p: &mut Printer<'a>, capture: bool, inputs: &[Pat<'a>], body: &Expr<'a>) {
+    p.ibox(0);
+    if capture {
+        p.word("move ");
+    }
+    p.cbox(INDENT);
+    p.word("|");
+    for (i, pat) in inputs.iter().enumerate() {
+        if i == 0 {
+            p.zerobreak();
+        }
+        pattern_print(p, pat);
+        if i + 1 < inputs.len() {
+            p.word(",");
+            p.space();
+        }
+    }
+    p.word("|");
+    p.space();
+    p.offset(-INDENT);
+    p.end();
+    p.neverbreak();
+    let wrap_in_brace = match body {
+        Expr::Match(..) | Expr::Call(..) => false,
+        body => !is_blocklike(body),
+    };
+    if wrap_in_brace {
+        p.cbox(INDENT);
+        let okay_to_brace = parseable_as_stmt(body);
+        p.body_open(if okay_to_brace { '{' } else { '(' });
+        expr_print(p, body);
+        p.body_close((okay_to_brace && matches!(body, Expr::Assign(..))).then_some(';'), if okay_to_brace { "}" } else { ")" }, None);
+        p.end();
+    } else {
+        expr_print(p, body);
+    }
+    p.end();
+}
+
+/// `{ … }` of an `async` block (prettyplease's `small_block`).
+fn small_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
+    p.word("{");
+    if !stmts.is_empty() {
+        p.space();
+        if let [Stmt::Expr(e, false)] = stmts {
+            p.ibox(0);
+            expr_beginning_of_line(p, e, true);
+            p.end();
+            p.space();
+        } else {
+            for stmt in stmts {
+                self::stmt(p, stmt);
+            }
+        }
+        p.offset(-INDENT);
+    }
+    p.word("}");
+}
+
+fn is_blocklike(e: &Expr<'_>) -> bool {
+    matches!(e, Expr::Array(_) | Expr::Async { .. } | Expr::Block(_) | Expr::Closure { .. } | Expr::Struct(..))
+}
+
+/// prettyplease's `needs_newline_if_wrap`: whether the `{` after a `match` scrutinee goes on a line of
+/// its own when the scrutinee breaks.
+fn needs_newline_if_wrap(e: &Expr<'_>) -> bool {
+    match e {
+        Expr::Assign(..) | Expr::Await(_) | Expr::Field(..) | Expr::MethodCall { .. } => true,
+        Expr::Call(inner, _) | Expr::Reference { expr: inner, .. } | Expr::Try(inner) | Expr::Unary(_, inner) => needs_newline_if_wrap(inner),
+        _ => false,
+    }
+}
+
+/// prettyplease's `parseable_as_stmt`: whether braces around `e` keep its meaning.
+fn parseable_as_stmt(mut e: &Expr<'_>) -> bool {
+    loop {
+        match e {
+            Expr::Assign(left, _) | Expr::Call(left, _) => {
+                if matches!(**left, Expr::Match(..) | Expr::Block(_)) {
+                    return false;
+                }
+                e = left;
+            }
+            Expr::Await(base) | Expr::Field(base, _) | Expr::Try(base) => e = base,
+            Expr::MethodCall { receiver, .. } => e = receiver,
+            _ => return true,
+        }
+    }
+}
