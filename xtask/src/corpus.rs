@@ -41,7 +41,8 @@ pub enum Outcome {
     Fragment,
     /// The compiler panicked (a bug).
     Panicked { message: String },
-    /// Lowered, but the emitted tokens do not parse (a bug in an emitter).
+    /// Lowered, but the emitted tokens do not parse (a bug in an emitter), or `emit::format` prints
+    /// them otherwise than prettyplease (a bug in the formatter).
     EmitFailed { message: String },
 }
 
@@ -196,7 +197,13 @@ pub fn run(options: &Options) -> Result<Report, String> {
                 Some(cap) => {
                     features.extend(naftiko_codegen::emit::crate_files::runtime_features(cap));
                     let module = module_name(i, &rel);
-                    match catch_unwind(AssertUnwindSafe(|| format_file(inline_tokens(cap, Surfaces::ALL)))) {
+                    // The formatter against prettyplease on every spec (the tests check a sample).
+                    let formatted = || {
+                        let tokens = inline_tokens(cap, Surfaces::ALL);
+                        naftiko_codegen::emit::format::agrees_with_prettyplease(tokens.clone()).map_err(|e| format!("the formatter differs from prettyplease: {e}"))?;
+                        format_file(tokens)
+                    };
+                    match catch_unwind(AssertUnwindSafe(formatted)) {
                         Err(payload) => Outcome::Panicked { message: panic_message(payload) },
                         Ok(Err(message)) => Outcome::EmitFailed { message: first_lines(&message, 3) },
                         Ok(Ok(source)) => {
