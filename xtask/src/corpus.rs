@@ -545,7 +545,7 @@ pub fn table(r: &Report) -> String {
         ("  compiled and type-checked".into(), r.compiled().to_string(), percent(r.compiled(), specs)),
         ("  rejected with error diagnostics".into(), r.rejected().to_string(), percent(r.rejected(), specs)),
         ("  panicked".into(), r.panicked().to_string(), String::new()),
-        ("  emitted tokens that do not parse".into(), r.emit_failed().to_string(), String::new()),
+        ("  emitted code unparsable or unlike prettyplease".into(), r.emit_failed().to_string(), String::new()),
         ("  type-check failures".into(), r.type_failures().to_string(), String::new()),
         ("  generated with rustc warnings".into(), r.warned().to_string(), String::new()),
         ("consumes-only fragments (compiled by their importers)".into(), fragments.to_string(), String::new()),
