@@ -22,6 +22,17 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// `tokens` (a file's inner attributes, then items) as prettyplease prints them.
 pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
+    // Debug builds (the tests) check every file against prettyplease.
+    let oracle = cfg!(debug_assertions).then(|| tokens.clone());
+    let printed = unparse_here(tokens)?;
+    if let Some(tokens) = oracle {
+        let theirs = prettyplease_unparse(tokens.into_iter().collect())?;
+        debug_assert!(printed == theirs, "emit::format differs from prettyplease: {}", first_difference(&printed, &theirs));
+    }
+    Ok(printed)
+}
+
+fn unparse_here(tokens: TokenStream) -> Result<String, syn::Error> {
     let trees: Vec<TokenTree> = tokens.into_iter().collect();
     let Some(spans) = item_spans(&trees) else {
         return prettyplease_unparse(trees);
@@ -60,24 +71,27 @@ pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
 
 /// Whether [`unparse`] prints `tokens` as prettyplease does; the first line that differs when not.
 pub fn agrees_with_prettyplease(tokens: TokenStream) -> Result<(), String> {
-    let ours = unparse(tokens.clone()).map_err(|e| format!("tokens do not parse: {e}"))?;
+    let ours = unparse_here(tokens.clone()).map_err(|e| format!("tokens do not parse: {e}"))?;
     let theirs = prettyplease_unparse(tokens.into_iter().collect())
         .map_err(|e| format!("tokens do not parse: {e}"))?;
-    if ours == theirs {
-        return Ok(());
-    }
+    if ours == theirs { Ok(()) } else { Err(first_difference(&ours, &theirs)) }
+}
+
+/// The first line where `ours` and `theirs` differ, both ways.
+fn first_difference(ours: &str, theirs: &str) -> String {
     let line = ours
         .lines()
         .zip(theirs.lines())
         .position(|(a, b)| a != b)
         .unwrap_or_else(|| ours.lines().count().min(theirs.lines().count()));
-    Err(format!(
+    format!(
         "line {}: ours {:?}, prettyplease's {:?}",
         line + 1,
         ours.lines().nth(line).unwrap_or("<end>"),
         theirs.lines().nth(line).unwrap_or("<end>")
-    ))
+    )
 }
+
 
 /// For each item of `tokens` (the first with the inner attributes), whether this formatter prints it itself.
 #[cfg(test)]
