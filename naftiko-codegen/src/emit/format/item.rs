@@ -10,7 +10,7 @@ use super::expr;
 use super::print_expr;
 use super::printer::{INDENT, Printer};
 use super::tree::Tok;
-use super::ty::{bound, generics, lifetime, ty};
+use super::ty::{bounds, generics, reference, ty};
 
 /// Whether an item's tokens may be one [`item`] prints: a `struct`, `impl` or `fn` (whose kind the
 /// first keyword after the attributes and visibility tells), so that no other is read for nothing.
@@ -76,12 +76,7 @@ fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 }
 
 fn item_mod<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
-    outer_attrs(p, attrs)?;
-    p.cbox(INDENT);
-    visibility(p, vis);
-    c.keyword("mod")?;
-    p.word("mod ");
-    p.word(c.ident()?);
+    head(p, c, attrs, vis, "mod ", INDENT)?;
     if c.peek_punct(';') {
         c.pos += 1;
         p.word(";");
@@ -200,52 +195,53 @@ fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
 
 /// `trait Name: Bound + 'a { fn …; fn … { … } }`, without generics or a where clause.
 fn item_trait<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
-    outer_attrs(p, attrs)?;
-    p.cbox(INDENT);
-    visibility(p, vis);
-    c.keyword("trait")?;
-    p.word("trait ");
-    p.word(c.ident()?);
+    head(p, c, attrs, vis, "trait ", INDENT)?;
     if c.peek_punct('<') {
         return Err(Unsupported);
     }
     if c.peek_punct(':') {
         c.pos += 1;
         p.word(": ");
-        bound(p, c)?;
-        while c.peek_punct('+') {
-            c.pos += 1;
-            p.word(" + ");
-            bound(p, c)?;
-        }
+        bounds(p, c, false)?;
     }
-    if c.peek_keyword("where") {
-        return Err(Unsupported);
-    }
-    let body = c.group(Delimiter::Brace)?;
-    p.nbsp();
-    p.word("{");
-    p.hardbreak_if_nonempty();
-    let mut items = Cursor::new(body);
-    while !items.at_end() {
+    braced_body(p, c, |p, items| {
         let attrs = items.outer_attrs();
         outer_attrs(p, &attrs)?;
         p.cbox(INDENT);
-        signature(p, &mut items)?;
+        signature(p, items)?;
         if items.peek_punct(';') {
             items.pos += 1;
             // `where_clause_semi` without a where clause.
             p.word(";");
             p.end();
         } else {
-            fn_body(p, &mut items)?;
+            fn_body(p, items)?;
         }
         p.hardbreak();
+        Ok(())
+    })?;
+    p.hardbreak();
+    Ok(())
+}
+
+/// The `{ … }` of a struct, impl or trait (no where clause before it): each element (field, item)
+/// printed by `element`, then the `}` closing the item's box.
+fn braced_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, mut element: impl FnMut(&mut Printer<'a>, &mut Cursor<'a>) -> Result) -> Result {
+    if c.peek_keyword("where") {
+        return Err(Unsupported);
+    }
+    let body = c.group(Delimiter::Brace)?;
+    // `where_clause_for_body` without a where clause.
+    p.nbsp();
+    p.word("{");
+    p.hardbreak_if_nonempty();
+    let mut elements = Cursor::new(body);
+    while !elements.at_end() {
+        element(p, &mut elements)?;
     }
     p.offset(-INDENT);
     p.end();
     p.word("}");
-    p.hardbreak();
     Ok(())
 }
 
@@ -254,6 +250,22 @@ pub enum Visibility<'a> {
     Public,
     /// `pub(crate)`, `pub(super)`, `pub(self)`.
     Restricted(&'a str),
+}
+
+/// The start of an item named after its keyword: its attributes, its box (of `indent`), its
+/// visibility, `keyword` (with its space) and its name.
+fn head<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>, keyword: &'static str, indent: isize) -> Result {
+    outer_attrs(p, attrs)?;
+    p.cbox(indent);
+    visibility(p, vis);
+    c.keyword(keyword.trim_end())?;
+    p.word(keyword);
+    let name = c.ident()?;
+    if name == "_" || expr::keyword(name) {
+        return Err(Unsupported);
+    }
+    p.word(name);
+    Ok(())
 }
 
 fn visibility<'a>(p: &mut Printer<'a>, vis: &Visibility<'a>) {
@@ -274,12 +286,7 @@ fn item_struct<'a>(
     attrs: &[&'a [Tok]],
     vis: Visibility<'a>,
 ) -> Result {
-    outer_attrs(p, attrs)?;
-    p.cbox(INDENT);
-    visibility(p, &vis);
-    c.keyword("struct")?;
-    p.word("struct ");
-    p.word(c.ident()?);
+    head(p, c, attrs, &vis, "struct ", INDENT)?;
     if c.peek_punct('<') {
         return Err(Unsupported);
     }
@@ -288,13 +295,7 @@ fn item_struct<'a>(
         p.word(";");
         p.end();
     } else {
-        let body = c.group(Delimiter::Brace)?;
-        // `where_clause_for_body` without a where clause.
-        p.nbsp();
-        p.word("{");
-        p.hardbreak_if_nonempty();
-        let mut fields = Cursor::new(body);
-        while !fields.at_end() {
+        braced_body(p, c, |p, fields| {
             let attrs = fields.outer_attrs();
             outer_attrs(p, &attrs)?;
             let vis = fields.visibility()?;
@@ -302,16 +303,14 @@ fn item_struct<'a>(
             p.word(fields.ident()?);
             fields.punct(':')?;
             p.word(": ");
-            ty(p, &mut fields)?;
+            ty(p, fields)?;
             if !fields.at_end() {
                 fields.punct(',')?;
             }
             p.word(",");
             p.hardbreak();
-        }
-        p.offset(-INDENT);
-        p.end();
-        p.word("}");
+            Ok(())
+        })?;
     }
     p.hardbreak();
     Ok(())
@@ -339,22 +338,11 @@ fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]]) -
         ty(p, c)?;
     }
     p.end();
-    if c.peek_keyword("where") {
-        return Err(Unsupported);
-    }
-    let body = c.group(Delimiter::Brace)?;
-    p.nbsp();
-    p.word("{");
-    p.hardbreak_if_nonempty();
-    let mut items = Cursor::new(body);
-    while !items.at_end() {
+    braced_body(p, c, |p, items| {
         let attrs = items.outer_attrs();
         let vis = items.visibility()?;
-        impl_item_fn(p, &mut items, &attrs, &vis)?;
-    }
-    p.offset(-INDENT);
-    p.end();
-    p.word("}");
+        impl_item_fn(p, items, &attrs, &vis)
+    })?;
     p.hardbreak();
     Ok(())
 }
@@ -365,16 +353,7 @@ fn item_const<'a>(
     attrs: &[&'a [Tok]],
     vis: &Visibility<'a>,
 ) -> Result {
-    outer_attrs(p, attrs)?;
-    p.cbox(0);
-    visibility(p, vis);
-    c.keyword("const")?;
-    p.word("const ");
-    let name = c.ident()?;
-    if name == "_" || expr::keyword(name) {
-        return Err(Unsupported);
-    }
-    p.word(name);
+    head(p, c, attrs, vis, "const ", 0)?;
     c.punct(':')?;
     p.word(": ");
     ty(p, c)?;
@@ -471,16 +450,7 @@ fn fn_arg<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
         return Err(Unsupported);
     }
     if c.peek_punct('&') {
-        c.pos += 1;
-        p.word("&");
-        if c.peek_punct('\'') {
-            lifetime(p, c)?;
-            p.nbsp();
-        }
-        if c.peek_keyword("mut") {
-            c.pos += 1;
-            p.word("mut ");
-        }
+        reference(p, c)?;
         c.keyword("self")?;
         p.word("self");
         return Ok(());

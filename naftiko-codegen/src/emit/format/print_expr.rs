@@ -77,18 +77,8 @@ fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
         Expr::Struct(path, fields) => expr_struct(p, path, fields),
         Expr::Array(elems) => expr_array(p, elems),
         Expr::Match(scrutinee, arms) => expr_match(p, scrutinee, arms),
-        Expr::Block(stmts) => {
-            // Only a match arm's body is read as a block, and `arm` prints it.
-            p.word("{");
-            p.cbox(INDENT);
-            p.hardbreak_if_nonempty();
-            for stmt in stmts {
-                self::stmt(p, stmt);
-            }
-            p.offset(-INDENT);
-            p.end();
-            p.word("}");
-        }
+        // Only a match arm's body is read as a block.
+        Expr::Block(stmts) => arm_block(p, stmts),
         Expr::Closure { capture, inputs, body } => expr_closure(p, *capture, inputs, body),
         Expr::Async { capture, stmts } => {
             p.word("async ");
@@ -226,11 +216,17 @@ fn call_args_print<'a>(p: &mut Printer<'a>, args: &[Expr<'a>]) {
         expr_print(p, only);
         return;
     }
+    comma_list(p, args, expr_print);
+}
+
+/// `items` separated by commas in a box that breaks all or none of them, a comma after the last one
+/// when broken (the body of prettyplease's argument, array and tuple lists).
+fn comma_list<'a, T>(p: &mut Printer<'a>, items: &[T], mut print: impl FnMut(&mut Printer<'a>, &T)) {
     p.cbox(INDENT);
     p.zerobreak();
-    for (i, arg) in args.iter().enumerate() {
-        expr_print(p, arg);
-        p.trailing_comma(i + 1 == args.len());
+    for (i, item) in items.iter().enumerate() {
+        print(p, item);
+        p.trailing_comma(i + 1 == items.len());
     }
     p.offset(-INDENT);
     p.end();
@@ -293,14 +289,7 @@ fn expr_array<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
         p.end();
     } else {
         p.word("[");
-        p.cbox(INDENT);
-        p.zerobreak();
-        for (i, elem) in elems.iter().enumerate() {
-            expr_print(p, elem);
-            p.trailing_comma(i + 1 == elems.len());
-        }
-        p.offset(-INDENT);
-        p.end();
+        comma_list(p, elems, expr_print);
         p.word("]");
     }
 }
@@ -353,16 +342,7 @@ fn arm<'a>(p: &mut Printer<'a>, pat: &Pat<'a>, body: &Expr<'a>) {
         body = inner;
     }
     if let Expr::Block(stmts) = body {
-        p.word("{");
-        p.neverbreak();
-        p.cbox(INDENT);
-        p.hardbreak_if_nonempty();
-        for stmt in stmts {
-            self::stmt(p, stmt);
-        }
-        p.offset(-INDENT);
-        p.end();
-        p.word("}");
+        arm_block(p, stmts);
     } else {
         p.neverbreak();
         p.cbox(INDENT);
@@ -379,6 +359,20 @@ fn arm<'a>(p: &mut Printer<'a>, pat: &Pat<'a>, body: &Expr<'a>) {
     p.end();
 }
 
+/// A match arm's `{ … }`.
+fn arm_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
+    p.word("{");
+    p.neverbreak();
+    p.cbox(INDENT);
+    p.hardbreak_if_nonempty();
+    for stmt in stmts {
+        self::stmt(p, stmt);
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word("}");
+}
+
 fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
     match pat {
         Pat::Wild => p.word("_"),
@@ -387,14 +381,7 @@ fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
         Pat::TupleStruct(path, elems) => {
             expr_path(p, path);
             p.word("(");
-            p.cbox(INDENT);
-            p.zerobreak();
-            for (i, elem) in elems.iter().enumerate() {
-                pattern_print(p, elem);
-                p.trailing_comma(i + 1 == elems.len());
-            }
-            p.offset(-INDENT);
-            p.end();
+            comma_list(p, elems, pattern_print);
             p.word(")");
         }
     }

@@ -7,19 +7,69 @@ use super::expr;
 use super::printer::{INDENT, Printer};
 use super::tree::Tok;
 
+/// `&`, `&'a `, `&mut ` before a type or `self`.
+pub fn reference<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
+    c.punct('&')?;
+    p.word("&");
+    if c.peek_punct('\'') {
+        lifetime(p, c)?;
+        p.nbsp();
+    }
+    if c.peek_keyword("mut") {
+        c.pos += 1;
+        p.word("mut ");
+    }
+    Ok(())
+}
+
+/// `<…>` whose elements `element` reads and prints, in a box of `indent` (prettyplease's generic
+/// parameter and argument lists); `<` has been read, `>` is read here.
+fn angle_list<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, indent: isize, mut element: impl FnMut(&mut Printer<'a>, &mut Cursor<'a>) -> Result) -> Result {
+    p.word("<");
+    p.cbox(indent);
+    p.zerobreak();
+    loop {
+        element(p, c)?;
+        if c.peek_punct(',') {
+            c.pos += 1;
+        }
+        let last = c.peek_punct('>');
+        p.trailing_comma(last);
+        if last {
+            c.pos += 1;
+            break;
+        }
+        if c.at_end() {
+            return Err(Unsupported);
+        }
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word(">");
+    Ok(())
+}
+
+/// Bounds joined by `+`: `" + "` between them, or a break and `"+ "` when `breaking` (type
+/// parameters' bounds).
+pub fn bounds<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, breaking: bool) -> Result {
+    bound(p, c)?;
+    while c.peek_punct('+') {
+        c.pos += 1;
+        if breaking {
+            p.space();
+            p.word("+ ");
+        } else {
+            p.word(" + ");
+        }
+        bound(p, c)?;
+    }
+    Ok(())
+}
+
 pub fn ty<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     match c.peek().ok_or(Unsupported)? {
         Tok::Punct('&', false) => {
-            c.pos += 1;
-            p.word("&");
-            if c.peek_punct('\'') {
-                lifetime(p, c)?;
-                p.nbsp();
-            }
-            if c.peek_keyword("mut") {
-                c.pos += 1;
-                p.word("mut ");
-            }
+            reference(p, c)?;
             ty(p, c)
         }
         Tok::Group(Delimiter::Parenthesis, inner) if inner.is_empty() => {
@@ -43,13 +93,7 @@ pub fn ty<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
         Tok::Ident(ident) if ident == "impl" || ident == "dyn" => {
             c.pos += 1;
             p.word(if ident == "impl" { "impl " } else { "dyn " });
-            bound(p, c)?;
-            while c.peek_punct('+') {
-                c.pos += 1;
-                p.word(" + ");
-                bound(p, c)?;
-            }
-            Ok(())
+            bounds(p, c, false)
         }
         Tok::Ident(ident) if ident == "_" => {
             c.pos += 1;
@@ -70,10 +114,7 @@ pub fn ty<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 /// `<T: Bound + Other, U>`: type parameters with trait bounds (prettyplease's `generics`).
 pub fn generics<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     c.punct('<')?;
-    p.word("<");
-    p.cbox(0);
-    p.zerobreak();
-    loop {
+    angle_list(p, c, 0, |p, c| {
         let name = c.ident()?;
         if expr::keyword(name) {
             return Err(Unsupported);
@@ -83,35 +124,14 @@ pub fn generics<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
         if c.peek_punct(':') {
             c.pos += 1;
             p.word(": ");
-            bound(p, c)?;
-            while c.peek_punct('+') {
-                c.pos += 1;
-                p.space();
-                p.word("+ ");
-                bound(p, c)?;
-            }
+            bounds(p, c, true)?;
         }
         if c.peek_punct('=') {
             return Err(Unsupported);
         }
         p.end();
-        if c.peek_punct(',') {
-            c.pos += 1;
-        }
-        let last = c.peek_punct('>');
-        p.trailing_comma(last);
-        if last {
-            c.pos += 1;
-            break;
-        }
-        if c.at_end() {
-            return Err(Unsupported);
-        }
-    }
-    p.offset(-INDENT);
-    p.end();
-    p.word(">");
-    Ok(())
+        Ok(())
+    })
 }
 
 pub fn lifetime<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
@@ -122,7 +142,7 @@ pub fn lifetime<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 }
 
 /// A bound of `impl`/`dyn`: a lifetime or a trait path.
-pub fn bound<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
+fn bound<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     if c.peek_punct('\'') {
         return lifetime(p, c);
     }
@@ -169,42 +189,21 @@ pub fn generic_arguments<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, turbofish:
     if turbofish {
         p.word("::");
     }
-    p.word("<");
-    p.cbox(INDENT);
-    p.zerobreak();
     let mut seen_type = false;
-    loop {
+    angle_list(p, c, INDENT, |p, c| {
         if c.peek_punct('\'') {
             // prettyplease moves lifetimes first.
             if seen_type {
                 return Err(Unsupported);
             }
-            lifetime(p, c)?;
-        } else {
-            seen_type = true;
-            if let (Some(Tok::Ident(name)), Some(Tok::Punct('=', false))) = (c.peek(), c.peek_at(1))
-            {
-                c.pos += 2;
-                p.word(name.as_str());
-                p.word(" = ");
-            }
-            ty(p, c)?;
+            return lifetime(p, c);
         }
-        if c.peek_punct(',') {
-            c.pos += 1;
+        seen_type = true;
+        if let (Some(Tok::Ident(name)), Some(Tok::Punct('=', false))) = (c.peek(), c.peek_at(1)) {
+            c.pos += 2;
+            p.word(name.as_str());
+            p.word(" = ");
         }
-        let last = c.peek_punct('>');
-        p.trailing_comma(last);
-        if last {
-            c.pos += 1;
-            break;
-        }
-        if c.at_end() {
-            return Err(Unsupported);
-        }
-    }
-    p.offset(-INDENT);
-    p.end();
-    p.word(">");
-    Ok(())
+        ty(p, c)
+    })
 }
