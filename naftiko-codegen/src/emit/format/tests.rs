@@ -167,3 +167,9 @@ fn the_seed_specs_modules() {
         }
     }
 }
+
+#[test]
+fn this_workspace_checks_every_file_against_prettyplease() {
+    // `.cargo/config.toml` sets it for everything cargo runs here (see `unparse`).
+    assert!(std::env::var_os("NAFTIKO_FORMAT_ORACLE").is_some(), "NAFTIKO_FORMAT_ORACLE is not set: the debug-build check is off");
+}
