@@ -173,3 +173,29 @@ fn this_workspace_checks_every_file_against_prettyplease() {
     // `.cargo/config.toml` sets it for everything cargo runs here (see `unparse`).
     assert!(std::env::var_os("NAFTIKO_FORMAT_ORACLE").is_some(), "NAFTIKO_FORMAT_ORACLE is not set: the debug-build check is off");
 }
+
+#[test]
+fn raw_names_escapes_and_unicode() {
+    let tokens = quote! {
+        #![doc = " Module docs with unicode: café — ✓, and a trailing space "]
+        #[doc = " Field docs\twith a tab and \"quotes\" and \\ backslash"]
+        #[derive(Debug)]
+        pub struct r#Type {
+            #[doc = " Ünïcödé and an escaped \u{7f}"]
+            pub r#type: ::std::string::String,
+            #[serde(rename = "naïve \u{1F980} \n newline")]
+            pub r#match: ::core::option::Option<r#Type>,
+        }
+        impl r#Type {
+            pub fn r#fn(&self, r#in: u8) -> Self {
+                let r#loop = self.r#type.r#as(r#in, "\u{7f} \0 '\"'", b"bytes", 'c', 1_000u64, 2.5f32);
+                Self { r#type: r#loop, r#match: ::core::option::Option::None }
+            }
+        }
+        #[doc = "/ starts with a slash (stays an attribute)"]
+        pub struct Slash;
+    };
+    // A doc line starting with `/` sends its item to prettyplease.
+    assert_eq!(printed_here(tokens.clone()), [true, true, false]);
+    assert_agrees(tokens);
+}
