@@ -2,7 +2,6 @@
 
 use proc_macro2::Delimiter;
 
-use super::item::Visibility;
 use super::tree::Tok;
 
 /// Not printed here: the item goes through prettyplease.
@@ -110,22 +109,5 @@ impl<'a> Cursor<'a> {
             self.pos += 2;
         }
         attrs
-    }
-
-    pub fn visibility(&mut self) -> Result<Visibility<'a>> {
-        if !self.peek_keyword("pub") {
-            return Ok(Visibility::Inherited);
-        }
-        self.pos += 1;
-        let Some(inner) = self.peek_group(Delimiter::Parenthesis) else {
-            return Ok(Visibility::Public);
-        };
-        match inner {
-            [Tok::Ident(scope)] if scope == "crate" || scope == "super" || scope == "self" => {
-                self.pos += 1;
-                Ok(Visibility::Restricted(scope))
-            }
-            _ => Err(Unsupported),
-        }
     }
 }

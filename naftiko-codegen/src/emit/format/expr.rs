@@ -5,18 +5,15 @@
 use proc_macro2::Delimiter;
 
 use super::cursor::{Cursor, Result, Unsupported};
+use super::printer::Printer;
 use super::tree::Tok;
+use super::ty::generic_arguments;
 
 pub enum Expr<'a> {
     Path(Path<'a>),
     Lit(&'a str),
     Call(Box<Expr<'a>>, Vec<Expr<'a>>),
-    MethodCall {
-        receiver: Box<Expr<'a>>,
-        method: &'a str,
-        turbofish: Option<&'a [Tok]>,
-        args: Vec<Expr<'a>>,
-    },
+    MethodCall(MethodCall<'a>),
     Field(Box<Expr<'a>>, &'a str),
     Try(Box<Expr<'a>>),
     Await(Box<Expr<'a>>),
@@ -36,6 +33,15 @@ pub enum Expr<'a> {
     Closure { capture: bool, inputs: Vec<Pat<'a>>, body: Box<Expr<'a>> },
     /// `async [move] { … }`.
     Async { capture: bool, stmts: Vec<Stmt<'a>> },
+}
+
+/// `receiver.method::<T>(args)`.
+pub struct MethodCall<'a> {
+    pub receiver: Box<Expr<'a>>,
+    pub method: &'a str,
+    /// The turbofish's tokens, from `<`.
+    pub turbofish: Option<&'a [Tok]>,
+    pub args: Vec<Expr<'a>>,
 }
 
 /// A pattern: `_`, a literal, a name or path, or a tuple struct's (`Some(x)`).
@@ -203,12 +209,7 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
                         let turbofish = turbofish(c)?;
                         if let Some(args) = c.peek_group(Delimiter::Parenthesis) {
                             c.pos += 1;
-                            e = Expr::MethodCall {
-                                receiver: Box::new(e),
-                                method: name,
-                                turbofish,
-                                args: call_args(args)?,
-                            };
+                            e = Expr::MethodCall(MethodCall { receiver: Box::new(e), method: name, turbofish, args: call_args(args)? });
                         } else if turbofish.is_some() {
                             return Err(Unsupported);
                         } else {
@@ -250,7 +251,12 @@ fn turbofish<'a>(c: &mut Cursor<'a>) -> Result<Option<&'a [Tok]>> {
             {
                 depth -= 1;
                 if depth == 0 {
-                    return Ok(Some(&c.tokens[start..c.pos]));
+                    let arguments = &c.tokens[start..c.pos];
+                    // Printed later, from these tokens: what the printing does not know must be
+                    // found now, while the item can still go to prettyplease.
+                    let mut check = Cursor::new(arguments);
+                    generic_arguments(&mut Printer::new(), &mut check, true)?;
+                    return if check.at_end() { Ok(Some(arguments)) } else { Err(Unsupported) };
                 }
             }
             _ => {}
@@ -405,7 +411,7 @@ fn match_arms(tokens: &[Tok]) -> Result<Vec<(Pat<'_>, Expr<'_>)>> {
     Ok(arms)
 }
 
-fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
+pub fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
     match c.peek().ok_or(Unsupported)? {
         Tok::Literal(lit) => {
             c.pos += 1;

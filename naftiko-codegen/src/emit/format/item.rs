@@ -12,8 +12,8 @@ use super::printer::{INDENT, Printer};
 use super::tree::Tok;
 use super::ty::{bounds, generics, reference, ty};
 
-/// Whether an item's tokens may be one [`item`] prints: a `struct`, `impl` or `fn` (whose kind the
-/// first keyword after the attributes and visibility tells), so that no other is read for nothing.
+/// Whether an item's tokens may be one [`item`] prints, by the keyword after its attributes and
+/// visibility, so that no other is read for nothing.
 pub fn candidate(tokens: &[proc_macro2::TokenTree]) -> bool {
     use proc_macro2::TokenTree;
     let mut at = 0;
@@ -60,9 +60,9 @@ fn inner_attrs<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 /// The item at `c` (prettyplease's `item`).
 fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     let attrs = c.outer_attrs();
-    let vis = c.visibility()?;
+    let vis = read_visibility(c)?;
     match c.peek_ident().ok_or(Unsupported)? {
-        "struct" => item_struct(p, c, &attrs, vis),
+        "struct" => item_struct(p, c, &attrs, &vis),
         "impl" if matches!(vis, Visibility::Inherited) => item_impl(p, c, &attrs),
         "fn" | "async" => impl_item_fn(p, c, &attrs, &vis),
         "const" if !matches!(c.peek_at(1), Some(Tok::Ident(next)) if next == "fn" || next == "unsafe" || next == "async") => {
@@ -143,19 +143,13 @@ fn use_tree<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result<bool> {
 }
 
 fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
-    // Where each tree of the group starts.
-    let mut starts = vec![0];
-    let mut depth_free = Cursor::new(tokens);
-    while let Some(token) = depth_free.next() {
-        if matches!(token, Tok::Punct(',', _)) && !depth_free.at_end() {
-            starts.push(depth_free.pos);
-        }
-    }
     if tokens.is_empty() {
         p.word("{}");
         return Ok(());
     }
-    let single_not_self = starts.len() == 1 && !matches!(tokens, [Tok::Ident(first), ..] if first == "self" && !matches!(tokens.get(1), Some(Tok::Punct(':', true))));
+    // The group's trees: one more than its commas, less a trailing one.
+    let trees = 1 + tokens.iter().filter(|t| matches!(t, Tok::Punct(',', _))).count() - usize::from(matches!(tokens.last(), Some(Tok::Punct(',', _))));
+    let single_not_self = trees == 1 && !matches!(tokens, [Tok::Ident(first), ..] if first == "self" && !matches!(tokens.get(1), Some(Tok::Punct(':', true))));
     let mut c = Cursor::new(tokens);
     if single_not_self {
         use_tree(p, &mut c)?;
@@ -168,12 +162,12 @@ fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
     p.word("{");
     p.zerobreak();
     p.ibox(0);
-    for (i, _) in starts.iter().enumerate() {
+    for i in 0..trees {
         let ends_in_group = use_tree(p, &mut c)?;
         if c.peek_punct(',') {
             c.pos += 1;
         }
-        if i + 1 < starts.len() {
+        if i + 1 < trees {
             p.word(",");
             if ends_in_group {
                 p.hardbreak();
@@ -245,7 +239,7 @@ fn braced_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, mut element: impl Fn
     Ok(())
 }
 
-pub enum Visibility<'a> {
+enum Visibility<'a> {
     Inherited,
     Public,
     /// `pub(crate)`, `pub(super)`, `pub(self)`.
@@ -268,6 +262,24 @@ fn head<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &
     Ok(())
 }
 
+/// `pub`, `pub(crate)`, `pub(super)`, `pub(self)` or nothing.
+fn read_visibility<'a>(c: &mut Cursor<'a>) -> Result<Visibility<'a>> {
+    if !c.peek_keyword("pub") {
+        return Ok(Visibility::Inherited);
+    }
+    c.pos += 1;
+    let Some(inner) = c.peek_group(Delimiter::Parenthesis) else {
+        return Ok(Visibility::Public);
+    };
+    match inner {
+        [Tok::Ident(scope)] if scope == "crate" || scope == "super" || scope == "self" => {
+            c.pos += 1;
+            Ok(Visibility::Restricted(scope))
+        }
+        _ => Err(Unsupported),
+    }
+}
+
 fn visibility<'a>(p: &mut Printer<'a>, vis: &Visibility<'a>) {
     match vis {
         Visibility::Inherited => {}
@@ -284,9 +296,9 @@ fn item_struct<'a>(
     p: &mut Printer<'a>,
     c: &mut Cursor<'a>,
     attrs: &[&'a [Tok]],
-    vis: Visibility<'a>,
+    vis: &Visibility<'a>,
 ) -> Result {
-    head(p, c, attrs, &vis, "struct ", INDENT)?;
+    head(p, c, attrs, vis, "struct ", INDENT)?;
     if c.peek_punct('<') {
         return Err(Unsupported);
     }
@@ -298,7 +310,7 @@ fn item_struct<'a>(
         braced_body(p, c, |p, fields| {
             let attrs = fields.outer_attrs();
             outer_attrs(p, &attrs)?;
-            let vis = fields.visibility()?;
+            let vis = read_visibility(fields)?;
             visibility(p, &vis);
             p.word(fields.ident()?);
             fields.punct(':')?;
@@ -340,7 +352,7 @@ fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]]) -
     p.end();
     braced_body(p, c, |p, items| {
         let attrs = items.outer_attrs();
-        let vis = items.visibility()?;
+        let vis = read_visibility(items)?;
         impl_item_fn(p, items, &attrs, &vis)
     })?;
     p.hardbreak();
@@ -362,7 +374,7 @@ fn item_const<'a>(
     p.neverbreak();
     let value = expr::expr(c)?;
     c.punct(';')?;
-    print_expr::print(p, &value);
+    print_expr::expr(p, &value);
     p.word(";");
     p.end();
     p.hardbreak();
@@ -468,33 +480,9 @@ fn fn_arg<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
             Ok(())
         };
     }
-    let name = c.ident()?;
-    if expr::keyword(name) || name == "_" {
-        return Err(Unsupported);
-    }
-    p.word(name);
-    if let Some(elems) = c.peek_group(Delimiter::Parenthesis) {
-        // A tuple struct's pattern, `State(handlers)`: prettyplease's `pat_tuple_struct`.
-        c.pos += 1;
-        p.word("(");
-        p.cbox(INDENT);
-        p.zerobreak();
-        let mut elems = Cursor::new(elems);
-        while !elems.at_end() {
-            let elem = elems.ident()?;
-            if expr::keyword(elem) || elem == "_" {
-                return Err(Unsupported);
-            }
-            p.word(elem);
-            if !elems.at_end() {
-                elems.punct(',')?;
-            }
-            p.trailing_comma(elems.at_end());
-        }
-        p.offset(-INDENT);
-        p.end();
-        p.word(")");
-    }
+    // A name, or a tuple struct's pattern (`State(handlers)`).
+    let pat = expr::pattern(c)?;
+    print_expr::pattern(p, &pat);
     c.punct(':')?;
     p.word(": ");
     ty(p, c)

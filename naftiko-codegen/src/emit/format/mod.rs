@@ -22,19 +22,30 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 /// `tokens` (a file's inner attributes, then items) as prettyplease prints them.
 pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
-    // Debug builds in this workspace (whose `.cargo/config.toml` sets NAFTIKO_FORMAT_ORACLE) check every
-    // file against prettyplease, so every test that generates code tests the formatter too. A
-    // difference is an error, never a panic; users' builds (and release builds) skip the check.
-    let oracle = (cfg!(debug_assertions) && std::env::var_os("NAFTIKO_FORMAT_ORACLE").is_some()).then(|| tokens.clone());
-    let printed = unparse_here(tokens)?;
-    if let Some(tokens) = oracle {
-        let theirs = prettyplease_unparse(tokens.into_iter().collect())?;
-        if printed != theirs {
-            let difference = first_difference(&printed, &theirs);
-            return Err(syn::Error::new(proc_macro2::Span::call_site(), format!("emit::format differs from prettyplease: {difference}")));
-        }
+    if !checks_against_prettyplease() {
+        return unparse_here(tokens);
     }
-    Ok(printed)
+    let (ours, theirs) = both(tokens)?;
+    if ours != theirs {
+        let difference = first_difference(&ours, &theirs);
+        return Err(syn::Error::new(proc_macro2::Span::call_site(), format!("emit::format differs from prettyplease: {difference}")));
+    }
+    Ok(ours)
+}
+
+/// Whether [`unparse`] checks every file against prettyplease: in debug builds of this workspace,
+/// whose `.cargo/config.toml` sets NAFTIKO_FORMAT_ORACLE, so that every test that generates code tests
+/// the formatter too. A difference is then an error, never a panic; users' builds (their `build.rs`
+/// is a debug build) and release builds skip the second formatting.
+pub fn checks_against_prettyplease() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("NAFTIKO_FORMAT_ORACLE").is_some()
+}
+
+/// `tokens` printed here and by prettyplease.
+fn both(tokens: TokenStream) -> Result<(String, String), syn::Error> {
+    let ours = unparse_here(tokens.clone())?;
+    let theirs = prettyplease_unparse(tokens.into_iter().collect())?;
+    Ok((ours, theirs))
 }
 
 fn unparse_here(tokens: TokenStream) -> Result<String, syn::Error> {
@@ -74,11 +85,9 @@ fn unparse_here(tokens: TokenStream) -> Result<String, syn::Error> {
     Ok(out)
 }
 
-/// Whether [`unparse`] prints `tokens` as prettyplease does; the first line that differs when not.
+/// Whether this formatter prints `tokens` as prettyplease does; the first line that differs when not.
 pub fn agrees_with_prettyplease(tokens: TokenStream) -> Result<(), String> {
-    let ours = unparse_here(tokens.clone()).map_err(|e| format!("tokens do not parse: {e}"))?;
-    let theirs = prettyplease_unparse(tokens.into_iter().collect())
-        .map_err(|e| format!("tokens do not parse: {e}"))?;
+    let (ours, theirs) = both(tokens).map_err(|e| format!("tokens do not parse: {e}"))?;
     if ours == theirs { Ok(()) } else { Err(first_difference(&ours, &theirs)) }
 }
 
@@ -97,7 +106,6 @@ fn first_difference(ours: &str, theirs: &str) -> String {
     )
 }
 
-
 /// For each item of `tokens` (the first with the inner attributes), whether this formatter prints it itself.
 #[cfg(test)]
 fn printed_here(tokens: TokenStream) -> Vec<bool> {
@@ -106,15 +114,7 @@ fn printed_here(tokens: TokenStream) -> Vec<bool> {
     spans
         .iter()
         .map(|&(start, end)| {
-            item::candidate(&trees[start..end])
-                && item::item(
-                    &trees[start..end]
-                        .iter()
-                        .cloned()
-                        .map(tree::tok)
-                        .collect::<Vec<_>>(),
-                )
-                .is_some()
+            item::candidate(&trees[start..end]) && item::item(&tree::read(trees[start..end].iter().cloned())).is_some()
         })
         .collect()
 }

@@ -2,8 +2,9 @@
 //! mirror prettyplease's of the same names).
 
 use super::cursor::Cursor;
-use super::expr::{Expr, Pat, Path, Stmt};
+use super::expr::{Expr, MethodCall, Pat, Path, Stmt};
 use super::printer::{INDENT, Printer};
+use super::tree::Tok;
 use super::ty::generic_arguments;
 
 pub fn stmt<'a>(p: &mut Printer<'a>, stmt: &Stmt<'a>) {
@@ -21,7 +22,7 @@ pub fn stmt<'a>(p: &mut Printer<'a>, stmt: &Stmt<'a>) {
             p.word(*name);
             p.word(" = ");
             p.neverbreak();
-            expr_print(p, init);
+            expr(p, init);
             p.end();
             p.word(";");
             p.hardbreak();
@@ -39,40 +40,29 @@ pub fn stmt<'a>(p: &mut Printer<'a>, stmt: &Stmt<'a>) {
     }
 }
 
-pub fn print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
-    expr_print(p, e);
-}
-
-fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
+/// An expression (prettyplease's `expr`).
+pub fn expr<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
     match e {
+        // The links of a chain print as prettyplease's `expr_beginning_of_line` prints them elsewhere.
+        Expr::Await(_) | Expr::Field(..) | Expr::Try(_) | Expr::MethodCall(_) => expr_beginning_of_line(p, e, false),
         Expr::Path(path) => expr_path(p, path),
         Expr::Lit(lit) => p.word(*lit),
-        Expr::Call(func, args) => expr_call(p, func, args, false),
-        Expr::MethodCall { .. } => expr_method_call(p, e, false),
-        Expr::Field(..) => {
-            p.cbox(INDENT);
-            prefix_subexpr(p, e, false);
-            p.end();
+        Expr::Call(func, args) => {
+            expr(p, func);
+            p.word("(");
+            call_args(p, args);
+            p.word(")");
         }
-        Expr::Try(inner) => {
-            expr_beginning_of_line(p, inner, false);
-            p.word("?");
-        }
-        Expr::Await(..) => {
-            p.cbox(INDENT);
-            prefix_subexpr(p, e, false);
-            p.end();
-        }
-        Expr::Reference { mutable, expr } => {
+        Expr::Reference { mutable, expr: inner } => {
             p.word("&");
             if *mutable {
                 p.word("mut ");
             }
-            expr_print(p, expr);
+            expr(p, inner);
         }
-        Expr::Unary(op, expr) => {
+        Expr::Unary(op, inner) => {
             p.word(*op);
-            expr_print(p, expr);
+            expr(p, inner);
         }
         Expr::Struct(path, fields) => expr_struct(p, path, fields),
         Expr::Array(elems) => expr_array(p, elems),
@@ -91,10 +81,10 @@ fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
         }
         Expr::Assign(left, right) => {
             p.ibox(0);
-            expr_print(p, left);
+            expr(p, left);
             p.word(" = ");
             p.neverbreak();
-            expr_print(p, right);
+            expr(p, right);
             p.end();
         }
     }
@@ -102,35 +92,23 @@ fn expr_print<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
 
 fn expr_beginning_of_line<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool) {
     match e {
-        Expr::Await(..) | Expr::Field(..) => {
+        Expr::Await(_) | Expr::Field(..) => {
             p.cbox(INDENT);
             prefix_subexpr(p, e, beginning_of_line);
             p.end();
         }
-        Expr::MethodCall { .. } => expr_method_call(p, e, beginning_of_line),
+        Expr::MethodCall(call) => {
+            p.cbox(INDENT);
+            let unindent_call_args = beginning_of_line && is_short_ident(&call.receiver);
+            prefix_subexpr_method_call(p, call, beginning_of_line, unindent_call_args);
+            p.end();
+        }
         Expr::Try(inner) => {
             expr_beginning_of_line(p, inner, beginning_of_line);
             p.word("?");
         }
-        _ => expr_print(p, e),
+        _ => expr(p, e),
     }
-}
-
-fn expr_call<'a>(p: &mut Printer<'a>, func: &Expr<'a>, args: &[Expr<'a>], beginning_of_line: bool) {
-    expr_beginning_of_line(p, func, beginning_of_line);
-    p.word("(");
-    call_args_print(p, args);
-    p.word(")");
-}
-
-fn expr_method_call<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool) {
-    let Expr::MethodCall { receiver, .. } = e else {
-        return;
-    };
-    p.cbox(INDENT);
-    let unindent_call_args = beginning_of_line && is_short_ident(receiver);
-    prefix_subexpr_method_call(p, e, beginning_of_line, unindent_call_args);
-    p.end();
 }
 
 /// A link of a chain, its receiver printed first (prettyplease's `prefix_subexpr`).
@@ -144,7 +122,7 @@ fn prefix_subexpr<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool
         Expr::Call(func, args) => {
             prefix_subexpr(p, func, false);
             p.word("(");
-            call_args_print(p, args);
+            call_args(p, args);
             p.word(")");
         }
         Expr::Field(base, member) => {
@@ -153,48 +131,39 @@ fn prefix_subexpr<'a>(p: &mut Printer<'a>, e: &Expr<'a>, beginning_of_line: bool
             p.word(".");
             p.word(*member);
         }
-        Expr::MethodCall { .. } => prefix_subexpr_method_call(p, e, beginning_of_line, false),
+        Expr::MethodCall(call) => prefix_subexpr_method_call(p, call, beginning_of_line, false),
         Expr::Try(inner) => {
             prefix_subexpr(p, inner, beginning_of_line);
             p.word("?");
         }
         _ => {
             p.cbox(-INDENT);
-            expr_print(p, e);
+            expr(p, e);
             p.end();
         }
     }
 }
 
-fn prefix_subexpr_method_call<'a>(
-    p: &mut Printer<'a>,
-    e: &Expr<'a>,
-    beginning_of_line: bool,
-    unindent_call_args: bool,
-) {
-    let Expr::MethodCall {
-        receiver,
-        method,
-        turbofish,
-        args,
-    } = e
-    else {
-        return;
-    };
-    prefix_subexpr(p, receiver, beginning_of_line);
-    dot_break(p, receiver, beginning_of_line);
+fn prefix_subexpr_method_call<'a>(p: &mut Printer<'a>, call: &MethodCall<'a>, beginning_of_line: bool, unindent_call_args: bool) {
+    prefix_subexpr(p, &call.receiver, beginning_of_line);
+    dot_break(p, &call.receiver, beginning_of_line);
     p.word(".");
-    p.word(*method);
-    if let Some(tokens) = turbofish {
-        let mut c = Cursor::new(tokens);
-        // Read before: `turbofish` holds whole `<…>` arguments.
-        let _ = generic_arguments(p, &mut c, true);
+    p.word(call.method);
+    if let Some(tokens) = call.turbofish {
+        turbofish(p, tokens);
     }
     p.cbox(if unindent_call_args { -INDENT } else { 0 });
     p.word("(");
-    call_args_print(p, args);
+    call_args(p, &call.args);
     p.word(")");
     p.end();
+}
+
+/// `::<…>`. Its tokens were printed once already, to a scratch printer, when `expr::turbofish` read
+/// them, so the printing cannot fail here.
+fn turbofish<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) {
+    let printed = generic_arguments(p, &mut Cursor::new(tokens), true);
+    debug_assert!(printed.is_ok(), "a turbofish expr::turbofish accepted");
 }
 
 /// The break before a `.` of a chain (none after a short name starting the line).
@@ -209,14 +178,14 @@ fn is_short_ident(e: &Expr<'_>) -> bool {
     matches!(e, Expr::Path(Path { leading_colon: false, segments }) if matches!(segments.as_slice(), [(name, None)] if name.len() as isize <= INDENT))
 }
 
-fn call_args_print<'a>(p: &mut Printer<'a>, args: &[Expr<'a>]) {
+fn call_args<'a>(p: &mut Printer<'a>, args: &[Expr<'a>]) {
     if let [only] = args
         && is_blocklike(only)
     {
-        expr_print(p, only);
+        expr(p, only);
         return;
     }
-    comma_list(p, args, expr_print);
+    comma_list(p, args, expr);
 }
 
 /// `items` separated by commas in a box that breaks all or none of them, a comma after the last one
@@ -239,8 +208,7 @@ fn expr_path<'a>(p: &mut Printer<'a>, path: &Path<'a>) {
         }
         p.word(*name);
         if let Some(tokens) = turbofish {
-            let mut c = Cursor::new(tokens);
-            let _ = generic_arguments(p, &mut c, true);
+            self::turbofish(p, tokens);
         }
     }
 }
@@ -257,7 +225,7 @@ fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Opt
         if let Some(value) = value {
             p.word(": ");
             p.ibox(0);
-            expr_print(p, value);
+            expr(p, value);
             p.end();
         }
         p.trailing_comma_or_space(i + 1 == fields.len());
@@ -276,7 +244,7 @@ fn expr_array<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
         p.zerobreak();
         p.ibox(0);
         for (i, elem) in elems.iter().enumerate() {
-            expr_print(p, elem);
+            expr(p, elem);
             if i + 1 < elems.len() {
                 p.word(",");
                 p.space();
@@ -289,7 +257,7 @@ fn expr_array<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
         p.end();
     } else {
         p.word("[");
-        comma_list(p, elems, expr_print);
+        comma_list(p, elems, expr);
         p.word("]");
     }
 }
@@ -310,7 +278,7 @@ fn expr_match<'a>(p: &mut Printer<'a>, scrutinee: &Expr<'a>, arms: &[(Pat<'a>, E
     p.word("match ");
     // `expr_condition`.
     p.cbox(0);
-    expr_print(p, scrutinee);
+    expr(p, scrutinee);
     if needs_newline_if_wrap(scrutinee) {
         p.space();
     } else {
@@ -333,7 +301,7 @@ fn expr_match<'a>(p: &mut Printer<'a>, scrutinee: &Expr<'a>, arms: &[(Pat<'a>, E
 
 fn arm<'a>(p: &mut Printer<'a>, pat: &Pat<'a>, body: &Expr<'a>) {
     p.ibox(0);
-    pattern_print(p, pat);
+    pattern(p, pat);
     p.word(" => ");
     let mut body = body;
     while let Expr::Block(stmts) = body
@@ -373,7 +341,7 @@ fn arm_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
     p.word("}");
 }
 
-fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
+pub fn pattern<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
     match pat {
         Pat::Wild => p.word("_"),
         Pat::Lit(lit) => p.word(*lit),
@@ -381,7 +349,7 @@ fn pattern_print<'a>(p: &mut Printer<'a>, pat: &Pat<'a>) {
         Pat::TupleStruct(path, elems) => {
             expr_path(p, path);
             p.word("(");
-            comma_list(p, elems, pattern_print);
+            comma_list(p, elems, pattern);
             p.word(")");
         }
     }
@@ -398,7 +366,7 @@ fn expr_closure<'a>(p: &mut Printer<'a>, capture: bool, inputs: &[Pat<'a>], body
         if i == 0 {
             p.zerobreak();
         }
-        pattern_print(p, pat);
+        pattern(p, pat);
         if i + 1 < inputs.len() {
             p.word(",");
             p.space();
@@ -417,11 +385,11 @@ fn expr_closure<'a>(p: &mut Printer<'a>, capture: bool, inputs: &[Pat<'a>], body
         p.cbox(INDENT);
         let okay_to_brace = parseable_as_stmt(body);
         p.body_open(if okay_to_brace { '{' } else { '(' });
-        expr_print(p, body);
+        expr(p, body);
         p.body_close((okay_to_brace && matches!(body, Expr::Assign(..))).then_some(';'), if okay_to_brace { "}" } else { ")" }, None);
         p.end();
     } else {
-        expr_print(p, body);
+        expr(p, body);
     }
     p.end();
 }
@@ -454,7 +422,7 @@ fn is_blocklike(e: &Expr<'_>) -> bool {
 /// its own when the scrutinee breaks.
 fn needs_newline_if_wrap(e: &Expr<'_>) -> bool {
     match e {
-        Expr::Assign(..) | Expr::Await(_) | Expr::Field(..) | Expr::MethodCall { .. } => true,
+        Expr::Assign(..) | Expr::Await(_) | Expr::Field(..) | Expr::MethodCall(_) => true,
         Expr::Call(inner, _) | Expr::Reference { expr: inner, .. } | Expr::Try(inner) | Expr::Unary(_, inner) => needs_newline_if_wrap(inner),
         _ => false,
     }
@@ -471,7 +439,7 @@ fn parseable_as_stmt(mut e: &Expr<'_>) -> bool {
                 e = left;
             }
             Expr::Await(base) | Expr::Field(base, _) | Expr::Try(base) => e = base,
-            Expr::MethodCall { receiver, .. } => e = receiver,
+            Expr::MethodCall(call) => e = &call.receiver,
             _ => return true,
         }
     }

@@ -199,3 +199,16 @@ fn raw_names_escapes_and_unicode() {
     assert_eq!(printed_here(tokens.clone()), [true, true, false]);
     assert_agrees(tokens);
 }
+
+#[test]
+fn a_turbofish_it_cannot_print_sends_its_item_to_prettyplease() {
+    // Const arguments: the turbofish is checked when read, before anything of the item is printed.
+    let tokens = quote! {
+        fn f() -> u8 {
+            let x = g::<3>();
+            x.h::<{ N }>()
+        }
+    };
+    assert_eq!(printed_here(tokens.clone()), [false]);
+    assert_agrees(tokens);
+}

@@ -13,7 +13,7 @@ pub enum Tok {
 
 /// `tree` as data. A group's tokens are moved out of it when nothing else holds them (a token
 /// stream shared with another owner would be copied whole).
-pub fn tok(tree: TokenTree) -> Tok {
+fn tok(tree: TokenTree) -> Tok {
     match tree {
         TokenTree::Ident(ident) => Tok::Ident(ident.to_string()),
         TokenTree::Punct(punct) => Tok::Punct(punct.as_char(), punct.spacing() == Spacing::Joint),
