@@ -9,7 +9,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use naftiko_codegen::emit::{Surfaces, format_file, inline_tokens};
+use naftiko_codegen::emit::{Surfaces, format_file, inline_code};
 
 /// Fixtures under `src/test/resources/` of the engine.
 const FIXTURES: &[&str] = &[
@@ -123,7 +123,7 @@ fn generate(path: &Path, cut: &[&str], out: &Path) -> String {
         println!("cargo::rerun-if-changed={}", file.name);
     }
     let Some(cap) = &loaded.capability else { panic!("{}", loaded.render(false)) };
-    let source = format_file(inline_tokens(cap, Surfaces::ALL)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let source = format_file(&inline_code(cap, Surfaces::ALL)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     write_if_changed(&out.join(format!("{}.rs", cap.module)), &source);
     cap.module.clone()
 }

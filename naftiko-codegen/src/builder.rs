@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::emit::{Surfaces, format_file, inline_tokens};
+use crate::emit::{Surfaces, format_file, inline_code};
 
 /// Configures which specs `build.rs` compiles and which surfaces their modules include.
 #[derive(Clone, Debug)]
@@ -74,7 +74,7 @@ impl Builder {
                 failures.push('\n');
                 continue;
             };
-            let source = format_file(inline_tokens(cap, self.surfaces)).map_err(|e| format!("{}: {e}", spec.display()))?;
+            let source = format_file(&inline_code(cap, self.surfaces)).map_err(|e| format!("{}: {e}", spec.display()))?;
             let path = out.join(format!("{}.rs", cap.module));
             write_if_changed(&path, &source).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             written.push(path);

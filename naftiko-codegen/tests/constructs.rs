@@ -30,7 +30,7 @@ fn compiled(name: &str) -> (Capability, Vec<Code>) {
 /// Every emitted module of `cap`, formatted, by module name.
 fn module(cap: &Capability, name: &str) -> String {
     let module = emit(cap, Layout::Files).modules.into_iter().find(|m| m.name == name).unwrap_or_else(|| panic!("no module {name}"));
-    format_file(module.tokens).unwrap_or_else(|e| panic!("{e}"))
+    format_file(&module.code).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Whether `code` contains `expected`, whatever the formatter's line breaks.

@@ -95,7 +95,7 @@ fn the_formatter_prints_what_prettyplease_prints() {
         }
         let Some(cap) = naftiko_codegen::load_str(&path.display().to_string(), &text).capability else { continue };
         for module in naftiko_codegen::emit::emit(&cap, naftiko_codegen::emit::Layout::Files).modules {
-            if let Err(e) = naftiko_codegen::emit::format::agrees_with_prettyplease(module.tokens) {
+            if let Err(e) = naftiko_codegen::emit::format::agrees_with_prettyplease(&module.code) {
                 panic!("{} {}: {e}", path.display(), module.name);
             }
         }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use naftiko_codegen::emit::{Layout, Surfaces, emit, format_file, inline_tokens};
+use naftiko_codegen::emit::{Layout, Surfaces, emit, format_file, inline_code};
 
 fn seed(name: &str) -> naftiko_codegen::ir::Capability {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs").join(format!("{name}.yaml"))).expect("seed");
@@ -15,13 +15,13 @@ fn emitted_modules_are_pinned() {
     for name in ["instance-snapshots", "instance-images"] {
         let cap = seed(name);
         for module in emit(&cap, Layout::Files).modules {
-            let source = format_file(module.tokens).unwrap_or_else(|e| panic!("{e}"));
+            let source = format_file(&module.code).unwrap_or_else(|e| panic!("{e}"));
             insta::assert_snapshot!(format!("{name}.{}", module.name), source);
         }
     }
 }
 
-/// The macro and build.rs (inline tokens) and xtask (one file per module) emit the same items; only
+/// The macro and build.rs (inline code) and xtask (one file per module) emit the same items; only
 /// where the OpenAPI document comes from differs.
 #[test]
 fn inline_and_file_layouts_emit_the_same_items() {
@@ -34,9 +34,9 @@ fn inline_and_file_layouts_emit_the_same_items() {
     }
     for name in ["instance-snapshots", "instance-images"] {
         let cap = seed(name);
-        let inline: syn::File = syn::parse2(inline_tokens(&cap, Surfaces::ALL)).expect("inline tokens parse");
+        let inline: syn::File = syn::parse_str(inline_code(&cap, Surfaces::ALL).as_str()).expect("inline code parses");
         for module in emit(&cap, Layout::Files).modules {
-            let file: syn::File = syn::parse2(module.tokens).expect("module tokens parse");
+            let file: syn::File = syn::parse_str(module.code.as_str()).expect("module code parses");
             let inline_module = inline
                 .items
                 .iter()

@@ -118,7 +118,14 @@ fn expand(invocation: Invocation) -> TokenStream {
         },
         None => Surfaces { rest: cfg!(feature = "rest"), mcp: cfg!(feature = "mcp"), server: cfg!(feature = "server") },
     };
-    let items = naftiko_codegen::emit::inline_tokens(capability, surfaces);
+    // The generator writes Rust text; the compiler's lexer makes it tokens.
+    let items = match naftiko_codegen::emit::inline_code(capability, surfaces).as_str().parse::<TokenStream>() {
+        Ok(items) => items,
+        Err(e) => {
+            let message = format!("naftiko-codegen emitted code that does not lex (a bug in the generator): {e}");
+            return quote::quote_spanned!(literal.span()=> ::core::compile_error!(#message););
+        }
+    };
     // Reading the files through include_bytes! makes cargo rebuild the crate when the spec or a
     // fragment it imports changes (imported files are named by their resolved paths).
     let imported = loaded.sources.files().skip(1).map(|(_, f)| PathBuf::from(&f.name)).filter(|p| p.is_absolute());

@@ -17,7 +17,7 @@ use std::process::{ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
-use naftiko_codegen::emit::{Surfaces, format_file, inline_tokens};
+use naftiko_codegen::emit::{Surfaces, format_file, inline_code};
 use naftiko_codegen::{Code, Loaded};
 
 /// What to run over.
@@ -202,7 +202,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
                     let module = module_name(i, &rel);
                     // In the debug build `cargo xtask` runs, `format_file` also compares the formatter
                     // with prettyplease, and a difference is its error (see `corpus` for the others).
-                    match catch_unwind(AssertUnwindSafe(|| format_file(inline_tokens(cap, Surfaces::ALL)))) {
+                    match catch_unwind(AssertUnwindSafe(|| format_file(&inline_code(cap, Surfaces::ALL)))) {
                         Err(payload) => Outcome::Panicked { message: panic_message(payload) },
                         Ok(Err(message)) => Outcome::EmitFailed { message: first_lines(&message, 3) },
                         Ok(Ok(source)) => {

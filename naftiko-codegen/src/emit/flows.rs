@@ -3,9 +3,7 @@
 //! applies inside flows too); every path was compiled at generation time, so a flow is plain Rust
 //! over `naftiko_runtime::flow`'s few helpers: no interpreter, no JSONPath engine at run time.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{
@@ -13,9 +11,9 @@ use crate::ir::{
     Template, TemplatePart,
 };
 
-pub fn emit(cap: &Capability) -> TokenStream {
+pub fn emit(cap: &Capability) -> Code {
     let items = cap.flows.iter().map(|flow| flow_items(cap, flow));
-    quote! {
+    code! {
         #![doc = " The capability's orchestrations, mock replies and aggregate functions: one function each,"]
         #![doc = " which every surface that refers to it calls. Steps run in order through [`Handlers`], so"]
         #![doc = " overriding a consumed operation there changes it here too; a failing step stops the flow"]
@@ -28,7 +26,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
     }
 }
 
-fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
+fn flow_items(cap: &Capability, flow: &Flow) -> Code {
     let input_type = ident(&flow.input_type);
     let name = ident(&flow.fn_name);
     let struct_doc = crate::emit::doc(&format!(" Inputs of {}.", flow.origin));
@@ -45,25 +43,25 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
     let (body, uses_handlers, uses_input) = match &flow.body {
         FlowBody::Mock { value } => {
             let value = mock_value(value, flow);
-            (quote! { Ok(flow::json(#value)) }, false, !flow.inputs.is_empty())
+            (code! { Ok(flow::json(#value)) }, false, !flow.inputs.is_empty())
         }
         FlowBody::Call { callee, bindings, output } => {
             let call = callee_call(cap, *callee, bindings, flow, &[]);
             let reply = match output {
-                Output::Passthrough => quote! { #call },
+                Output::Passthrough => code! { #call },
                 Output::Mapped(m) => {
-                    let shape = mapping::expression(m, &quote!(value));
-                    quote! { flow::shaped(#call, |value| #shape) }
+                    let shape = mapping::expression(m, &code!(value));
+                    code! { flow::shaped(#call, |value| #shape) }
                 }
             };
             (reply, true, bindings.iter().any(|b| reads_input(&b.source)))
         }
         FlowBody::Steps { steps, reply } => steps_body(cap, flow, steps, reply),
     };
-    let handlers = if uses_handlers { quote!(handlers) } else { quote!(_handlers) };
-    let input = if uses_input { quote!(input) } else { quote!(_input) };
+    let handlers = if uses_handlers { code!(handlers) } else { code!(_handlers) };
+    let input = if uses_input { code!(input) } else { code!(_input) };
     let output = flow_output(flow);
-    quote! {
+    code! {
         #input_struct
 
         #summary_doc
@@ -81,15 +79,15 @@ fn flow_items(cap: &Capability, flow: &Flow) -> TokenStream {
 
 /// A flow's typed reply: the struct of its output schema's properties and `…_output`, which runs the
 /// flow and reads its reply into it.
-fn flow_output(flow: &Flow) -> TokenStream {
-    let Some(output) = &flow.output else { return TokenStream::new() };
+fn flow_output(flow: &Flow) -> Code {
+    let Some(output) = &flow.output else { return Code::new() };
     let function = flow.fn_name.trim_start_matches("r#");
     let struct_doc =
         crate::emit::doc(&format!(" What [`{function}`] answers ({}), as returned by [`{}`].", flow.origin, output.fn_name.trim_start_matches("r#")));
     let item = crate::emit::outputs::output_struct(&output.type_name, struct_doc, &output.fields);
     let (name, flow_fn, input_type, type_name) = (ident(&output.fn_name), ident(&flow.fn_name), ident(&flow.input_type), ident(&output.type_name));
     let doc = crate::emit::doc(&format!(" [`{function}`], its reply read into [`{}`], with the reply's status and headers.", output.type_name));
-    quote! {
+    code! {
         #item
 
         #doc
@@ -136,7 +134,7 @@ fn callee_name(cap: &Capability, callee: Callee) -> String {
 }
 
 /// The body of a flow of steps; and whether it uses `handlers` and `input`.
-fn steps_body(cap: &Capability, flow: &Flow, steps: &[Step], reply: &StepsReply) -> (TokenStream, bool, bool) {
+fn steps_body(cap: &Capability, flow: &Flow, steps: &[Step], reply: &StepsReply) -> (Code, bool, bool) {
     // Steps after the last call of a flow without mappings cannot change its reply: not emitted.
     let emitted = match reply {
         StepsReply::LastCall { step, .. } => &steps[..=*step],
@@ -163,46 +161,46 @@ fn steps_body(cap: &Capability, flow: &Flow, steps: &[Step], reply: &StepsReply)
                 let call = callee_call(cap, *callee, bindings, flow, steps);
                 let last = matches!(reply, StepsReply::LastCall { step, .. } if *step == i);
                 statements.push(if last {
-                    quote! { let reply = flow::reply_of(#name, #call)?; }
+                    code! { let reply = flow::reply_of(#name, #call)?; }
                 } else {
-                    let value = quote! { flow::step(#name, #call)? };
+                    let value = code! { flow::step(#name, #call)? };
                     let value = match projection {
                         Some(m) => {
-                            let outputs = mapping::expression(m, &quote!(value));
-                            quote! { flow::project(#value, |value| #outputs) }
+                            let outputs = mapping::expression(m, &code!(value));
+                            code! { flow::project(#value, |value| #outputs) }
                         }
                         None => value,
                     };
-                    quote! { let #var = #value; }
+                    code! { let #var = #value; }
                 });
             }
             StepKind::Lookup { index, key, value, fields } => {
                 uses_input |= reads_input(value);
                 let index = step_access(&steps[*index]);
                 let value = lookup_value(value, flow, steps);
-                statements.push(quote! { let #var = flow::lookup(#index, #key, #value.as_ref(), &[#(#fields),*]); });
+                statements.push(code! { let #var = flow::lookup(#index, #key, #value.as_ref(), &[#(#fields),*]); });
             }
         }
     }
     let reply = match reply {
-        StepsReply::LastCall { output: Output::Passthrough, .. } => quote! { Ok(reply) },
+        StepsReply::LastCall { output: Output::Passthrough, .. } => code! { Ok(reply) },
         StepsReply::LastCall { output: Output::Mapped(m), .. } => {
-            let shape = mapping::expression(m, &quote!(value));
-            quote! { flow::shape(reply, |value| #shape) }
+            let shape = mapping::expression(m, &code!(value));
+            code! { flow::shape(reply, |value| #shape) }
         }
         StepsReply::Mappings { members } => {
             let sets = members.iter().map(|(target, source)| {
                 let value = step_value(source, steps);
-                quote! { reply.set(&[#(#target),*], #value); }
+                code! { reply.set(&[#(#target),*], #value); }
             });
-            quote! {
+            code! {
                 let mut reply = flow::Reply::new();
                 #(#sets)*
                 Ok(reply.into_response())
             }
         }
     };
-    (quote! { #(#statements)* #reply }, true, uses_input)
+    (code! { #(#statements)* #reply }, true, uses_input)
 }
 
 fn reads_input(source: &Source) -> bool {
@@ -218,179 +216,179 @@ fn template_reads_step(template: &Template, step: usize) -> bool {
 }
 
 /// How a step's output is read: a call step's `Value`, a lookup's `Option<Value>`.
-fn step_access(step: &Step) -> TokenStream {
+fn step_access(step: &Step) -> Code {
     let var = ident(&step.var);
     match step.kind {
-        StepKind::Call { .. } => quote! { &#var },
-        StepKind::Lookup { .. } => quote! { #var.as_ref() },
+        StepKind::Call { .. } => code! { &#var },
+        StepKind::Lookup { .. } => code! { #var.as_ref() },
     }
 }
 
 /// `Option<Value>`: the JSON at a path of a step's output.
-fn step_value(path: &StepPath, steps: &[Step]) -> TokenStream {
-    let Some(step) = steps.get(path.step) else { return quote! { None } };
+fn step_value(path: &StepPath, steps: &[Step]) -> Code {
+    let Some(step) = steps.get(path.step) else { return code! { None } };
     let access = step_access(step);
     let steps = path_steps(&path.path);
-    quote! { flow::at(#access, #steps) }
+    code! { flow::at(#access, #steps) }
 }
 
 /// `&[flow::Step::…]`: a compiled path.
-fn path_steps(path: &[PathStep]) -> TokenStream {
+fn path_steps(path: &[PathStep]) -> Code {
     let steps = path.iter().map(|s| match s {
-        PathStep::Field(name) => quote! { flow::Step::Field(#name) },
-        PathStep::Index(i) => quote! { flow::Step::Index(#i) },
-        PathStep::Each => quote! { flow::Step::Each },
+        PathStep::Field(name) => code! { flow::Step::Field(#name) },
+        PathStep::Index(i) => code! { flow::Step::Index(#i) },
+        PathStep::Each => code! { flow::Step::Each },
     });
-    quote! { &[#(#steps),*] }
+    code! { &[#(#steps),*] }
 }
 
 /// `Option<Value>`: what a lookup looks for.
-fn lookup_value(source: &Source, flow: &Flow, steps: &[Step]) -> TokenStream {
+fn lookup_value(source: &Source, flow: &Flow, steps: &[Step]) -> Code {
     match source {
         Source::Step(path) => step_value(path, steps),
         Source::Input(i) => match flow.inputs.get(*i) {
             Some(input) => {
                 let field = ident(&input.field);
-                quote! { ::naftiko_runtime::ParamValue::to_json(&input.#field) }
+                code! { ::naftiko_runtime::ParamValue::to_json(&input.#field) }
             }
-            None => quote! { None },
+            None => code! { None },
         },
         Source::Literal(v) => {
             let json = v.to_string();
-            quote! { Some(::naftiko_runtime::render::constant(#json)) }
+            code! { Some(::naftiko_runtime::render::constant(#json)) }
         }
         Source::Template(t) => {
             let text = text(t, flow, steps);
-            quote! { Some(flow::string(#text)) }
+            code! { Some(flow::string(#text)) }
         }
-        Source::Absent => quote! { None },
+        Source::Absent => code! { None },
     }
 }
 
 /// A `String` (or `&'static str`) expression of a template over the flow's inputs and steps.
-fn text(template: &Template, flow: &Flow, steps: &[Step]) -> TokenStream {
+fn text(template: &Template, flow: &Flow, steps: &[Step]) -> Code {
     match template.parts.as_slice() {
-        [] => return quote! { "" },
-        [TemplatePart::Literal(s)] => return quote! { #s },
+        [] => return code! { "" },
+        [TemplatePart::Literal(s)] => return code! { #s },
         [TemplatePart::Param(i)] if flow.inputs.get(*i).is_some_and(|p| p.required && p.ty == ParamType::String) => {
             let field = ident(&flow.inputs[*i].field);
-            return quote! { input.#field.clone() };
+            return code! { input.#field.clone() };
         }
         _ => {}
     }
     let parts = template.parts.iter().map(|part| match part {
-        TemplatePart::Literal(s) => quote! { #s },
+        TemplatePart::Literal(s) => code! { #s },
         TemplatePart::Param(i) => match flow.inputs.get(*i) {
             Some(input) => {
                 let field = ident(&input.field);
-                quote! { &::naftiko_runtime::render::text(&input.#field) }
+                code! { &::naftiko_runtime::render::text(&input.#field) }
             }
-            None => quote! { "" },
+            None => code! { "" },
         },
         TemplatePart::Step(path) => {
             let value = step_value(path, steps);
-            quote! { &flow::text(#value) }
+            code! { &flow::text(#value) }
         }
         // A flow's templates name inputs and steps; secrets stay in the clients.
-        TemplatePart::Secret(_) => quote! { "" },
+        TemplatePart::Secret(_) => code! { "" },
     });
-    quote! { ::naftiko_runtime::render::concat(&[#(#parts),*]) }
+    code! { ::naftiko_runtime::render::concat(&[#(#parts),*]) }
 }
 
 /// `handlers.<method>(<params>).await` for a callee, its parameters bound.
-fn callee_call(cap: &Capability, callee: Callee, bindings: &[Binding], flow: &Flow, steps: &[Step]) -> TokenStream {
+fn callee_call(cap: &Capability, callee: Callee, bindings: &[Binding], flow: &Flow, steps: &[Step]) -> Code {
     let (method, params_type, params) = match callee {
         Callee::Operation { consumes, operation } => {
             let consumed = &cap.consumes[consumes];
             let op = &consumed.operations[operation];
             let path = crate::emit::handlers::client_path(cap, consumed);
             let params = ident(&op.params_type);
-            (ident(&op.method_name), quote! { #path::#params }, &op.params)
+            (ident(&op.method_name), code! { #path::#params }, &op.params)
         }
         Callee::Custom { operation } => {
             let custom = &cap.custom[operation];
             let input = ident(&custom.input_type);
-            (ident(&custom.method_name), quote! { super::handlers::#input }, &custom.params)
+            (ident(&custom.method_name), code! { super::handlers::#input }, &custom.params)
         }
     };
     let fields = bindings.iter().filter_map(|b| {
         let param = params.get(b.param)?;
         let field = ident(&param.field);
         let value = binding_value(b, param, flow, steps);
-        Some(quote! { #field: #value, })
+        Some(code! { #field: #value, })
     });
-    quote! { handlers.#method(#params_type { #(#fields)* }).await }
+    code! { handlers.#method(#params_type { #(#fields)* }).await }
 }
 
 /// A parameter's value from a binding inside a flow: `T`, or `Option<T>` for an optional one.
-fn binding_value(b: &Binding, param: &Param, flow: &Flow, steps: &[Step]) -> TokenStream {
+fn binding_value(b: &Binding, param: &Param, flow: &Flow, steps: &[Step]) -> Code {
     let ty = rust_type(param.ty);
     let name = &param.name;
     let optional = match &b.source {
         Source::Input(i) => {
-            let Some(input) = flow.inputs.get(*i) else { return quote! { None } };
+            let Some(input) = flow.inputs.get(*i) else { return code! { None } };
             let field = ident(&input.field);
             if input.ty == param.ty {
                 if input.required == param.required {
-                    return quote! { input.#field.clone() };
+                    return code! { input.#field.clone() };
                 }
                 if input.required {
-                    quote! { Some(input.#field.clone()) }
+                    code! { Some(input.#field.clone()) }
                 } else {
-                    quote! { input.#field.clone() }
+                    code! { input.#field.clone() }
                 }
             } else {
-                quote! { flow::convert::<#ty, _>(#name, &input.#field)? }
+                code! { flow::convert::<#ty, _>(#name, &input.#field)? }
             }
         }
         Source::Step(path) => {
             let value = step_value(path, steps);
-            quote! { flow::param::<#ty>(#name, #value)? }
+            code! { flow::param::<#ty>(#name, #value)? }
         }
         Source::Literal(v) => values::literal(v, param.ty),
         Source::Template(t) => {
             let text = text(t, flow, steps);
             if param.ty == ParamType::String {
-                quote! { Some(::std::string::String::from(#text)) }
+                code! { Some(::std::string::String::from(#text)) }
             } else {
-                quote! { Some(flow::parse::<#ty>(#name, #text.into())?) }
+                code! { Some(flow::parse::<#ty>(#name, #text.into())?) }
             }
         }
-        Source::Absent => quote! { None },
+        Source::Absent => code! { None },
     };
     if param.required {
-        quote! { flow::required(#name, #optional)? }
+        code! { flow::required(#name, #optional)? }
     } else {
         optional
     }
 }
 
 /// A mock reply's `serde_json::Value`.
-fn mock_value(value: &MockValue, flow: &Flow) -> TokenStream {
+fn mock_value(value: &MockValue, flow: &Flow) -> Code {
     match value {
         MockValue::Json(v) => {
             let json = v.to_string();
-            quote! { ::naftiko_runtime::render::constant(#json) }
+            code! { ::naftiko_runtime::render::constant(#json) }
         }
         MockValue::Text { template, ty } => {
             let text = text(template, flow, &[]);
             match ty {
-                Some(ParamType::Integer) => quote! { flow::typed(#text.into(), flow::Kind::Integer) },
-                Some(ParamType::Number) => quote! { flow::typed(#text.into(), flow::Kind::Number) },
-                Some(ParamType::Boolean) => quote! { flow::typed(#text.into(), flow::Kind::Boolean) },
-                _ => quote! { flow::string(#text) },
+                Some(ParamType::Integer) => code! { flow::typed(#text.into(), flow::Kind::Integer) },
+                Some(ParamType::Number) => code! { flow::typed(#text.into(), flow::Kind::Number) },
+                Some(ParamType::Boolean) => code! { flow::typed(#text.into(), flow::Kind::Boolean) },
+                _ => code! { flow::string(#text) },
             }
         }
         MockValue::Object(members) => {
             let members = members.iter().map(|(key, v)| {
                 let v = mock_value(v, flow);
-                quote! { (#key, #v) }
+                code! { (#key, #v) }
             });
-            quote! { flow::object([#(#members),*]) }
+            code! { flow::object([#(#members),*]) }
         }
         MockValue::Array(items) => {
             let items = items.iter().map(|v| mock_value(v, flow));
-            quote! { flow::Value::Array(::std::vec![#(#items),*]) }
+            code! { flow::Value::Array(::std::vec![#(#items),*]) }
         }
     }
 }

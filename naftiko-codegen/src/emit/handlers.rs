@@ -2,9 +2,7 @@
 //! tool the spec declares without a `call` (with its argument struct). Default methods forward to the
 //! client (or answer 501); a user overrides one method and both REST and MCP follow.
 
-use proc_macro2::{Ident, TokenStream};
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{Action, Callee, Capability, Consumed, ConsumedOp, CustomOp, Flow, FlowBody, Param, StepKind};
 
@@ -41,12 +39,12 @@ pub fn called_operations(cap: &Capability) -> Vec<(usize, usize)> {
 }
 
 /// Path from the `handlers` module to a consumed API's client items.
-pub fn client_path(cap: &Capability, consumed: &Consumed) -> TokenStream {
+pub fn client_path(cap: &Capability, consumed: &Consumed) -> Code {
     if cap.consumes.len() == 1 {
-        quote!(super::client)
+        code!(super::client)
     } else {
         let module = ident(&consumed.module);
-        quote!(super::client::#module)
+        code!(super::client::#module)
     }
 }
 
@@ -58,9 +56,9 @@ pub fn calls_doc(consumed: &Consumed, op: &ConsumedOp) -> String {
 /// What an exposed operation runs — a `Handlers` method or a flow — and the parameters it takes.
 pub struct Called<'a> {
     /// The `Handlers` method, or the function of `flows`.
-    pub method: Ident,
+    pub method: Code,
     /// Path of its parameter struct from a top module of the crate (`super::client::XParams`).
-    pub params_type: TokenStream,
+    pub params_type: Code,
     pub params: &'a [Param],
     /// What it does, for docs: "`GET /x` on `ns`." or "`Handlers::x`, …".
     pub doc: String,
@@ -71,9 +69,9 @@ pub struct Called<'a> {
 impl Called<'_> {
     /// The call, awaited: `handlers.x(params).await` or `<flows>::x(&*handlers, params).await`, where
     /// `flows` is the path of the `flows` module from where the call is written.
-    pub fn call(&self, flows: &TokenStream) -> TokenStream {
+    pub fn call(&self, flows: &Code) -> Code {
         let method = &self.method;
-        if self.flow { quote! { #flows::#method(&*handlers, params).await } } else { quote! { handlers.#method(params).await } }
+        if self.flow { code! { #flows::#method(&*handlers, params).await } } else { code! { handlers.#method(params).await } }
     }
 }
 
@@ -84,14 +82,14 @@ pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
             let op = consumed.operations.get(*operation)?;
             let path = client_path(cap, consumed);
             let params = ident(&op.params_type);
-            Some(Called { method: ident(&op.method_name), params_type: quote!(#path::#params), params: &op.params, doc: calls_doc(consumed, op), flow: false })
+            Some(Called { method: ident(&op.method_name), params_type: code!(#path::#params), params: &op.params, doc: calls_doc(consumed, op), flow: false })
         }
         Action::Custom { operation, .. } => {
             let custom = cap.custom.get(*operation)?;
             let input = ident(&custom.input_type);
             Some(Called {
                 method: ident(&custom.method_name),
-                params_type: quote!(super::handlers::#input),
+                params_type: code!(super::handlers::#input),
                 params: &custom.params,
                 doc: custom_doc(custom),
                 flow: false,
@@ -100,7 +98,7 @@ pub fn called<'a>(cap: &'a Capability, action: &Action) -> Option<Called<'a>> {
         Action::Flow { flow, .. } => {
             let flow = cap.flows.get(*flow)?;
             let input = ident(&flow.input_type);
-            Some(Called { method: ident(&flow.fn_name), params_type: quote!(super::flows::#input), params: &flow.inputs, doc: flow_doc(flow), flow: true })
+            Some(Called { method: ident(&flow.fn_name), params_type: code!(super::flows::#input), params: &flow.inputs, doc: flow_doc(flow), flow: true })
         }
     }
 }
@@ -116,7 +114,7 @@ pub fn custom_doc(custom: &CustomOp) -> String {
 }
 
 /// The argument struct and the `Handlers` method of one custom operation.
-fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
+fn custom_items(custom: &CustomOp) -> (Code, Code) {
     let input = ident(&custom.input_type);
     let method = ident(&custom.method_name);
     let struct_doc = crate::emit::doc(&format!(" Arguments of tool `{}`.", custom.name));
@@ -132,7 +130,7 @@ fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
         })
     });
     let summary_doc = crate::emit::summary_doc(&summary);
-    let method = quote! {
+    let method = code! {
         #summary_doc
         #default_doc
         fn #method(
@@ -149,23 +147,23 @@ fn custom_items(custom: &CustomOp) -> (TokenStream, TokenStream) {
     (item, method)
 }
 
-pub fn emit(cap: &Capability) -> TokenStream {
+pub fn emit(cap: &Capability) -> Code {
     let fields = cap.consumes.iter().map(|c| {
         let field = ident(&c.module);
         let path = client_path(cap, c);
         let doc = crate::emit::doc(&format!(" Client of `{}`.", c.namespace));
-        quote! { #doc pub #field: #path::Client, }
+        code! { #doc pub #field: #path::Client, }
     });
     let inits = cap.consumes.iter().map(|c| {
         let field = ident(&c.module);
         let path = client_path(cap, c);
-        quote! { #field: #path::Client::from_env()?, }
+        code! { #field: #path::Client::from_env()?, }
     });
     let overrides = cap.consumes.iter().map(|c| {
         let field = ident(&c.module);
         let path = client_path(cap, c);
         let namespace = &c.namespace;
-        quote! {
+        code! {
             #field: match upstreams.get(#namespace) {
                 Some(url) => #path::Client::new(url, #path::Auth::from_env()?),
                 None => #path::Client::from_env()?,
@@ -182,7 +180,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
         let summary = op.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
         let calls = crate::emit::doc(&calls_doc(consumed, op));
         let summary_doc = crate::emit::summary_doc(&summary);
-        Some(quote! {
+        Some(code! {
             #summary_doc
             #[doc = " Default: forwards to"]
             #calls
@@ -194,15 +192,15 @@ pub fn emit(cap: &Capability) -> TokenStream {
             }
         })
     });
-    let (custom_structs, custom_methods): (Vec<TokenStream>, Vec<TokenStream>) = cap.custom.iter().map(custom_items).unzip();
+    let (custom_structs, custom_methods): (Vec<Code>, Vec<Code>) = cap.custom.iter().map(custom_items).unzip();
     // A capability of mocks only consumes nothing: no upstream to override.
-    let upstreams = if cap.consumes.is_empty() { quote!(_upstreams) } else { quote!(upstreams) };
+    let upstreams = if cap.consumes.is_empty() { code!(_upstreams) } else { code!(upstreams) };
     let trait_doc = crate::emit::doc(if cap.custom.is_empty() {
         " What the exposed operations do. Each method's default calls the consumed API."
     } else {
         " What the exposed operations do. Each method's default calls the consumed API; those of tools the spec declares without a `call` answer 501 until you implement them."
     });
-    quote! {
+    code! {
         #![doc = " The capability's operations, shared by every exposed surface (REST and MCP)."]
         #![doc = ""]
         #![doc = " Implement [`Handlers`] for your own type to change one operation; the others keep"]

@@ -9,16 +9,14 @@
 //!   each field with the coercions every surface uses (`naftiko_runtime::input`), and refusing unknown
 //!   fields as the tools' input schemas do.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::values::rust_type;
 use crate::emit::{doc, ident};
 use crate::ir::Param;
 
 /// The struct `name` with one public field per parameter (each documented by `field_doc`'s
 /// attributes), its `new` and its setters.
-pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], field_doc: impl Fn(&Param) -> TokenStream) -> TokenStream {
+pub fn input_struct(name: &str, struct_doc: Code, params: &[&Param], field_doc: impl Fn(&Param) -> Code) -> Code {
     let name = ident(name);
     let fields = params.iter().map(|p| {
         let field = ident(&p.field);
@@ -26,37 +24,37 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
         let ty = if p.required {
             ty
         } else {
-            quote! { ::core::option::Option<#ty> }
+            code! { ::core::option::Option<#ty> }
         };
         let doc = field_doc(p);
         // The spec's wire name, unless two inputs share it (a path and a query `uploadId`): then the
         // field's own name, which is unique.
         let wire = if params.iter().filter(|q| q.name == p.name).count() == 1 { p.name.as_str() } else { p.field.trim_start_matches("r#") };
-        let rename = (wire != p.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
+        let rename = (wire != p.field.trim_start_matches("r#")).then(|| code! { rename = #wire, });
         let serde = if p.required {
-            quote! { #[serde(#rename with = "::naftiko_runtime::input::required")] }
+            code! { #[serde(#rename with = "::naftiko_runtime::input::required")] }
         } else {
-            quote! { #[serde(#rename default, with = "::naftiko_runtime::input::optional")] }
+            code! { #[serde(#rename default, with = "::naftiko_runtime::input::optional")] }
         };
-        quote! { #doc #serde pub #field: #ty, }
+        code! { #doc #serde pub #field: #ty, }
     });
     let (required, optional): (Vec<&Param>, Vec<&Param>) = params.iter().partition(|p| p.required);
-    let default = required.is_empty().then(|| quote! { Default, });
-    let derive = quote! {
+    let default = required.is_empty().then(|| code! { Default, });
+    let derive = code! {
         #[derive(Debug, Clone, #default PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
         #[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
     };
     let args = required.iter().map(|p| {
         let field = ident(&p.field);
         let ty = rust_type(p.ty);
-        quote! { #field: impl ::core::convert::Into<#ty> }
+        code! { #field: impl ::core::convert::Into<#ty> }
     });
     let init = params.iter().map(|p| {
         let field = ident(&p.field);
         if p.required {
-            quote! { #field: #field.into(), }
+            code! { #field: #field.into(), }
         } else {
-            quote! { #field: ::core::option::Option::None, }
+            code! { #field: ::core::option::Option::None, }
         }
     });
     let new_doc = if required.is_empty() {
@@ -66,7 +64,7 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
         doc(&format!(" With the required {} {}; the others unset.", if names.len() == 1 { "input" } else { "inputs" }, names.join(", ")))
     };
     // Clippy's limit is seven arguments; a spec may require more, and each is named by the spec.
-    let allow = (required.len() > 7).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let allow = (required.len() > 7).then(|| code! { #[allow(clippy::too_many_arguments)] });
     // `with_<field>`, without the field's leading `_` (`_2fa` → `with_2fa`, snake case), numbered should
     // that take another setter's name.
     let mut taken = std::collections::HashSet::new();
@@ -92,7 +90,7 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
             Some(line) => doc(&format!(" Sets `{}`: {line}", p.name)),
             None => doc(&format!(" Sets `{}`.", p.name)),
         };
-        quote! {
+        code! {
             #doc
             #[must_use]
             pub fn #setter(mut self, value: impl ::core::convert::Into<#ty>) -> Self {
@@ -101,7 +99,7 @@ pub fn input_struct(name: &str, struct_doc: TokenStream, params: &[&Param], fiel
             }
         }
     });
-    quote! {
+    code! {
         #struct_doc
         #derive
         pub struct #name {

@@ -1,34 +1,32 @@
 //! Output mappings as Rust expressions: JSONPaths were compiled into step lists by the IR; here they
 //! become calls that walk those fixed steps.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::ir::{Mapping, PathStep};
 
 /// `&[Step::…]`: a compiled path, as the runtime walks it.
-pub fn steps(path: &[PathStep]) -> TokenStream {
+pub fn steps(path: &[PathStep]) -> Code {
     let steps = path.iter().map(|s| match s {
-        PathStep::Field(name) => quote! { ::naftiko_runtime::mapping::Step::Field(#name) },
-        PathStep::Index(i) => quote! { ::naftiko_runtime::mapping::Step::Index(#i) },
-        PathStep::Each => quote! { ::naftiko_runtime::mapping::Step::Each },
+        PathStep::Field(name) => code! { ::naftiko_runtime::mapping::Step::Field(#name) },
+        PathStep::Index(i) => code! { ::naftiko_runtime::mapping::Step::Index(#i) },
+        PathStep::Each => code! { ::naftiko_runtime::mapping::Step::Each },
     });
-    quote! { &[#(#steps),*] }
+    code! { &[#(#steps),*] }
 }
 
 /// An expression of type `serde_json::Value` computed from `value: &Value`.
-pub fn expression(mapping: &Mapping, value: &TokenStream) -> TokenStream {
+pub fn expression(mapping: &Mapping, value: &Code) -> Code {
     match mapping {
         Mapping::Path { path } => {
             let steps = steps(path);
-            quote! { ::naftiko_runtime::mapping::path(#value, #steps) }
+            code! { ::naftiko_runtime::mapping::path(#value, #steps) }
         }
         Mapping::Object { properties } => {
             let inserts = properties.iter().map(|(name, m)| {
                 let e = expression(m, value);
-                quote! { object.insert(::std::string::String::from(#name), #e); }
+                code! { object.insert(::std::string::String::from(#name), #e); }
             });
-            quote! {{
+            code! {{
                 let mut object = ::naftiko_runtime::serde_json::Map::new();
                 #(#inserts)*
                 ::naftiko_runtime::serde_json::Value::Object(object)
@@ -38,22 +36,22 @@ pub fn expression(mapping: &Mapping, value: &TokenStream) -> TokenStream {
             let steps = steps(path);
             match items {
                 Some(items) => {
-                    let item = expression(items, &quote!(item));
-                    quote! { ::naftiko_runtime::mapping::each(#value, #steps, |item| #item) }
+                    let item = expression(items, &code!(item));
+                    code! { ::naftiko_runtime::mapping::each(#value, #steps, |item| #item) }
                 }
-                None => quote! { ::naftiko_runtime::mapping::path(#value, #steps) },
+                None => code! { ::naftiko_runtime::mapping::path(#value, #steps) },
             }
         }
         Mapping::FirstOf { mappings } => {
             let tries = mappings.iter().map(|m| {
                 let e = expression(m, value);
-                quote! { || #e }
+                code! { || #e }
             });
-            quote! { ::naftiko_runtime::mapping::first_of(&[#(&#tries),*]) }
+            code! { ::naftiko_runtime::mapping::first_of(&[#(&#tries),*]) }
         }
         Mapping::Constant { value: constant } => {
             let json = constant.to_string();
-            quote! { ::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }
+            code! { ::naftiko_runtime::serde_json::from_str::<::naftiko_runtime::serde_json::Value>(#json).unwrap_or_default() }
         }
     }
 }

@@ -3,24 +3,22 @@
 //! the resolved `with` bindings, and the server, router and stdio entry points over
 //! `naftiko_runtime::mcp`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
 use crate::ir::{Action, Binding, Capability, Input, McpSurface, McpTransport, Output, Param, ParamType, Placement, ResourceSource, ServerAuth, Source, ToolDef};
 
 /// The items of the generated crate's `mcp` module: the first MCP expose (or a line saying there is none).
-pub fn emit(cap: &Capability) -> TokenStream {
+pub fn emit(cap: &Capability) -> Code {
     match cap.mcp.first() {
         Some(mcp) => emit_surface(cap, mcp),
-        None => quote! { #![doc = " This capability exposes no MCP adapter."] },
+        None => code! { #![doc = " This capability exposes no MCP adapter."] },
     }
 }
 
 /// The module of one MCP expose.
-pub fn emit_surface(cap: &Capability, mcp: &McpSurface) -> TokenStream {
+pub fn emit_surface(cap: &Capability, mcp: &McpSurface) -> Code {
     let doc = crate::emit::inner_docs(&module_doc(cap, mcp));
     let server = server_spec(cap, mcp);
     let tools = mcp.tools.iter().map(tool_spec);
@@ -30,13 +28,13 @@ pub fn emit_surface(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     let require_pattern = crate::emit::rest::require_pattern(cap);
     let features = crate::emit::mcp_features::emit(mcp);
     let build = if mcp.resources.is_empty() && mcp.prompts.is_empty() {
-        quote! { mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>) }
+        code! { mcp::McpServer::new(handlers, &SERVER, TOOLS, dispatch::<H>) }
     } else {
-        let resources = (!mcp.resources.is_empty()).then(|| quote! { .resources(RESOURCES, read::<H>) });
-        let prompts = (!mcp.prompts.is_empty()).then(|| quote! { .prompts(PROMPTS) });
-        quote! { mcp::McpServer::builder(handlers, &SERVER, TOOLS, dispatch::<H>) #resources #prompts .build() }
+        let resources = (!mcp.resources.is_empty()).then(|| code! { .resources(RESOURCES, read::<H>) });
+        let prompts = (!mcp.prompts.is_empty()).then(|| code! { .prompts(PROMPTS) });
+        code! { mcp::McpServer::builder(handlers, &SERVER, TOOLS, dispatch::<H>) #resources #prompts .build() }
     };
-    quote! {
+    code! {
         #doc
 
         use ::std::sync::Arc;
@@ -131,12 +129,12 @@ fn module_doc(cap: &Capability, mcp: &McpSurface) -> Vec<String> {
 }
 
 
-fn server_spec(cap: &Capability, mcp: &McpSurface) -> TokenStream {
+fn server_spec(cap: &Capability, mcp: &McpSurface) -> Code {
     // `mcp` is the IR's name for an expose without a namespace: the crate name says more.
     let name = if mcp.namespace == "mcp" { cap.crate_name.as_str() } else { mcp.namespace.as_str() };
     let title = values::option(Some(cap.title.as_str()));
     let instructions = values::option(mcp.description.as_deref());
-    quote! {
+    code! {
         mcp::ServerSpec {
             name: #name,
             title: #title,
@@ -146,7 +144,7 @@ fn server_spec(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     }
 }
 
-fn tool_spec(tool: &ToolDef) -> TokenStream {
+fn tool_spec(tool: &ToolDef) -> Code {
     let name = &tool.name;
     let title = values::option(tool.title.as_deref());
     let description = values::option(tool.description.as_deref());
@@ -154,14 +152,14 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
     let output_schema = match &tool.output_schema {
         Some(s) => {
             let s = crate::emit::raw_string(&s.to_string());
-            quote! { Some(#s) }
+            code! { Some(#s) }
         }
-        None => quote! { None },
+        None => code! { None },
     };
     let h = tool.hints;
     let (read_only, destructive, idempotent, open_world) =
         (values::option(h.read_only), values::option(h.destructive), values::option(h.idempotent), values::option(h.open_world));
-    quote! {
+    code! {
         mcp::ToolSpec {
             name: #name,
             title: #title,
@@ -179,7 +177,7 @@ fn tool_spec(tool: &ToolDef) -> TokenStream {
 }
 
 /// `(router's extra parameter, router's options argument, the `options` function)`.
-fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, TokenStream) {
+fn options(cap: &Capability, mcp: &McpSurface) -> (Code, Code, Code) {
     let address = values::option(mcp.address.as_deref());
     let address_doc = match &mcp.address {
         Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (any, for a non-loopback address), against DNS rebinding; no browser origin."),
@@ -189,7 +187,7 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
     match &mcp.auth {
         Some(auth) => {
             let build = server_auth(auth, &cap.secrets);
-            let options_fn = quote! {
+            let options_fn = code! {
                 /// Options of [`router`]: callers must present the credentials the spec's
                 /// `authentication` declares (read from `secrets`).
                 ///
@@ -201,10 +199,10 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
                     }
                 }
             };
-            (quote! { , secrets: &super::client::Secrets }, quote! { options(secrets) }, options_fn)
+            (code! { , secrets: &super::client::Secrets }, code! { options(secrets) }, options_fn)
         }
         None => {
-            let options_fn = quote! {
+            let options_fn = code! {
                 /// Options of [`router`]. The spec declares no authentication for this adapter.
                 ///
                 #address_doc
@@ -212,7 +210,7 @@ fn options(cap: &Capability, mcp: &McpSurface) -> (TokenStream, TokenStream, Tok
                     mcp::McpOptions::for_address(#address)
                 }
             };
-            (quote! {}, quote! { options() }, options_fn)
+            (code! {}, code! { options() }, options_fn)
         }
     }
 }
@@ -225,20 +223,20 @@ fn header_name(name: &str) -> String {
     if token.is_empty() { "x-api-key".to_owned() } else { token }
 }
 
-fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
+fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> Code {
     match auth {
         ServerAuth::Bearer { token } => {
             let token = values::secret_template(token, secrets);
-            quote! { ::naftiko_runtime::rest::ServerAuth::Bearer { token: #token } }
+            code! { ::naftiko_runtime::rest::ServerAuth::Bearer { token: #token } }
         }
         ServerAuth::ApiKey { placement: Placement::Query, name, value } => {
             let value = values::secret_template(value, secrets);
-            quote! { ::naftiko_runtime::rest::ServerAuth::ApiKeyQuery { name: ::std::string::String::from(#name), value: #value } }
+            code! { ::naftiko_runtime::rest::ServerAuth::ApiKeyQuery { name: ::std::string::String::from(#name), value: #value } }
         }
         ServerAuth::ApiKey { name, value, .. } => {
             let value = values::secret_template(value, secrets);
             let header = header_name(name);
-            quote! {
+            code! {
                 ::naftiko_runtime::rest::ServerAuth::ApiKeyHeader {
                     name: ::naftiko_runtime::http::HeaderName::from_static(#header),
                     value: #value,
@@ -248,17 +246,17 @@ fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream 
         ServerAuth::Basic { username, password } => {
             let username = values::secret_template(username, secrets);
             let password = values::secret_template(password, secrets);
-            quote! { ::naftiko_runtime::rest::ServerAuth::Basic { username: #username, password: #password } }
+            code! { ::naftiko_runtime::rest::ServerAuth::Basic { username: #username, password: #password } }
         }
     }
 }
 
-fn dispatch(mcp: &McpSurface) -> TokenStream {
-    let doc = quote! {
+fn dispatch(mcp: &McpSurface) -> Code {
+    let doc = code! {
         /// Maps a tool name to the future running it; `None` for a name that is not a tool.
     };
     if mcp.tools.is_empty() {
-        return quote! {
+        return code! {
             #doc
             fn dispatch<H: Handlers>(_handlers: Arc<H>, _tool: &str, _args: mcp::Arguments) -> ::core::option::Option<mcp::ToolFuture> {
                 None
@@ -268,9 +266,9 @@ fn dispatch(mcp: &McpSurface) -> TokenStream {
     let arms = mcp.tools.iter().map(|tool| {
         let name = &tool.name;
         let f = ident(&tool.fn_name);
-        quote! { #name => Some(mcp::boxed(calls::#f(handlers, args))), }
+        code! { #name => Some(mcp::boxed(calls::#f(handlers, args))), }
     });
-    quote! {
+    code! {
         #doc
         fn dispatch<H: Handlers>(handlers: Arc<H>, tool: &str, args: mcp::Arguments) -> ::core::option::Option<mcp::ToolFuture> {
             match tool {
@@ -282,9 +280,9 @@ fn dispatch(mcp: &McpSurface) -> TokenStream {
 }
 
 /// The tool functions, in their own module so that tool names never collide with the items above.
-fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
+fn calls_module(cap: &Capability, mcp: &McpSurface) -> Code {
     if mcp.calls().next().is_none() {
-        return quote! {};
+        return code! {};
     }
     let tools = mcp.tools.len();
     let functions = mcp.calls().enumerate().map(|(i, t)| call_function(cap, t, if i < tools { Caller::Tool } else { Caller::Resource }));
@@ -293,7 +291,7 @@ fn calls_module(cap: &Capability, mcp: &McpSurface) -> TokenStream {
     } else {
         " One function per tool and per resource read from upstream: arguments (a resource's are its URI's variables) → the called operation's parameters → `Handlers`."
     });
-    quote! {
+    code! {
         #doc
         mod calls {
             use ::std::sync::Arc;
@@ -312,8 +310,8 @@ enum Caller {
     Resource,
 }
 
-fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> TokenStream {
-    let Some(called) = called(cap, &tool.action) else { return quote! {} };
+fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> Code {
+    let Some(called) = called(cap, &tool.action) else { return code! {} };
     let name = ident(&tool.fn_name);
     // The parameter type's path is relative to the crate's top modules; this function is one level deeper.
     let params_type = &called.params_type;
@@ -321,27 +319,27 @@ fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> TokenStrea
         let param = called.params.get(b.param)?;
         let field = ident(&param.field);
         let value = binding_value(b, param, &tool.inputs);
-        Some(quote! { #field: #value, })
+        Some(code! { #field: #value, })
     });
-    let call = called.call(&quote!(super::super::flows));
+    let call = called.call(&code!(super::super::flows));
     // A tool whose bindings are all literals never reads its arguments.
     let reads_args = tool.action.bindings().iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
-    let args = if reads_args { quote!(args) } else { quote!(_args) };
+    let args = if reads_args { code!(args) } else { code!(_args) };
     let tool_name = &tool.name;
     let (plain, mapped, outcome, what) = match caller {
-        Caller::Tool => (quote!(mcp::result), quote!(mcp::result_mapped), quote!(mcp::ToolOutcome), "Tool"),
-        Caller::Resource => (quote!(mcp::read), quote!(mcp::read_mapped), quote!(mcp::ReadOutcome), "Resource"),
+        Caller::Tool => (code!(mcp::result), code!(mcp::result_mapped), code!(mcp::ToolOutcome), "Tool"),
+        Caller::Resource => (code!(mcp::read), code!(mcp::read_mapped), code!(mcp::ReadOutcome), "Resource"),
     };
     let result = match tool.action.output() {
         // A flow shapes its own reply.
-        None | Some(Output::Passthrough) => quote! { #plain(#tool_name, #call) },
+        None | Some(Output::Passthrough) => code! { #plain(#tool_name, #call) },
         Some(Output::Mapped(m)) => {
-            let shape = mapping::expression(m, &quote!(value));
-            quote! { #mapped(#tool_name, #call, |value| #shape) }
+            let shape = mapping::expression(m, &code!(value));
+            code! { #mapped(#tool_name, #call, |value| #shape) }
         }
     };
     let result = match caller {
-        Caller::Tool => quote! { Ok(#result) },
+        Caller::Tool => code! { Ok(#result) },
         Caller::Resource => result,
     };
     let summary = tool
@@ -355,7 +353,7 @@ fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> TokenStrea
         .unwrap_or_default();
     let calls = crate::emit::doc(&format!(" {what} `{}` →{}", tool.name, called.doc));
     let summary_doc = crate::emit::summary_doc(&summary);
-    quote! {
+    code! {
         #summary_doc
         #calls
         pub(super) async fn #name<H: Handlers>(handlers: Arc<H>, #args: mcp::Arguments) -> #outcome {
@@ -368,30 +366,30 @@ fn call_function(cap: &Capability, tool: &ToolDef, caller: Caller) -> TokenStrea
 }
 
 /// Reads one argument as `Option<T>` of the parameter's type (a wrong type is a tool error).
-fn read_argument(input: &Input, ty: ParamType) -> TokenStream {
+fn read_argument(input: &Input, ty: ParamType) -> Code {
     let name = &input.name;
     let t = rust_type(ty);
     match &input.path {
         Some(path) => {
             let steps = mapping::steps(path);
-            quote! { args.path::<#t>(#name, #steps)? }
+            code! { args.path::<#t>(#name, #steps)? }
         }
-        None => quote! { args.get::<#t>(#name)? },
+        None => code! { args.get::<#t>(#name)? },
     }
 }
 
-fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
+fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> Code {
     let optional = match &b.source {
         Source::Input(i) => match inputs.get(*i) {
             Some(input) => read_argument(input, param.ty),
-            None => quote! { None },
+            None => code! { None },
         },
         Source::Literal(v) => values::literal(v, param.ty),
         Source::Template(t) => {
             let text = values::input_template(t, |i| {
                 inputs.get(i).map(|input| {
                     let name = &input.name;
-                    quote! { args.text(#name)? }
+                    code! { args.text(#name)? }
                 })
             });
             if param.ty == ParamType::String {
@@ -399,18 +397,18 @@ fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
             } else {
                 let ty = rust_type(param.ty);
                 let name = &param.name;
-                quote! { (#text).map(|text| mcp::parse::<#ty>(#name, &text)).transpose()? }
+                code! { (#text).map(|text| mcp::parse::<#ty>(#name, &text)).transpose()? }
             }
         }
         // Steps exist inside flows only.
-        Source::Step(_) | Source::Absent => quote! { None },
+        Source::Step(_) | Source::Absent => code! { None },
     };
     if param.required {
         let label = match &b.source {
             Source::Input(i) => inputs.get(*i).map_or(param.name.as_str(), |input| input.name.as_str()),
             _ => param.name.as_str(),
         };
-        quote! { mcp::required(#label, #optional)? }
+        code! { mcp::required(#label, #optional)? }
     } else {
         optional
     }
@@ -432,7 +430,7 @@ mod tests {
     }
 
     fn emitted(cap: &Capability) -> String {
-        match crate::emit::format_file(emit(cap)) {
+        match crate::emit::format_file(&emit(cap)) {
             Ok(text) => text,
             Err(e) => panic!("{e}"),
         }

@@ -1,19 +1,17 @@
 //! The MCP surface's resources and prompts: their static tables and the dispatcher of resource reads
 //! (the read functions themselves are emitted with the tools', by `emit::mcp`).
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::emit::values::option;
 use crate::ir::{McpSurface, PromptDef, PromptSource, ResourceDef, ResourceSource};
 
 /// `RESOURCES`, `PROMPTS` and `read`, for those the expose declares.
-pub fn emit(mcp: &McpSurface) -> TokenStream {
+pub fn emit(mcp: &McpSurface) -> Code {
     let resources = (!mcp.resources.is_empty()).then(|| {
         let specs = mcp.resources.iter().map(resource_spec);
         let read = read_dispatch(&mcp.resources);
-        quote! {
+        code! {
             /// Every resource, in spec order: read from upstream (a URI with `{variables}` is a template)
             /// or served from the files under a directory.
             pub const RESOURCES: &[mcp::ResourceSpec] = &[#(#specs),*];
@@ -23,52 +21,52 @@ pub fn emit(mcp: &McpSurface) -> TokenStream {
     });
     let prompts = (!mcp.prompts.is_empty()).then(|| {
         let specs = mcp.prompts.iter().map(prompt_spec);
-        quote! {
+        code! {
             /// Every prompt, in spec order, with its arguments and messages (`{{argument}}` placeholders).
             pub const PROMPTS: &[mcp::PromptSpec] = &[#(#specs),*];
         }
     });
-    quote! { #resources #prompts }
+    code! { #resources #prompts }
 }
 
-fn resource_spec(r: &ResourceDef) -> TokenStream {
+fn resource_spec(r: &ResourceDef) -> Code {
     let (name, uri) = (&r.name, &r.uri);
     let title = option(r.title.as_deref());
     let description = option(r.description.as_deref());
     let mime_type = option(r.mime_type.as_deref());
     let source = match &r.source {
-        ResourceSource::Read(_) => quote! { mcp::ResourceSource::Read },
-        ResourceSource::Files { path } => quote! { mcp::ResourceSource::Files { path: #path } },
+        ResourceSource::Read(_) => code! { mcp::ResourceSource::Read },
+        ResourceSource::Files { path } => code! { mcp::ResourceSource::Files { path: #path } },
     };
-    quote! {
+    code! {
         mcp::ResourceSpec { name: #name, title: #title, uri: #uri, description: #description, mime_type: #mime_type, source: #source }
     }
 }
 
-fn read_dispatch(resources: &[ResourceDef]) -> TokenStream {
-    let arms: Vec<TokenStream> = resources
+fn read_dispatch(resources: &[ResourceDef]) -> Code {
+    let arms: Vec<Code> = resources
         .iter()
         .filter_map(|r| match &r.source {
             ResourceSource::Read(read) => {
                 let (name, f) = (&r.name, ident(&read.fn_name));
-                Some(quote! { #name => Some(mcp::boxed_read(calls::#f(handlers, args))), })
+                Some(code! { #name => Some(mcp::boxed_read(calls::#f(handlers, args))), })
             }
             ResourceSource::Files { .. } => None,
         })
         .collect();
-    let doc = quote! {
+    let doc = code! {
         /// Maps a resource read from upstream to the future reading it (its URI's variables are the
         /// arguments); `None` for any other name.
     };
     if arms.is_empty() {
-        return quote! {
+        return code! {
             #doc
             fn read<H: Handlers>(_handlers: Arc<H>, _resource: &str, _args: mcp::Arguments) -> ::core::option::Option<mcp::ReadFuture> {
                 None
             }
         };
     }
-    quote! {
+    code! {
         #doc
         fn read<H: Handlers>(handlers: Arc<H>, resource: &str, args: mcp::Arguments) -> ::core::option::Option<mcp::ReadFuture> {
             match resource {
@@ -79,7 +77,7 @@ fn read_dispatch(resources: &[ResourceDef]) -> TokenStream {
     }
 }
 
-fn prompt_spec(p: &PromptDef) -> TokenStream {
+fn prompt_spec(p: &PromptDef) -> Code {
     let name = &p.name;
     let title = option(p.title.as_deref());
     let description = option(p.description.as_deref());
@@ -87,19 +85,19 @@ fn prompt_spec(p: &PromptDef) -> TokenStream {
         let (name, required) = (&a.name, a.required);
         let title = option(a.title.as_deref());
         let description = option(a.description.as_deref());
-        quote! { mcp::PromptArgumentSpec { name: #name, title: #title, description: #description, required: #required } }
+        code! { mcp::PromptArgumentSpec { name: #name, title: #title, description: #description, required: #required } }
     });
     let source = match &p.source {
         PromptSource::Template { messages } => {
             let messages = messages.iter().map(|m| {
                 let (assistant, content) = (m.role == "assistant", &m.content);
-                quote! { mcp::PromptMessageSpec { assistant: #assistant, content: #content } }
+                code! { mcp::PromptMessageSpec { assistant: #assistant, content: #content } }
             });
-            quote! { mcp::PromptSource::Template(&[#(#messages),*]) }
+            code! { mcp::PromptSource::Template(&[#(#messages),*]) }
         }
-        PromptSource::File { path } => quote! { mcp::PromptSource::File { path: #path } },
+        PromptSource::File { path } => code! { mcp::PromptSource::File { path: #path } },
     };
-    quote! {
+    code! {
         mcp::PromptSpec { name: #name, title: #title, description: #description, arguments: &[#(#arguments),*], source: #source }
     }
 }

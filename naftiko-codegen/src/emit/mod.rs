@@ -1,4 +1,5 @@
-//! Emitters: IR → Rust tokens, formatted source, OpenAPI and crate files. They read only the IR.
+//! Emitters: IR → Rust code (text, written with [`code::code!`]), formatted source, OpenAPI and crate
+//! files. They read only the IR.
 //!
 //! Every surface is a module of the generated crate (`client`, later `rest`, `mcp`). A checked-in crate
 //! gets one file per module; the proc macro and `build.rs` get the same modules inline, so all ways in
@@ -6,6 +7,7 @@
 
 pub mod binary;
 pub mod client;
+pub mod code;
 pub mod control;
 pub mod crate_files;
 pub mod deploy;
@@ -24,8 +26,7 @@ pub mod values;
 
 use std::cell::RefCell;
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::quote;
+use code::{Code, code};
 
 use crate::ir::Capability;
 
@@ -36,7 +37,7 @@ pub struct EmittedModule {
     /// Cargo feature of the generated crate that enables it.
     pub feature: &'static str,
     /// The module's items, starting with its `#![doc]`.
-    pub tokens: TokenStream,
+    pub code: Code,
     /// Re-exported at the crate root (`pub use client::*`); surfaces stay qualified (`rest::router`).
     pub glob_export: bool,
 }
@@ -44,7 +45,7 @@ pub struct EmittedModule {
 /// Everything a spec compiles to, before formatting.
 pub struct Emitted {
     /// Crate-level docs (`#![doc]` attributes).
-    pub docs: TokenStream,
+    pub docs: Code,
     pub modules: Vec<EmittedModule>,
     /// The OpenAPI document, when the capability exposes REST.
     pub openapi: Option<String>,
@@ -55,7 +56,7 @@ pub struct Emitted {
 pub enum Layout {
     /// A crate on disk: `openapi.json` beside `Cargo.toml`.
     Files,
-    /// One token stream (macro, build.rs): the document inline.
+    /// One piece of code (macro, build.rs): the document inline.
     Inline,
 }
 
@@ -69,12 +70,12 @@ pub struct Module {
     pub glob_export: bool,
     /// Whether a capability has this module (the `flows` of one that declares none would be empty).
     pub present: fn(&Capability) -> bool,
-    emit: fn(&Capability, rest::OpenApi<'_>) -> TokenStream,
+    emit: fn(&Capability, rest::OpenApi<'_>) -> Code,
 }
 
 impl Module {
     /// The module's items, starting with its `#![doc]`; `openapi` is where `rest` finds its document.
-    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> TokenStream {
+    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> Code {
         (self.emit)(cap, openapi)
     }
 }
@@ -125,7 +126,7 @@ impl FurtherSurface<'_> {
         }
     }
 
-    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> TokenStream {
+    pub fn emit(&self, cap: &Capability, openapi: rest::OpenApi<'_>) -> Code {
         match self {
             FurtherSurface::Rest(r) => rest::emit_surface(cap, r, openapi),
             FurtherSurface::Mcp(m) => mcp::emit_surface(cap, m),
@@ -158,7 +159,7 @@ pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
         (Layout::Inline, None) => rest::OpenApi::Inline("{}"),
     };
     let mut modules: Vec<EmittedModule> = modules(cap)
-        .map(|m| EmittedModule { name: m.name.to_owned(), feature: m.feature, tokens: m.emit(cap, openapi), glob_export: m.glob_export })
+        .map(|m| EmittedModule { name: m.name.to_owned(), feature: m.feature, code: m.emit(cap, openapi), glob_export: m.glob_export })
         .collect();
     let documents = openapi_files(cap);
     for surface in further_surfaces(cap) {
@@ -168,14 +169,14 @@ pub fn emit(cap: &Capability, layout: Layout) -> Emitted {
             Layout::Files => rest::OpenApi::File(&path),
             Layout::Inline => rest::OpenApi::Inline(text),
         };
-        let tokens = surface.emit(cap, openapi);
-        modules.push(EmittedModule { name: surface.name().to_owned(), feature: surface.feature(), tokens, glob_export: false });
+        let code = surface.emit(cap, openapi);
+        modules.push(EmittedModule { name: surface.name().to_owned(), feature: surface.feature(), code, glob_export: false });
     }
     Emitted { docs: crate_docs(cap), modules, openapi: openapi_text }
 }
 
 /// The crate's `//!` header: what it is and where it came from.
-pub(crate) fn crate_docs(cap: &Capability) -> TokenStream {
+pub(crate) fn crate_docs(cap: &Capability) -> Code {
     let mut lines = vec![format!(" {}", cap.title)];
     if let Some(d) = &cap.description {
         lines.push(String::new());
@@ -212,27 +213,27 @@ impl Surfaces {
     }
 }
 
-/// The whole capability as one token stream of inline modules (what the macro and build.rs emit).
-/// The client and handlers are re-exported at the top, as in a checked-in crate.
-pub fn inline_tokens(cap: &Capability, surfaces: Surfaces) -> TokenStream {
+/// The whole capability as inline modules (what the macro and build.rs emit). The client and
+/// handlers are re-exported at the top, as in a checked-in crate.
+pub fn inline_code(cap: &Capability, surfaces: Surfaces) -> Code {
     let emitted = emit(cap, Layout::Inline);
     let modules = emitted.modules.iter().filter(|m| surfaces.includes(m.feature)).map(|m| {
-        let name = Ident::new(&m.name, Span::call_site());
-        let tokens = &m.tokens;
+        let name = ident(&m.name);
+        let tokens = &m.code;
         // Inside a user's crate the capability is a library used in part: unused items are expected.
-        let export = m.glob_export.then(|| quote! { #[allow(unused_imports)] pub use #name::*; });
-        quote! {
+        let export = m.glob_export.then(|| code! { #[allow(unused_imports)] pub use #name::*; });
+        code! {
             #[allow(dead_code)]
             pub mod #name { #tokens }
             #export
         }
     });
-    quote! { #(#modules)* }
+    code! { #(#modules)* }
 }
 
-/// Formats tokens as a Rust file; tokens that do not parse are a bug in an emitter, reported as text.
-pub fn format_file(tokens: TokenStream) -> Result<String, String> {
-    let printed = format::unparse(tokens.clone()).map_err(|e| format!("emitted tokens do not parse: {e}\n{tokens}"))?;
+/// Formats code as a Rust file; code that does not parse is a bug in an emitter, reported as text.
+pub fn format_file(code: &Code) -> Result<String, String> {
+    let printed = format::unparse(code).map_err(|e| format!("emitted code does not parse: {e}\n{code}"))?;
     Ok(separate_items(&printed))
 }
 
@@ -279,26 +280,26 @@ fn blank_line_between(line: &str, next: &str) -> bool {
 
 /// A summary paragraph of doc comments (` text` lines, then a blank line), or nothing when `summary`
 /// is empty: no item starts with an empty `///`.
-pub fn summary_doc(summary: &str) -> TokenStream {
+pub fn summary_doc(summary: &str) -> Code {
     if summary.trim().is_empty() {
-        return TokenStream::new();
+        return Code::new();
     }
     let summary = doc(summary);
     let blank = doc("");
-    quote! { #summary #blank }
+    code! { #summary #blank }
 }
 
 /// `#[doc = text]`: one line of the documentation of an item or a field (never of a parameter or an
 /// expression: see `DocPlaceholders`).
-pub fn doc(text: &str) -> TokenStream {
+pub fn doc(text: &str) -> Code {
     let text = doc_literal(text, false);
-    quote! { #[doc = #text] }
+    code! { #[doc = #text] }
 }
 
 /// `#![doc = line]` for each line: documentation of the enclosing module or crate.
-pub fn inner_docs(lines: &[String]) -> TokenStream {
+pub fn inner_docs(lines: &[String]) -> Code {
     let lines = lines.iter().map(|l| doc_literal(l, true));
-    quote! { #( #![doc = #lines] )* }
+    code! { #( #![doc = #lines] )* }
 }
 
 /// Marks a doc placeholder: `\u{1}` and the text's index in the table.
@@ -312,7 +313,7 @@ thread_local! {
 
 /// The literal of a doc attribute: the text itself, or a short placeholder while a
 /// [`DocPlaceholders`] collects.
-fn doc_literal(text: &str, inner: bool) -> Literal {
+fn doc_literal(text: &str, inner: bool) -> String {
     // Lines prettyplease prints as `///text` / `//!text` (a newline makes a block comment, an outer doc
     // starting with `/` stays an attribute): only these are stood in for.
     let one_line = !text.contains('\n') && (inner || !text.starts_with('/'));
@@ -328,8 +329,8 @@ fn doc_literal(text: &str, inner: bool) -> Literal {
         _ => None,
     });
     match index {
-        Some(i) => Literal::string(&format!("{PLACEHOLDER}{i}")),
-        None => str_lit(text),
+        Some(i) => format!("{PLACEHOLDER}{i}"),
+        None => text.to_owned(),
     }
 }
 
@@ -341,7 +342,7 @@ fn doc_literal(text: &str, inner: bool) -> Literal {
 /// change as long as doc lines document items, fields and modules, as [`doc`] and [`inner_docs`] are
 /// used: prettyplease starts such a line after a forced line break and ends it with one, so no other
 /// break depends on its width. Anything unexpected (a placeholder that was not printed, or printed
-/// twice) makes [`DocPlaceholders::fill`] return `None`, and the caller formats the real tokens instead.
+/// twice) makes [`DocPlaceholders::fill`] return `None`, and the caller formats the real code instead.
 pub(crate) struct DocPlaceholders {
     texts: Vec<String>,
     filled: Vec<bool>,
@@ -366,10 +367,10 @@ impl DocPlaceholders {
         Some((emitted, DocPlaceholders { filled: vec![false; texts.len()], texts }))
     }
 
-    /// `tokens` formatted as [`format_file`] does, with the doc lines put back; `None` when they do not
+    /// `code` formatted as [`format_file`] does, with the doc lines put back; `None` when they do not
     /// parse or the placeholders did not come out as expected.
-    pub(crate) fn format(&mut self, tokens: TokenStream) -> Option<String> {
-        let printed = format::unparse(tokens).ok()?;
+    pub(crate) fn format(&mut self, code: &Code) -> Option<String> {
+        let printed = format::unparse(code).ok()?;
         self.fill(&printed).map(|text| separate_items(&text))
     }
 
@@ -404,53 +405,28 @@ impl DocPlaceholders {
     }
 }
 
-/// The string literal `quote!` makes of `#text`. When no character needs an escape (most doc lines and
-/// names), the literal is lexed from `"text"`, several times cheaper than escaping char by char; the
-/// token is the same either way.
-pub fn str_lit(text: &str) -> Literal {
-    // Exactly the characters `Literal::string` writes as themselves (it escapes with `escape_debug`,
-    // except `'`).
-    let plain = text.chars().all(|c| match c {
-        ' '..='~' => c != '"' && c != '\\',
-        '\0'..='\x7f' => false,
-        _ => c.escape_debug().len() == 1,
-    });
-    if plain && let Ok(literal) = format!("\"{text}\"").parse::<Literal>() {
-        return literal;
-    }
-    Literal::string(text)
-}
-
 /// `r#"…"#` with as many `#` as the text needs, so JSON reads as JSON in the generated source.
-pub fn raw_string(text: &str) -> TokenStream {
+pub fn raw_string(text: &str) -> Code {
     let mut hashes = String::from("#");
     while text.contains(&format!("\"{hashes}")) {
         hashes.push('#');
     }
-    match format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
-        Ok(literal) => quote! { #literal },
-        Err(_) => quote! { #text },
+    // A carriage return not before a line feed cannot be in a raw string.
+    let bare_cr = text.match_indices('\r').any(|(at, _)| !text[at + 1..].starts_with('\n'));
+    if bare_cr {
+        return code! { #text };
     }
+    let mut code = Code::new();
+    code.push(&format!("r{hashes}\"{text}\"{hashes}"));
+    code
 }
 
 /// A Rust identifier from an IR name, raw (`r#type`) when the IR decided so.
-pub fn ident(name: &str) -> Ident {
-    match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, Span::call_site()),
-        None => Ident::new(name, Span::call_site()),
-    }
-}
+pub use code::ident;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn str_lit_is_the_literal_quote_makes() {
-        for text in ["", "plain", "it's", "say \"hi\"", "back\\slash", "tab\there", "line\nbreak", "nul\0", "nul\u{0}7", "café — ok", "e\u{301}", "\u{200b}zero width", "\u{1}", "emoji 🦀", "{braces}"] {
-            assert_eq!(str_lit(text).to_string(), Literal::string(text).to_string(), "{text:?}");
-        }
-    }
 
     #[test]
     fn blank_lines_separate_items_not_doc_lines() {
@@ -469,16 +445,16 @@ mod tests {
 
     #[test]
     fn placeholders_outside_a_collection_are_real_docs() {
-        assert_eq!(doc(" text").to_string(), quote!(#[doc = " text"]).to_string());
+        assert_eq!(doc(" text").to_string(), code!(#[doc = " text"]).to_string());
         let ((), placeholders) = DocPlaceholders::collect(|| {
-            assert_eq!(doc(" text").to_string(), quote!(#[doc = "\u{1}0"]).to_string());
+            assert_eq!(doc(" text").to_string(), code!(#[doc = "\u{1}0"]).to_string());
             // Not one line, or an outer doc starting with `/`: prettyplease prints these otherwise.
-            assert_eq!(doc(" a\n b").to_string(), quote!(#[doc = " a\n b"]).to_string());
-            assert_eq!(doc("/ path").to_string(), quote!(#[doc = "/ path"]).to_string());
+            assert_eq!(doc(" a\n b").to_string(), code!(#[doc = " a\n b"]).to_string());
+            assert_eq!(doc("/ path").to_string(), code!(#[doc = "/ path"]).to_string());
         })
         .expect("collected");
         assert_eq!(placeholders.texts, vec![" text".to_owned()]);
-        assert_eq!(doc(" text").to_string(), quote!(#[doc = " text"]).to_string());
+        assert_eq!(doc(" text").to_string(), code!(#[doc = " text"]).to_string());
         // A doc line holding the marker cannot be stood in for: the collection gives up.
         assert!(DocPlaceholders::collect(|| doc("\u{1}0")).is_none());
     }

@@ -2,38 +2,36 @@
 //! and a flow's object reply (`flows::…_output`). Every field is optional (a reply may lack it), read
 //! with the coercions inputs have (`naftiko_runtime::input`), and written back under its own name.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{ParamType, ReplyField};
 
 /// `pub struct name { … }` with serde derives; `struct_doc` documents it.
-pub fn output_struct<'a>(name: &str, struct_doc: TokenStream, fields: impl IntoIterator<Item = &'a ReplyField>) -> TokenStream {
+pub fn output_struct<'a>(name: &str, struct_doc: Code, fields: impl IntoIterator<Item = &'a ReplyField>) -> Code {
     let name = ident(name);
     let fields = fields.into_iter().map(|f| {
         let field = ident(&f.field);
         let ty = match f.ty {
-            ParamType::String => quote!(::std::string::String),
-            ParamType::Integer => quote!(i64),
-            ParamType::Number => quote!(f64),
-            ParamType::Boolean => quote!(bool),
-            ParamType::Array | ParamType::Object | ParamType::Any => quote!(::naftiko_runtime::serde_json::Value),
+            ParamType::String => code!(::std::string::String),
+            ParamType::Integer => code!(i64),
+            ParamType::Number => code!(f64),
+            ParamType::Boolean => code!(bool),
+            ParamType::Array | ParamType::Object | ParamType::Any => code!(::naftiko_runtime::serde_json::Value),
         };
         let wire = f.name.as_str();
-        let rename = (wire != f.field.trim_start_matches("r#")).then(|| quote! { rename = #wire, });
+        let rename = (wire != f.field.trim_start_matches("r#")).then(|| code! { rename = #wire, });
         let doc = match f.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) if !d.contains('\n') => crate::emit::doc(&format!(" {d} (`{wire}`)")),
             Some(d) => crate::emit::doc(&format!(" {d}\n\n (`{wire}`)")),
             None => crate::emit::doc(&format!(" Output `{wire}`.")),
         };
-        quote! {
+        code! {
             #doc
             #[serde(#rename default, with = "::naftiko_runtime::input::optional")]
             pub #field: ::core::option::Option<#ty>,
         }
     });
-    quote! {
+    code! {
         #struct_doc
         #[derive(Debug, Clone, Default, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
         #[serde(crate = "::naftiko_runtime::serde")]

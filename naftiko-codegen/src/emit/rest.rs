@@ -1,9 +1,7 @@
 //! The REST surface: an axum router whose handlers turn requests into operation parameters through
 //! the resolved `with` bindings, call `Handlers`, and pass the upstream reply through.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use crate::emit::code::{Code, code};
 use crate::emit::handlers::called;
 use crate::emit::values::rust_type;
 use crate::emit::{ident, mapping, values};
@@ -20,40 +18,40 @@ pub enum OpenApi<'a> {
 }
 
 /// The `rest` module: the first REST expose (or a line saying there is none).
-pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> TokenStream {
+pub fn emit(cap: &Capability, openapi: OpenApi<'_>) -> Code {
     match cap.rest.first() {
         Some(rest) => emit_surface(cap, rest, openapi),
-        None => quote! { #![doc = " This capability exposes no REST adapter."] },
+        None => code! { #![doc = " This capability exposes no REST adapter."] },
     }
 }
 
 /// The module of one REST expose.
-pub fn emit_surface(cap: &Capability, rest: &RestSurface, openapi: OpenApi<'_>) -> TokenStream {
+pub fn emit_surface(cap: &Capability, rest: &RestSurface, openapi: OpenApi<'_>) -> Code {
     let doc = crate::emit::inner_docs(&module_doc(rest));
     let routes = rest.routes.iter().map(|route| {
         let path = axum_path(&route.segments);
         let mut methods = route.endpoints.iter().map(|&e| {
             let endpoint = &rest.endpoints[e];
             let f = ident(&endpoint.fn_name);
-            let method = format_ident!("{}", endpoint.method.as_str().to_ascii_lowercase());
+            let method = ident(&endpoint.method.as_str().to_ascii_lowercase());
             (method, f)
         });
-        let first = methods.next().map(|(m, f)| quote! { axum::routing::#m(#f::<H>) });
-        let rest_methods = methods.map(|(m, f)| quote! { .#m(#f::<H>) });
-        quote! { .route(#path, #first #(#rest_methods)*) }
+        let first = methods.next().map(|(m, f)| code! { axum::routing::#m(#f::<H>) });
+        let rest_methods = methods.map(|(m, f)| code! { .#m(#f::<H>) });
+        code! { .route(#path, #first #(#rest_methods)*) }
     });
     let forward_routes = rest.forwards.iter().map(|f| {
         let (route, name) = (&f.route, ident(&f.fn_name));
-        quote! { .route(#route, axum::routing::any(#name::<H>)) }
+        code! { .route(#route, axum::routing::any(#name::<H>)) }
     });
     let handlers = rest.endpoints.iter().map(|e| endpoint_handler(cap, e)).chain(rest.forwards.iter().map(|f| forward_handler(cap, f)));
     let openapi_const = match openapi {
-        OpenApi::File(path) => quote! { pub const OPENAPI_JSON: &str = include_str!(#path); },
-        OpenApi::Inline(text) => quote! { pub const OPENAPI_JSON: &str = #text; },
+        OpenApi::File(path) => code! { pub const OPENAPI_JSON: &str = include_str!(#path); },
+        OpenApi::Inline(text) => code! { pub const OPENAPI_JSON: &str = #text; },
     };
     let address = match &rest.address {
-        Some(a) => quote! { Some(#a) },
-        None => quote! { None },
+        Some(a) => code! { Some(#a) },
+        None => code! { None },
     };
     let address_doc = crate::emit::doc(&match &rest.address {
         Some(a) => format!(" Accepts the `Host` names of the spec's address `{a}` (any, for a non-loopback address), against DNS rebinding; no browser origin."),
@@ -63,18 +61,18 @@ pub fn emit_surface(cap: &Capability, rest: &RestSurface, openapi: OpenApi<'_>) 
         Some(auth) => {
             let build = server_auth(auth, &cap.secrets);
             (
-                quote! { secrets: &super::client::Secrets },
-                quote! { Some(#build) },
-                quote! { secrets },
+                code! { secrets: &super::client::Secrets },
+                code! { Some(#build) },
+                code! { secrets },
                 " Callers must present the credentials the spec's `authentication` declares (read from `secrets`).",
             )
         }
-        None => (quote! {}, quote! { None }, quote! {}, " The spec declares no authentication for this adapter."),
+        None => (code! {}, code! { None }, code! {}, " The spec declares no authentication for this adapter."),
     };
     let auth_doc = crate::emit::doc(auth_doc);
     let require_pattern = require_pattern(cap);
     let port_doc = crate::emit::doc(&rest.port.map(|p| format!(" The spec's default port is {p}.")).unwrap_or_default());
-    quote! {
+    code! {
         #doc
 
         use ::std::sync::Arc;
@@ -137,12 +135,12 @@ fn module_doc(rest: &RestSurface) -> Vec<String> {
 
 /// A `forward` route's handler: the request passed to the consumed API's client as it came (path below
 /// the route re-encoded, trusted headers only), its reply streamed back.
-fn forward_handler(cap: &Capability, f: &crate::ir::ForwardRoute) -> TokenStream {
-    let Some(consumed) = cap.consumes.get(f.consumes) else { return quote! {} };
+fn forward_handler(cap: &Capability, f: &crate::ir::ForwardRoute) -> Code {
+    let Some(consumed) = cap.consumes.get(f.consumes) else { return code! {} };
     let name = ident(&f.fn_name);
     let field = ident(&consumed.module);
     let depth = proc_macro2::Literal::usize_unsuffixed(f.depth);
-    let trusted = f.trusted.iter().map(|h| quote! { axum::http::HeaderName::from_static(#h) });
+    let trusted = f.trusted.iter().map(|h| code! { axum::http::HeaderName::from_static(#h) });
     let count = proc_macro2::Literal::usize_unsuffixed(f.trusted.len());
     let label = format!("forward {}", f.path);
     let summary = crate::emit::summary_doc(&f.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default());
@@ -155,7 +153,7 @@ fn forward_handler(cap: &Capability, f: &crate::ir::ForwardRoute) -> TokenStream
         " Any method on `{}` → `{}`, with {trusted_doc} from the caller.",
         f.path, consumed.namespace
     ));
-    quote! {
+    code! {
         #summary
         #route_doc
         async fn #name<H: Handlers>(State(handlers): State<Arc<H>>, request: axum::extract::Request) -> axum::response::Response {
@@ -185,31 +183,31 @@ fn axum_path(segments: &[RouteSegment]) -> String {
     crate::ir::route_path(segments, |v| names.iter().find(|(var, _)| var == v).map_or_else(String::new, |(_, name)| name.clone()))
 }
 
-pub(crate) fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> TokenStream {
+pub(crate) fn server_auth(auth: &ServerAuth, secrets: &[crate::ir::Secret]) -> Code {
     match auth {
         ServerAuth::Bearer { token } => {
             let token = values::secret_template(token, secrets);
-            quote! { rt::ServerAuth::Bearer { token: #token } }
+            code! { rt::ServerAuth::Bearer { token: #token } }
         }
         ServerAuth::ApiKey { placement: Placement::Query, name, value } => {
             let value = values::secret_template(value, secrets);
-            quote! { rt::ServerAuth::ApiKeyQuery { name: #name.to_owned(), value: #value } }
+            code! { rt::ServerAuth::ApiKeyQuery { name: #name.to_owned(), value: #value } }
         }
         ServerAuth::ApiKey { name, value, .. } => {
             let value = values::secret_template(value, secrets);
             let name = name.to_ascii_lowercase();
-            quote! { rt::ServerAuth::ApiKeyHeader { name: axum::http::HeaderName::from_static(#name), value: #value } }
+            code! { rt::ServerAuth::ApiKeyHeader { name: axum::http::HeaderName::from_static(#name), value: #value } }
         }
         ServerAuth::Basic { username, password } => {
             let username = values::secret_template(username, secrets);
             let password = values::secret_template(password, secrets);
-            quote! { rt::ServerAuth::Basic { username: #username, password: #password } }
+            code! { rt::ServerAuth::Basic { username: #username, password: #password } }
         }
     }
 }
 
-fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
-    let Some(called) = called(cap, &e.action) else { return quote! {} };
+fn endpoint_handler(cap: &Capability, e: &Endpoint) -> Code {
+    let Some(called) = called(cap, &e.action) else { return code! {} };
     let bindings = e.action.bindings();
     let name = ident(&e.fn_name);
     let params_type = &called.params_type;
@@ -217,20 +215,20 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
         let param = called.params.get(b.param)?;
         let field = ident(&param.field);
         let value = binding_value(b, param, &e.inputs);
-        Some(quote! { #field: #value, })
+        Some(code! { #field: #value, })
     });
-    let checks: Vec<TokenStream> = e.inputs.iter().filter_map(input_check).collect();
+    let checks: Vec<Code> = e.inputs.iter().filter_map(input_check).collect();
     // A handler whose bindings are all literals (and whose inputs have nothing to check) never reads the request.
     let reads_request = !checks.is_empty() || bindings.iter().any(|b| matches!(b.source, Source::Input(_) | Source::Template(_)));
-    let request = if reads_request { quote!(request) } else { quote!(_request) };
-    let call = called.call(&quote!(super::flows));
+    let request = if reads_request { code!(request) } else { code!(_request) };
+    let call = called.call(&code!(super::flows));
     let operation = &e.name;
     let reply = match e.action.output() {
         // A flow shapes its own reply.
-        None | Some(Output::Passthrough) => quote! { rt::reply(#operation, #call) },
+        None | Some(Output::Passthrough) => code! { rt::reply(#operation, #call) },
         Some(Output::Mapped(m)) => {
-            let shape = mapping::expression(m, &quote!(value));
-            quote! { rt::reply_mapped(#operation, #call, |value| #shape) }
+            let shape = mapping::expression(m, &code!(value));
+            code! { rt::reply_mapped(#operation, #call, |value| #shape) }
         }
     };
     let summary = e.summary.as_deref().map(|s| format!(" {s}")).unwrap_or_default();
@@ -244,7 +242,7 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
     };
     let summary_doc = crate::emit::summary_doc(&summary);
     let route = crate::emit::doc(&route);
-    quote! {
+    code! {
         #summary_doc
         #route
         async fn #name<H: Handlers>(
@@ -263,54 +261,54 @@ fn endpoint_handler(cap: &Capability, e: &Endpoint) -> TokenStream {
 /// Checks an input against what its declaration states beyond its Rust type (pattern, enum, bounds, a
 /// JSON object): a `static` schema and a statement answering 400 when the value is outside it. The
 /// input is read in its own type here, whatever type the parameters it binds to read it in.
-fn input_check(input: &Input) -> Option<TokenStream> {
+fn input_check(input: &Input) -> Option<Code> {
     let schema = input.checked_schema()?.to_string();
     let name = &input.name;
     let read = read_input(input, input.ty);
     if input.constraints.is_empty() {
         // Only the type: a JSON object, told from its text's first byte.
-        return Some(quote! { rt::object(#name, #read)?; });
+        return Some(code! { rt::object(#name, #read)?; });
     }
     let schema = crate::emit::raw_string(&schema);
-    let static_name = quote::format_ident!("{}", format!("{}_SCHEMA", input.field.trim_start_matches("r#").to_ascii_uppercase()));
-    Some(quote! {
+    let static_name = ident(&format!("{}_SCHEMA", input.field.trim_start_matches("r#").to_ascii_uppercase()));
+    Some(code! {
         static #static_name: rt::InputSchema = rt::InputSchema::new(#schema);
         rt::conform(&#static_name, #name, #read)?;
     })
 }
 
 /// Reads one input as `Option<T>` of the parameter's type (errors become 400 through `?`).
-fn read_input(input: &Input, ty: ParamType) -> TokenStream {
+fn read_input(input: &Input, ty: ParamType) -> Code {
     let name = &input.name;
     let t = rust_type(ty);
     match input.location {
         InputLocation::Path(i) => {
             let i = proc_macro2::Literal::usize_unsuffixed(i);
-            quote! { Some(request.path::<#t>(#name, #i)?) }
+            code! { Some(request.path::<#t>(#name, #i)?) }
         }
-        InputLocation::Query if ty == ParamType::Array => quote! { request.query_all(#name) },
-        InputLocation::Query => quote! { request.query::<#t>(#name)? },
-        InputLocation::Header => quote! { request.header::<#t>(#name)? },
-        InputLocation::Cookie => quote! { request.cookie::<#t>(#name)? },
-        InputLocation::Body if ty.is_json() => quote! { request.body()? },
+        InputLocation::Query if ty == ParamType::Array => code! { request.query_all(#name) },
+        InputLocation::Query => code! { request.query::<#t>(#name)? },
+        InputLocation::Header => code! { request.header::<#t>(#name)? },
+        InputLocation::Cookie => code! { request.cookie::<#t>(#name)? },
+        InputLocation::Body if ty.is_json() => code! { request.body()? },
         InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if input.path.is_some() => {
             let steps = crate::emit::mapping::steps(input.path.as_deref().unwrap_or_default());
             if ty.is_json() {
-                quote! { request.body_json_path(#name, #steps)? }
+                code! { request.body_json_path(#name, #steps)? }
             } else {
-                quote! { request.body_path::<#t>(#name, #steps)? }
+                code! { request.body_path::<#t>(#name, #steps)? }
             }
         }
-        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty.is_json() => quote! { request.body_json_field(#name)? },
-        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => quote! { request.body_field::<#t>(#name)? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument if ty.is_json() => code! { request.body_json_field(#name)? },
+        InputLocation::Body | InputLocation::BodyField | InputLocation::Argument => code! { request.body_field::<#t>(#name)? },
     }
 }
 
-fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
+fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> Code {
     let optional = match &b.source {
         Source::Input(i) => match inputs.get(*i) {
             Some(input) => read_input(input, param.ty),
-            None => quote! { None },
+            None => code! { None },
         },
         Source::Literal(v) => values::literal(v, param.ty),
         Source::Template(t) => {
@@ -318,7 +316,7 @@ fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
             values::convert_text(text, param.ty, &param.name)
         }
         // Steps exist inside flows only.
-        Source::Step(_) | Source::Absent => quote! { None },
+        Source::Step(_) | Source::Absent => code! { None },
     };
     let input = match &b.source {
         Source::Input(i) => inputs.get(*i),
@@ -328,17 +326,17 @@ fn binding_value(b: &Binding, param: &Param, inputs: &[Input]) -> TokenStream {
     if let (Some(Input { location: InputLocation::Path(i), name, .. }), true) = (input, param.required) {
         let t = rust_type(param.ty);
         let i = proc_macro2::Literal::usize_unsuffixed(*i);
-        return quote! { request.path::<#t>(#name, #i)? };
+        return code! { request.path::<#t>(#name, #i)? };
     }
     let label = input.map_or(param.name.as_str(), |input| input.name.as_str());
-    wrap_required(optional, param.required, label, &quote!(rt))
+    wrap_required(optional, param.required, label, &code!(rt))
 }
 
 /// `Option<T>` expression → the field's type: a required field answers a 400 naming the input when
 /// absent. `rt` is the path of the runtime module whose `required` applies.
-pub fn wrap_required(optional: TokenStream, required: bool, label: &str, rt: &TokenStream) -> TokenStream {
+pub fn wrap_required(optional: Code, required: bool, label: &str, rt: &Code) -> Code {
     if required {
-        quote! { #rt::required(#label, #optional)? }
+        code! { #rt::required(#label, #optional)? }
     } else {
         optional
     }
@@ -346,10 +344,10 @@ pub fn wrap_required(optional: TokenStream, required: bool, label: &str, rt: &To
 
 /// `__require_pattern!();` when the capability's inputs state a `pattern`: a build without the
 /// runtime's `pattern` feature stops there, naming it, instead of refusing every value at run time.
-pub fn require_pattern(cap: &Capability) -> TokenStream {
+pub fn require_pattern(cap: &Capability) -> Code {
     if crate::emit::crate_files::uses_patterns(cap) {
-        quote! { ::naftiko_runtime::__require_pattern!(); }
+        code! { ::naftiko_runtime::__require_pattern!(); }
     } else {
-        quote! {}
+        code! {}
     }
 }

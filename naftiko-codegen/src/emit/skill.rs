@@ -2,36 +2,34 @@
 //! front matter, their tools, their folder's path as written or their generated SKILL.md), the options
 //! of each catalog's router (authentication, accepted `Host` names) and `router`.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::rest::server_auth;
 use crate::emit::values::option;
 use crate::ir::{Capability, SkillDef, SkillFolder, SkillSurface, SkillToolDef, SkillToolSource};
 
 /// The items of the generated crate's `skill` module.
-pub fn emit(cap: &Capability) -> TokenStream {
+pub fn emit(cap: &Capability) -> Code {
     let doc = crate::emit::inner_docs(&module_doc(cap));
     let catalogs = cap.skill.iter().map(catalog);
     let count = cap.skill.len();
     let with_auth = cap.skill.iter().any(|s| s.auth.is_some());
     let (secrets_param, secrets_arg) =
-        if with_auth { (quote! { , secrets: &super::client::Secrets }, quote! { , secrets }) } else { (quote! {}, quote! {}) };
+        if with_auth { (code! { , secrets: &super::client::Secrets }, code! { , secrets }) } else { (code! {}, code! {}) };
     let option_arms = cap.skill.iter().map(|s| {
         let ns = s.namespace.as_str();
         let address = match &s.address {
-            Some(a) => quote! { Some(#a) },
-            None => quote! { None },
+            Some(a) => code! { Some(#a) },
+            None => code! { None },
         };
         match &s.auth {
             Some(auth) => {
                 let build = server_auth(auth, &cap.secrets);
-                quote! { #ns => rt::RestOptions { auth: Some(#build), ..rt::RestOptions::for_address(#address) }, }
+                code! { #ns => rt::RestOptions { auth: Some(#build), ..rt::RestOptions::for_address(#address) }, }
             }
-            None => quote! { #ns => rt::RestOptions::for_address(#address), },
+            None => code! { #ns => rt::RestOptions::for_address(#address), },
         }
     });
-    quote! {
+    code! {
         #doc
 
         use ::naftiko_runtime::rest as rt;
@@ -88,14 +86,14 @@ fn module_doc(cap: &Capability) -> Vec<String> {
     doc
 }
 
-fn catalog(surface: &SkillSurface) -> TokenStream {
+fn catalog(surface: &SkillSurface) -> Code {
     let namespace = surface.namespace.as_str();
     let skills = surface.skills.iter().map(skill);
-    quote! { skill::Catalog { namespace: #namespace, skills: &[#(#skills),*] } }
+    code! { skill::Catalog { namespace: #namespace, skills: &[#(#skills),*] } }
 }
 
 
-fn skill(s: &SkillDef) -> TokenStream {
+fn skill(s: &SkillDef) -> Code {
     let name = s.name.as_str();
     let description = option(s.description.as_deref());
     let license = option(s.license.as_deref());
@@ -104,13 +102,13 @@ fn skill(s: &SkillDef) -> TokenStream {
     let argument_hint = option(s.argument_hint.as_deref());
     let user_invocable = option(s.user_invocable);
     let disable_model_invocation = option(s.disable_model_invocation);
-    let metadata = s.metadata.iter().map(|(k, v)| quote! { (#k, #v) });
+    let metadata = s.metadata.iter().map(|(k, v)| code! { (#k, #v) });
     let folder = match &s.folder {
-        SkillFolder::Location { path } => quote! { skill::Folder::Location(#path) },
-        SkillFolder::Generated { skill_md } => quote! { skill::Folder::Generated(#skill_md) },
+        SkillFolder::Location { path } => code! { skill::Folder::Location(#path) },
+        SkillFolder::Generated { skill_md } => code! { skill::Folder::Generated(#skill_md) },
     };
     let tools = s.tools.iter().map(tool);
-    quote! {
+    code! {
         skill::SkillSpec {
             name: #name,
             description: #description,
@@ -127,14 +125,14 @@ fn skill(s: &SkillDef) -> TokenStream {
     }
 }
 
-fn tool(t: &SkillToolDef) -> TokenStream {
+fn tool(t: &SkillToolDef) -> Code {
     let name = t.name.as_str();
     let description = option(t.description.as_deref());
     let source = match &t.source {
         SkillToolSource::Derived { namespace, action, mode } => {
-            quote! { skill::ToolSource::Derived { namespace: #namespace, action: #action, mode: #mode } }
+            code! { skill::ToolSource::Derived { namespace: #namespace, action: #action, mode: #mode } }
         }
-        SkillToolSource::Instruction { file } => quote! { skill::ToolSource::Instruction(#file) },
+        SkillToolSource::Instruction { file } => code! { skill::ToolSource::Instruction(#file) },
     };
-    quote! { skill::SkillToolSpec { name: #name, description: #description, source: #source } }
+    code! { skill::SkillToolSpec { name: #name, description: #description, source: #source } }
 }

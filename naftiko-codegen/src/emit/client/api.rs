@@ -2,9 +2,7 @@
 //! `…Params` structs. Which secrets and parameters the code reads was decided by the IR
 //! (`ir::usage`), so that nothing unused is declared (the generated crate compiles without warnings).
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{BaseUri, Capability, ClientAuth, Consumed, ConsumedOp, Param, ParamLocation, Placement, Template};
 
@@ -23,12 +21,12 @@ impl<'a> Api<'a> {
         Api { cap, consumed, nested }
     }
 
-    pub(super) fn emit(&self) -> TokenStream {
-        let methods: Vec<TokenStream> =
+    pub(super) fn emit(&self) -> Code {
+        let methods: Vec<Code> =
             self.consumed.operations.iter().flat_map(|op| [self.method(op), self.paged_method(op), self.output_method(op)]).collect();
-        let params_structs: Vec<TokenStream> =
+        let params_structs: Vec<Code> =
             self.consumed.operations.iter().flat_map(|op| [self.params_struct(op), self.output_struct(op)]).collect();
-        let fixed: Vec<TokenStream> = self.consumed.fixed.iter().map(|f| self.fixed_adapter_param(f)).collect();
+        let fixed: Vec<Code> = self.consumed.fixed.iter().map(|f| self.fixed_adapter_param(f)).collect();
         let credentials = self.credentials();
         let (base_url_consts, base_url_default) = self.base_url();
         let keeps_secrets = self.consumed.requests_read_secrets;
@@ -46,22 +44,22 @@ impl<'a> Api<'a> {
         let auth = self.auth_struct();
         let client_doc = self.client_doc();
         let credentials_expr = match &credentials {
-            Credentials::None => quote!(::naftiko_runtime::ClientAuth::None),
+            Credentials::None => code!(::naftiko_runtime::ClientAuth::None),
             Credentials::Expr(e) => e.clone(),
         };
-        let secrets_field = keeps_secrets.then(|| quote! { secrets: Auth, });
-        let secrets_init = keeps_secrets.then(|| quote! { secrets: auth, });
-        let discard_auth = (!auth_used_in_new).then(|| quote! { let _ = auth; });
+        let secrets_field = keeps_secrets.then(|| code! { secrets: Auth, });
+        let secrets_init = keeps_secrets.then(|| code! { secrets: auth, });
+        let discard_auth = (!auth_used_in_new).then(|| code! { let _ = auth; });
         let helpers = (!self.consumed.operations.is_empty()).then(|| {
             let send_body = if fixed.is_empty() {
-                quote! { self.http.send(request, &self.credentials).await }
+                code! { self.http.send(request, &self.credentials).await }
             } else {
-                quote! {
+                code! {
                     let request = request #(#fixed)*;
                     self.http.send(request, &self.credentials).await
                 }
             };
-            quote! {
+            code! {
                 fn request(&self, method: ::naftiko_runtime::http::Method) -> ::naftiko_runtime::RequestBuilder {
                     ::naftiko_runtime::RequestBuilder::new(method, &self.base_url)
                 }
@@ -77,7 +75,7 @@ impl<'a> Api<'a> {
         });
 
         let forward = self.consumed.forwarded.then(|| {
-            quote! {
+            code! {
                 /// Sends what a `forward` route received (path below the route, query, trusted headers,
                 /// streamed body) to this API, with its own parameters and credentials, which win over a
                 /// caller's header of the same name. The reply comes back whatever its status, streamed.
@@ -94,7 +92,7 @@ impl<'a> Api<'a> {
                 }
             }
         });
-        quote! {
+        code! {
             #auth
             #base_url_consts
 
@@ -151,7 +149,7 @@ impl<'a> Api<'a> {
         }
     }
 
-    pub(super) fn client_doc(&self) -> TokenStream {
+    pub(super) fn client_doc(&self) -> Code {
         let mut text = format!("Client of the `{}` API", self.consumed.namespace);
         match &self.consumed.base_uri {
             BaseUri::Fixed { url } => text.push_str(&format!(" (`{url}`)")),
@@ -166,34 +164,34 @@ impl<'a> Api<'a> {
         doc_lines(&text)
     }
 
-    pub(super) fn secrets_path(&self) -> TokenStream {
-        if self.nested { quote!(super::Secrets) } else { quote!(Secrets) }
+    pub(super) fn secrets_path(&self) -> Code {
+        if self.nested { code!(super::Secrets) } else { code!(Secrets) }
     }
 
-    pub(super) fn auth_struct(&self) -> TokenStream {
+    pub(super) fn auth_struct(&self) -> Code {
         let used = &self.consumed.secrets_read;
         let secrets: Vec<&crate::ir::Secret> = self.cap.secrets.iter().filter(|s| used.contains(&s.var)).collect();
         let fields = secrets.iter().map(|s| {
             let field = ident(&s.field);
             let doc = doc_lines(&secret_doc(s));
-            quote! { #doc pub #field: ::naftiko_runtime::Secret, }
+            code! { #doc pub #field: ::naftiko_runtime::Secret, }
         });
         let loads = secrets.iter().map(|s| {
             let field = ident(&s.field);
             let load = load_secret(s);
-            quote! { #field: #load, }
+            code! { #field: #load, }
         });
         let copies = secrets.iter().map(|s| {
             let field = ident(&s.field);
-            quote! { #field: secrets.#field.clone(), }
+            code! { #field: secrets.#field.clone(), }
         });
         let secrets_path = self.secrets_path();
-        let (default, secrets_arg) = if secrets.is_empty() { (quote!(Default,), quote!(_secrets)) } else { (quote!(), quote!(secrets)) };
+        let (default, secrets_arg) = if secrets.is_empty() { (code!(Default,), code!(_secrets)) } else { (code!(), code!(secrets)) };
         let doc = doc_lines(&format!(
             "The secrets the `{}` API needs (credentials, fixed values, base URL parts). `Debug` shows none of them.",
             self.consumed.namespace
         ));
-        quote! {
+        code! {
             #doc
             #[derive(Debug, Clone, #default)]
             pub struct Auth {
@@ -215,34 +213,34 @@ impl<'a> Api<'a> {
     }
 
     /// `BASE_URL_ENV` (and `DEFAULT_BASE_URL`), and the statement of `from_env` that binds `base_url`.
-    pub(super) fn base_url(&self) -> (TokenStream, TokenStream) {
+    pub(super) fn base_url(&self) -> (Code, Code) {
         let var = format!("NAFTIKO_{}_BASE_URL", self.consumed.module.trim_start_matches("r#").to_ascii_uppercase());
         let env_doc = doc_lines(&format!(
             "Environment variable that `Client::from_env` reads the base URL from; it overrides the spec's `baseUri`{}.",
             if matches!(self.consumed.base_uri, BaseUri::Runtime) { " (empty here, so it must be set)" } else { "" }
         ));
-        let env_const = quote! { #env_doc pub const BASE_URL_ENV: &str = #var; };
+        let env_const = code! { #env_doc pub const BASE_URL_ENV: &str = #var; };
         match &self.consumed.base_uri {
             BaseUri::Fixed { url } => (
-                quote! {
+                code! {
                     #env_const
                     /// The spec's `baseUri`.
                     pub const DEFAULT_BASE_URL: &str = #url;
                 },
-                quote! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::Some(DEFAULT_BASE_URL))?; },
+                code! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::Some(DEFAULT_BASE_URL))?; },
             ),
             BaseUri::Templated { template } => {
                 let default = self.text(template, Scope::Construct, Escape::None, 0).into_string_expr();
                 (
                     env_const,
-                    quote! {
+                    code! {
                         let default_base_url = #default;
                         let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::Some(&default_base_url))?;
                     },
                 )
             }
             BaseUri::Runtime => {
-                (env_const, quote! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::None)?; })
+                (env_const, code! { let base_url = ::naftiko_runtime::base_url_from_env(BASE_URL_ENV, ::core::option::Option::None)?; })
             }
         }
     }
@@ -253,55 +251,55 @@ impl<'a> Api<'a> {
         Credentials::Expr(match auth {
             ClientAuth::ApiKey { placement, name, value } => {
                 let placement = match placement {
-                    Placement::Header => quote!(Header),
-                    Placement::Query => quote!(Query),
-                    Placement::Cookie => quote!(Cookie),
+                    Placement::Header => code!(Header),
+                    Placement::Query => code!(Query),
+                    Placement::Cookie => code!(Cookie),
                 };
                 let value = secret(value);
-                quote! { ::naftiko_runtime::ClientAuth::api_key(::naftiko_runtime::Placement::#placement, #name, #value) }
+                code! { ::naftiko_runtime::ClientAuth::api_key(::naftiko_runtime::Placement::#placement, #name, #value) }
             }
             ClientAuth::Bearer { token } => {
                 let token = secret(token);
-                quote! { ::naftiko_runtime::ClientAuth::bearer(#token) }
+                code! { ::naftiko_runtime::ClientAuth::bearer(#token) }
             }
             ClientAuth::Basic { username, password } => {
                 let (u, p) = (secret(username), secret(password));
-                quote! { ::naftiko_runtime::ClientAuth::basic(#u, #p) }
+                code! { ::naftiko_runtime::ClientAuth::basic(#u, #p) }
             }
             ClientAuth::Digest { username, password } => {
                 let (u, p) = (secret(username), secret(password));
-                quote! { ::naftiko_runtime::ClientAuth::digest(#u, #p) }
+                code! { ::naftiko_runtime::ClientAuth::digest(#u, #p) }
             }
         })
     }
 
     /// A `Secret` from a credential template, built from the `auth` argument.
-    pub(super) fn secret_value(&self, template: &Template) -> TokenStream {
+    pub(super) fn secret_value(&self, template: &Template) -> Code {
         match self.text(template, Scope::Construct, Escape::None, 0) {
-            Text::Literal(s) => quote! { ::naftiko_runtime::Secret::new(#s) },
-            Text::Secret(secret) => quote! { #secret.clone() },
+            Text::Literal(s) => code! { ::naftiko_runtime::Secret::new(#s) },
+            Text::Secret(secret) => code! { #secret.clone() },
             other => {
                 let s = other.into_string_expr();
-                quote! { ::naftiko_runtime::Secret::new(#s) }
+                code! { ::naftiko_runtime::Secret::new(#s) }
             }
         }
     }
 
     /// `.header(…)?` etc. for an adapter-level parameter with a fixed value.
-    pub(super) fn fixed_adapter_param(&self, fixed: &crate::ir::FixedParam) -> TokenStream {
+    pub(super) fn fixed_adapter_param(&self, fixed: &crate::ir::FixedParam) -> Code {
         // Adapter-level templates hold literals and secrets only; no operation's parameters.
         let value = self.text(&fixed.value, Scope::Adapter, Escape::None, 0).arg();
         let name = &fixed.name;
         match fixed.location {
-            Placement::Header => quote! { .header(#name, #value)? },
-            Placement::Query => quote! { .query(#name, #value) },
-            Placement::Cookie => quote! { .cookie(#name, #value)? },
+            Placement::Header => code! { .header(#name, #value)? },
+            Placement::Query => code! { .query(#name, #value) },
+            Placement::Cookie => code! { .cookie(#name, #value)? },
         }
     }
 
     /// The struct of an operation's declared outputs (see `emit::outputs`).
-    pub(super) fn output_struct(&self, op: &ConsumedOp) -> TokenStream {
-        let Some(output) = &op.output else { return TokenStream::new() };
+    pub(super) fn output_struct(&self, op: &ConsumedOp) -> Code {
+        let Some(output) = &op.output else { return Code::new() };
         let doc = doc_lines(&format!(
             "What `Client::{}` (`{} {}`) declares its reply holds (`outputParameters`); returned by `Client::{}`.",
             op.method_name.trim_start_matches("r#"),
@@ -312,7 +310,7 @@ impl<'a> Api<'a> {
         crate::emit::outputs::output_struct(&output.type_name, doc, output.fields.iter().map(|f| &f.reply))
     }
 
-    pub(super) fn params_struct(&self, op: &ConsumedOp) -> TokenStream {
+    pub(super) fn params_struct(&self, op: &ConsumedOp) -> Code {
         let params: Vec<&Param> = op.params.iter().filter(|p| p.fixed.is_none()).collect();
         let doc = doc_lines(&format!(
             "Parameters of `Client::{}` (`{} {}`).",
@@ -326,7 +324,7 @@ impl<'a> Api<'a> {
 
 pub(super) enum Credentials {
     None,
-    Expr(TokenStream),
+    Expr(Code),
 }
 
 pub(super) fn param_doc(p: &Param) -> String {

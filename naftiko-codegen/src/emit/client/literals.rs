@@ -1,31 +1,31 @@
 //! Spec values as Rust literals of their parameter's type.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use proc_macro2::Literal;
 use serde_json::Value;
 
+use crate::emit::code::{Code, code};
 use crate::ir::{BodyTemplate, ParamType};
 
 /// A fixed literal with its parameter's type, so that `value: 5` on an integer stays a number in JSON.
-pub(super) fn typed_literal(ty: ParamType, text: &str) -> Option<TokenStream> {
+pub(super) fn typed_literal(ty: ParamType, text: &str) -> Option<Code> {
     match ty {
-        ParamType::String => Some(quote! { #text }),
+        ParamType::String => Some(code! { #text }),
         ParamType::Integer => text.trim().parse::<i64>().ok().map(|n| {
             let lit = int_literal(n);
-            quote! { &#lit }
+            code! { &#lit }
         }),
         ParamType::Number => text.trim().parse::<f64>().ok().filter(|n| n.is_finite()).map(|n| {
             let lit = float_literal(n);
-            quote! { &#lit }
+            code! { &#lit }
         }),
         ParamType::Boolean => match text.trim() {
-            "true" => Some(quote! { &true }),
-            "false" => Some(quote! { &false }),
+            "true" => Some(code! { &true }),
+            "false" => Some(code! { &false }),
             _ => None,
         },
         ParamType::Object | ParamType::Any => serde_json::from_str::<Value>(text).ok().map(|v| {
             let value = constant(&v);
-            quote! { &#value }
+            code! { &#value }
         }),
         ParamType::Array => None,
     }
@@ -51,48 +51,48 @@ pub(super) fn to_value(template: &BodyTemplate) -> Value {
 }
 
 /// A constant JSON value: scalars directly, arrays and objects as their JSON text.
-pub(super) fn constant(value: &Value) -> TokenStream {
+pub(super) fn constant(value: &Value) -> Code {
     match value {
-        Value::Null => quote! { ::naftiko_runtime::serde_json::Value::Null },
-        Value::Bool(b) => quote! { ::naftiko_runtime::serde_json::Value::Bool(#b) },
-        Value::String(s) => quote! { ::naftiko_runtime::serde_json::Value::from(#s) },
+        Value::Null => code! { ::naftiko_runtime::serde_json::Value::Null },
+        Value::Bool(b) => code! { ::naftiko_runtime::serde_json::Value::Bool(#b) },
+        Value::String(s) => code! { ::naftiko_runtime::serde_json::Value::from(#s) },
         Value::Number(n) => {
             let lit = match (n.as_i64(), n.as_u64()) {
                 (Some(i), _) => int_literal(i),
                 (None, Some(u)) => {
                     let lit = Literal::u64_suffixed(u);
-                    quote! { #lit }
+                    code! { #lit }
                 }
                 (None, None) => float_literal(n.as_f64().unwrap_or_default()),
             };
-            quote! { ::naftiko_runtime::serde_json::Value::from(#lit) }
+            code! { ::naftiko_runtime::serde_json::Value::from(#lit) }
         }
         Value::Array(_) | Value::Object(_) => {
             let json = crate::emit::raw_string(&value.to_string());
-            quote! { ::naftiko_runtime::render::constant(#json) }
+            code! { ::naftiko_runtime::render::constant(#json) }
         }
     }
 }
 
 /// An `i64` literal; negative ones as `-n` (a literal token cannot carry the sign everywhere).
-pub(super) fn int_literal(n: i64) -> TokenStream {
+pub(super) fn int_literal(n: i64) -> Code {
     if n == i64::MIN {
-        return quote! { i64::MIN };
+        return code! { i64::MIN };
     }
     let lit = Literal::i64_suffixed(n.abs());
     if n < 0 {
-        quote! { -#lit }
+        code! { -#lit }
     } else {
-        quote! { #lit }
+        code! { #lit }
     }
 }
 
 /// A finite `f64` literal; negative ones as `-x`.
-pub(super) fn float_literal(x: f64) -> TokenStream {
+pub(super) fn float_literal(x: f64) -> Code {
     let lit = Literal::f64_suffixed(x.abs());
     if x.is_sign_negative() {
-        quote! { -#lit }
+        code! { -#lit }
     } else {
-        quote! { #lit }
+        code! { #lit }
     }
 }

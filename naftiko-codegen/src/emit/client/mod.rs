@@ -14,18 +14,16 @@ mod operation;
 mod tests;
 mod text;
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{Capability, SecretSource};
 
 use api::Api;
 
-pub fn emit(cap: &Capability) -> TokenStream {
+pub fn emit(cap: &Capability) -> Code {
     let docs = module_docs(cap);
     let secrets = secrets_struct(cap);
-    let apis: TokenStream = match cap.consumes.as_slice() {
+    let apis: Code = match cap.consumes.as_slice() {
         [single] => Api::new(cap, single, false).emit(),
         several => several
             .iter()
@@ -33,7 +31,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
                 let module = ident(&consumed.module);
                 let doc = doc_lines(&format!("Client of the `{}` API.", consumed.namespace));
                 let items = Api::new(cap, consumed, true).emit();
-                quote! {
+                code! {
                     #doc
                     pub mod #module {
                         #items
@@ -44,10 +42,10 @@ pub fn emit(cap: &Capability) -> TokenStream {
     };
     // The converters the APIs' formats need: a build without the runtime feature stops here, naming it.
     let requirements = crate::emit::crate_files::converter_features(cap).into_iter().map(|feature| {
-        let check = format_ident!("__require_{}", feature);
-        quote! { ::naftiko_runtime::#check!(); }
+        let check = crate::emit::ident(&format!("__require_{feature}"));
+        code! { ::naftiko_runtime::#check!(); }
     });
-    quote! {
+    code! {
         #docs
         #(#requirements)*
         #secrets
@@ -55,7 +53,7 @@ pub fn emit(cap: &Capability) -> TokenStream {
     }
 }
 
-fn module_docs(cap: &Capability) -> TokenStream {
+fn module_docs(cap: &Capability) -> Code {
     let where_ = match cap.consumes.as_slice() {
         [_] => "here".to_owned(),
         several => format!("in a module of its own ({})", several.iter().map(|c| format!("`{}`", c.module)).collect::<Vec<_>>().join(", ")),
@@ -105,7 +103,7 @@ fn wrap(text: &str, width: usize) -> String {
 }
 
 /// `#[doc]` attributes, one per line (rustdoc joins them; a line per attribute keeps the output readable).
-pub(super) fn doc_lines(text: &str) -> TokenStream {
+pub(super) fn doc_lines(text: &str) -> Code {
     text.lines().map(|l| if l.trim().is_empty() { crate::emit::doc("") } else { crate::emit::doc(&format!(" {}", l.trim_end())) }).collect()
 }
 
@@ -116,26 +114,26 @@ pub(super) fn secret_doc(secret: &crate::ir::Secret) -> String {
     }
 }
 
-pub(super) fn load_secret(secret: &crate::ir::Secret) -> TokenStream {
+pub(super) fn load_secret(secret: &crate::ir::Secret) -> Code {
     match &secret.source {
-        SecretSource::Env { name } => quote! { ::naftiko_runtime::secret_from_env(#name)? },
-        SecretSource::File { location, key } => quote! { ::naftiko_runtime::secret_from_file(#location, #key)? },
+        SecretSource::Env { name } => code! { ::naftiko_runtime::secret_from_env(#name)? },
+        SecretSource::File { location, key } => code! { ::naftiko_runtime::secret_from_file(#location, #key)? },
     }
 }
 
-fn secrets_struct(cap: &Capability) -> TokenStream {
+fn secrets_struct(cap: &Capability) -> Code {
     let fields = cap.secrets.iter().map(|s| {
         let field = ident(&s.field);
         let doc = doc_lines(&secret_doc(s));
-        quote! { #doc pub #field: ::naftiko_runtime::Secret, }
+        code! { #doc pub #field: ::naftiko_runtime::Secret, }
     });
     let loads = cap.secrets.iter().map(|s| {
         let field = ident(&s.field);
         let load = load_secret(s);
-        quote! { #field: #load, }
+        code! { #field: #load, }
     });
-    let default = if cap.secrets.is_empty() { quote!(Default,) } else { quote!() };
-    quote! {
+    let default = if cap.secrets.is_empty() { code!(Default,) } else { code!() };
+    code! {
         /// Every secret of the capability (its `binds`). `Debug` shows none of the values.
         #[derive(Debug, Clone, #default)]
         pub struct Secrets {

@@ -1,9 +1,8 @@
 //! One client method: its request assembled part by part, and its body templates.
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use serde_json::Value;
 
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{
     BodyTemplate, ConsumedOp, Conversion, Param, ParamLocation, ParamType, PathPart, RawJsonPart, RequestBody, ResponseFormat, TemplatePart,
@@ -15,7 +14,7 @@ use super::literals::*;
 use super::text::*;
 
 impl Api<'_> {
-    pub(super) fn method(&self, op: &ConsumedOp) -> TokenStream {
+    pub(super) fn method(&self, op: &ConsumedOp) -> Code {
         let name = ident(&op.method_name);
         let params_type = ident(&op.params_type);
         let method = ident(op.method.as_str());
@@ -33,14 +32,14 @@ impl Api<'_> {
         }
         let doc = doc_lines(&doc);
 
-        let mut parts: Vec<TokenStream> = Vec::new();
+        let mut parts: Vec<Code> = Vec::new();
         for part in &op.path {
             parts.push(match part {
-                PathPart::Literal(text) => quote! { .path(#text) },
+                PathPart::Literal(text) => code! { .path(#text) },
                 PathPart::Param(i) => {
                     let label = op.params.get(*i).map_or_else(String::new, |p| if p.fixed.is_some() { p.name.clone() } else { field_label(p) });
                     let value = self.param_arg(op, *i, 0);
-                    quote! { .path_param(#label, #value)? }
+                    code! { .path_param(#label, #value)? }
                 }
             });
         }
@@ -49,15 +48,15 @@ impl Api<'_> {
             match p.location {
                 ParamLocation::Query => {
                     let value = self.param_arg(op, i, 0);
-                    parts.push(quote! { .query(#name, #value) });
+                    parts.push(code! { .query(#name, #value) });
                 }
                 ParamLocation::Header => {
                     let value = self.param_arg(op, i, 0);
-                    parts.push(quote! { .header(#name, #value)? });
+                    parts.push(code! { .header(#name, #value)? });
                 }
                 ParamLocation::Cookie => {
                     let value = self.param_arg(op, i, 0);
-                    parts.push(quote! { .cookie(#name, #value)? });
+                    parts.push(code! { .cookie(#name, #value)? });
                 }
                 ParamLocation::Path | ParamLocation::Body | ParamLocation::BodyField | ParamLocation::Template => {}
             }
@@ -66,24 +65,24 @@ impl Api<'_> {
             RequestBody::None => {}
             RequestBody::Whole { param } => {
                 let value = self.param_arg(op, *param, 0);
-                parts.push(quote! { .json_body(#value) });
+                parts.push(code! { .json_body(#value) });
             }
             RequestBody::Fields { params } => {
                 for &i in params {
                     let Some(p) = op.params.get(i) else { continue };
                     let name = &p.name;
                     let value = self.param_arg(op, i, 0);
-                    parts.push(quote! { .body_field(#name, #value) });
+                    parts.push(code! { .body_field(#name, #value) });
                 }
             }
             RequestBody::Template { content_type, template } => parts.push(self.template_body(op, content_type, template)),
         }
 
-        let discard_params = (!op.reads_params).then(|| quote! { let _ = params; });
+        let discard_params = (!op.reads_params).then(|| code! { let _ = params; });
         let send = Self::send_and_convert(op);
         // Found by the names a reader knows from the tools and REST operations (`list_snapshots`).
-        let aliases = op.aliases.iter().map(|a| quote! { #[doc(alias = #a)] });
-        quote! {
+        let aliases = op.aliases.iter().map(|a| code! { #[doc(alias = #a)] });
+        code! {
             #doc
             #(#aliases)*
             pub async fn #name(
@@ -98,24 +97,24 @@ impl Api<'_> {
     }
 
     /// `…_all`: every item of a list operation that pages, through `naftiko_runtime::pages::collect`.
-    pub(super) fn paged_method(&self, op: &ConsumedOp) -> TokenStream {
-        let Some(paging) = &op.pagination else { return TokenStream::new() };
-        let (Some(page), Some(size)) = (op.params.get(paging.page), op.params.get(paging.size)) else { return TokenStream::new() };
+    pub(super) fn paged_method(&self, op: &ConsumedOp) -> Code {
+        let Some(paging) = &op.pagination else { return Code::new() };
+        let (Some(page), Some(size)) = (op.params.get(paging.page), op.params.get(paging.size)) else { return Code::new() };
         let name = ident(&paging.method_name);
         let method = ident(&op.method_name);
         let params_type = ident(&op.params_type);
         let (page_field, size_field) = (ident(&page.field), ident(&size.field));
-        let read = |p: &Param, field: &proc_macro2::Ident| match p.ty {
+        let read = |p: &Param, field: &Code| match p.ty {
             ParamType::String => {
                 let name = &p.name;
-                quote! { ::naftiko_runtime::pages::number(#name, params.#field.as_deref())? }
+                code! { ::naftiko_runtime::pages::number(#name, params.#field.as_deref())? }
             }
-            _ => quote! { params.#field },
+            _ => code! { params.#field },
         };
         let (first, per_page) = (read(page, &page_field), read(size, &size_field));
         let set_page = match page.ty {
-            ParamType::String => quote! { ::std::string::ToString::to_string(&page) },
-            _ => quote! { page },
+            ParamType::String => code! { ::std::string::ToString::to_string(&page) },
+            _ => code! { page },
         };
         let doc = doc_lines(&format!(
             "Every item of `{}`, page after page: from the page `{}` names (else the first), `{}` items a page (else the API's default).\n\n\
@@ -127,7 +126,7 @@ impl Api<'_> {
             page.name,
             size.name
         ));
-        quote! {
+        code! {
             #doc
             pub async fn #name(
                 &self,
@@ -146,20 +145,20 @@ impl Api<'_> {
     }
 
     /// `…_output`: the reply read into the operation's declared outputs (see [`Api::output_struct`]).
-    pub(super) fn output_method(&self, op: &ConsumedOp) -> TokenStream {
-        let Some(output) = &op.output else { return TokenStream::new() };
+    pub(super) fn output_method(&self, op: &ConsumedOp) -> Code {
+        let Some(output) = &op.output else { return Code::new() };
         let name = ident(&output.method_name);
         let method = ident(&op.method_name);
         let params_type = ident(&op.params_type);
         let type_name = ident(&output.type_name);
         let properties = output.fields.iter().map(|f| (f.reply.name.clone(), f.mapping.clone())).collect();
-        let shape = crate::emit::mapping::expression(&crate::ir::Mapping::Object { properties }, &quote!(value));
+        let shape = crate::emit::mapping::expression(&crate::ir::Mapping::Object { properties }, &code!(value));
         let doc = doc_lines(&format!(
             "`{}`, its reply read into [`{}`]: the outputs the spec declares for it, with the reply's status and headers.",
             op.method_name.trim_start_matches("r#"),
             output.type_name
         ));
-        quote! {
+        code! {
             #doc
             pub async fn #name(
                 &self,
@@ -172,24 +171,24 @@ impl Api<'_> {
     }
 
     /// Sending the request, and converting a reply in another format to JSON.
-    fn send_and_convert(op: &ConsumedOp) -> TokenStream {
-        let ResponseFormat::Converted(conversion) = &op.response else { return quote! { self.send(request).await } };
+    fn send_and_convert(op: &ConsumedOp) -> Code {
+        let ResponseFormat::Converted(conversion) = &op.response else { return code! { self.send(request).await } };
         let format = conversion.name();
         let convert = match conversion {
-            Conversion::Xml => quote! { ::naftiko_runtime::formats::xml::to_json },
-            Conversion::Yaml => quote! { ::naftiko_runtime::formats::yaml::to_json },
-            Conversion::Delimited { separator, .. } => quote! { |body| ::naftiko_runtime::formats::delimited::to_json(body, #separator) },
+            Conversion::Xml => code! { ::naftiko_runtime::formats::xml::to_json },
+            Conversion::Yaml => code! { ::naftiko_runtime::formats::yaml::to_json },
+            Conversion::Delimited { separator, .. } => code! { |body| ::naftiko_runtime::formats::delimited::to_json(body, #separator) },
             Conversion::Html { selector } => {
                 let selector = option_str(selector.as_deref());
-                quote! { |body| ::naftiko_runtime::formats::html::to_json(body, #selector) }
+                code! { |body| ::naftiko_runtime::formats::html::to_json(body, #selector) }
             }
             Conversion::Markdown { sections } => {
                 let sections = option_str(sections.as_deref());
-                quote! { |body| ::naftiko_runtime::formats::markdown::to_json(body, #sections) }
+                code! { |body| ::naftiko_runtime::formats::markdown::to_json(body, #sections) }
             }
             Conversion::Protobuf { descriptor_set, message } => {
                 let descriptor = proc_macro2::Literal::byte_string(descriptor_set);
-                quote! {
+                code! {
                     |body| {
                         // The `.proto` of `outputSchema`, compiled when this code was generated.
                         static DECODER: ::std::sync::LazyLock<::core::result::Result<::naftiko_runtime::formats::protobuf::Decoder, ::std::string::String>> =
@@ -198,7 +197,7 @@ impl Api<'_> {
                     }
                 }
             }
-            Conversion::Avro { schema } => quote! {
+            Conversion::Avro { schema } => code! {
                 |body| {
                     // The `.avsc` of `outputSchema`, as it was when this code was generated.
                     static DECODER: ::std::sync::LazyLock<::core::result::Result<::naftiko_runtime::formats::avro::Decoder, ::std::string::String>> =
@@ -207,10 +206,10 @@ impl Api<'_> {
                 }
             },
         };
-        quote! { self.send(request).await?.converted(#format, #convert) }
+        code! { self.send(request).await?.converted(#format, #convert) }
     }
 
-    pub(super) fn template_body(&self, op: &ConsumedOp, content_type: &str, template: &BodyTemplate) -> TokenStream {
+    pub(super) fn template_body(&self, op: &ConsumedOp, content_type: &str, template: &BodyTemplate) -> Code {
         let is_json = {
             let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
             essence == "application/json" || essence.ends_with("+json")
@@ -220,16 +219,16 @@ impl Api<'_> {
             BodyTemplate::Text(t) => {
                 let escape = if is_json { Escape::JsonString } else { Escape::None };
                 let body = self.text(t, Scope::Call(op), escape, 0).into_string_expr();
-                quote! { .body(#content_type, #body) }
+                code! { .body(#content_type, #body) }
             }
-            BodyTemplate::Json(Value::String(s)) => quote! { .body(#content_type, #s) },
+            BodyTemplate::Json(Value::String(s)) => code! { .body(#content_type, #s) },
             BodyTemplate::RawJson(parts) => {
                 let body = self.raw_json(op, parts);
-                quote! { .body(#content_type, #body) }
+                code! { .body(#content_type, #body) }
             }
             other => {
                 let value = self.json_value(op, other, 0);
-                quote! { .templated_body(#content_type, #value) }
+                code! { .templated_body(#content_type, #value) }
             }
         }
     }
@@ -237,52 +236,52 @@ impl Api<'_> {
     /// A raw JSON body: its text, each placeholder written as escaped string content (inside a JSON
     /// string; `""` when absent) or as JSON (bare; `null` when absent), so no value can change the
     /// document's structure.
-    fn raw_json(&self, op: &ConsumedOp, parts: &[RawJsonPart]) -> TokenStream {
+    fn raw_json(&self, op: &ConsumedOp, parts: &[RawJsonPart]) -> Code {
         let value = |part: &TemplatePart| match part {
             TemplatePart::Param(i) => self.param_arg(op, *i, 0),
             TemplatePart::Secret(var) => {
                 let secret = self.secret_access(var, Scope::Call(op));
-                quote! { #secret.expose() }
+                code! { #secret.expose() }
             }
-            TemplatePart::Literal(s) => quote! { #s },
+            TemplatePart::Literal(s) => code! { #s },
             // A consumed operation's templates name no step.
-            TemplatePart::Step(_) => quote! { "" },
+            TemplatePart::Step(_) => code! { "" },
         };
         let pieces = parts.iter().map(|part| match part {
-            RawJsonPart::Text(text) => quote! { #text },
+            RawJsonPart::Text(text) => code! { #text },
             RawJsonPart::InString(p) => {
                 let v = value(p);
-                quote! { &::naftiko_runtime::render::json_text(#v) }
+                code! { &::naftiko_runtime::render::json_text(#v) }
             }
             RawJsonPart::Bare(p) => {
                 let v = value(p);
-                quote! { &::naftiko_runtime::render::json_bare(#v) }
+                code! { &::naftiko_runtime::render::json_bare(#v) }
             }
         });
-        quote! { ::naftiko_runtime::render::concat(&[#(#pieces),*]) }
+        code! { ::naftiko_runtime::render::concat(&[#(#pieces),*]) }
     }
 
     /// A `serde_json::Value` expression for a body template.
-    pub(super) fn json_value(&self, op: &ConsumedOp, template: &BodyTemplate, depth: usize) -> TokenStream {
+    pub(super) fn json_value(&self, op: &ConsumedOp, template: &BodyTemplate, depth: usize) -> Code {
         match template {
             BodyTemplate::Json(value) => constant(value),
             _ if is_constant(template) => constant(&to_value(template)),
             BodyTemplate::Param(i) => {
                 let value = self.param_arg(op, *i, depth);
-                quote! { ::naftiko_runtime::render::json(#value) }
+                code! { ::naftiko_runtime::render::json(#value) }
             }
             BodyTemplate::Text(t) => {
                 let s = self.text(t, Scope::Call(op), Escape::None, depth).into_string_expr();
-                quote! { ::naftiko_runtime::serde_json::Value::String(#s) }
+                code! { ::naftiko_runtime::serde_json::Value::String(#s) }
             }
             // Raw JSON text is a whole body; nested, it is its value once rendered.
             BodyTemplate::RawJson(parts) => {
                 let text = self.raw_json(op, parts);
-                quote! { ::naftiko_runtime::render::constant(&#text) }
+                code! { ::naftiko_runtime::render::constant(&#text) }
             }
             BodyTemplate::Array(items) => {
                 let items = items.iter().map(|item| self.json_value(op, item, depth));
-                quote! { ::naftiko_runtime::serde_json::Value::Array(::std::vec::Vec::from([#(#items),*])) }
+                code! { ::naftiko_runtime::serde_json::Value::Array(::std::vec::Vec::from([#(#items),*])) }
             }
             BodyTemplate::Object(members) => {
                 let members = members.iter().map(|(key, member)| {
@@ -290,28 +289,28 @@ impl Api<'_> {
                         // An absent parameter leaves its member out rather than sending `null`.
                         BodyTemplate::Param(i) => {
                             let value = self.param_arg(op, *i, depth);
-                            quote! { ::naftiko_runtime::render::json_opt(#value) }
+                            code! { ::naftiko_runtime::render::json_opt(#value) }
                         }
                         other => {
                             let value = self.json_value(op, other, depth);
-                            quote! { ::core::option::Option::Some(#value) }
+                            code! { ::core::option::Option::Some(#value) }
                         }
                     };
-                    quote! { (#key, #value) }
+                    code! { (#key, #value) }
                 });
-                quote! { ::naftiko_runtime::render::object([#(#members),*]) }
+                code! { ::naftiko_runtime::render::object([#(#members),*]) }
             }
         }
     }
 
     /// The argument (`&V` with `V: ParamValue`) for parameter `i` of `op`: the caller's field, or the
     /// spec's fixed value.
-    pub(super) fn param_arg(&self, op: &ConsumedOp, i: usize, depth: usize) -> TokenStream {
-        let Some(p) = op.params.get(i) else { return quote!("") };
+    pub(super) fn param_arg(&self, op: &ConsumedOp, i: usize, depth: usize) -> Code {
+        let Some(p) = op.params.get(i) else { return code!("") };
         match &p.fixed {
             None => {
                 let field = ident(&p.field);
-                quote! { &params.#field }
+                code! { &params.#field }
             }
             Some(template) => {
                 if let Some(typed) = template.as_literal().and_then(|text| typed_literal(p.ty, text)) {
@@ -329,9 +328,9 @@ pub(super) fn field_label(p: &Param) -> String {
 }
 
 /// `Some("…")` or `None`, as a `Option<&str>` expression.
-fn option_str(text: Option<&str>) -> TokenStream {
+fn option_str(text: Option<&str>) -> Code {
     match text {
-        Some(text) => quote! { ::core::option::Option::Some(#text) },
-        None => quote! { ::core::option::Option::None },
+        Some(text) => code! { ::core::option::Option::Some(#text) },
+        None => code! { ::core::option::Option::None },
     }
 }

@@ -1,8 +1,6 @@
 //! Templates as text: fixed parameters expanded, secrets and parameters read where the code runs.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use crate::emit::code::{Code, code};
 use crate::emit::ident;
 use crate::ir::{ConsumedOp, Template, TemplatePart};
 
@@ -57,34 +55,34 @@ impl Api<'_> {
             [Piece::Param(i)] if escape == Escape::None => Text::Param(self.param_access(scope, *i)),
             [Piece::Secret(var)] => {
                 let secret = self.secret_access(var, scope);
-                Text::Owned(quote! { ::naftiko_runtime::render::json_text(#secret.expose()) })
+                Text::Owned(code! { ::naftiko_runtime::render::json_text(#secret.expose()) })
             }
             [Piece::Param(i)] => {
                 let param = self.param_access(scope, *i);
-                Text::Owned(quote! { ::naftiko_runtime::render::json_text(&#param) })
+                Text::Owned(code! { ::naftiko_runtime::render::json_text(&#param) })
             }
             _ => {
                 // `render::concat` rather than `format!`: no format string to escape, and formatters lay
                 // out a function call where they leave a macro's tokens as they are.
                 let parts = merged.iter().map(|piece| match piece {
-                    Piece::Text(s) => quote! { #s },
+                    Piece::Text(s) => code! { #s },
                     Piece::Secret(var) => {
                         let secret = self.secret_access(var, scope);
                         match escape {
-                            Escape::None => quote! { #secret.expose() },
-                            Escape::JsonString => quote! { &::naftiko_runtime::render::json_text(#secret.expose()) },
+                            Escape::None => code! { #secret.expose() },
+                            Escape::JsonString => code! { &::naftiko_runtime::render::json_text(#secret.expose()) },
                         }
                     }
                     Piece::Param(i) => {
                         let param = self.param_access(scope, *i);
                         match escape {
-                            Escape::None => quote! { &::naftiko_runtime::render::text(&#param) },
-                            Escape::JsonString => quote! { &::naftiko_runtime::render::json_text(&#param) },
+                            Escape::None => code! { &::naftiko_runtime::render::text(&#param) },
+                            Escape::JsonString => code! { &::naftiko_runtime::render::json_text(&#param) },
                         }
                     }
                 });
-                let parts: Vec<TokenStream> = parts.collect();
-                Text::Owned(quote! { ::naftiko_runtime::render::concat(&[#(#parts),*]) })
+                let parts: Vec<Code> = parts.collect();
+                Text::Owned(code! { ::naftiko_runtime::render::concat(&[#(#parts),*]) })
             }
         }
     }
@@ -110,22 +108,22 @@ impl Api<'_> {
     }
 
     /// `auth.field` or `self.secrets.field`.
-    pub(super) fn secret_access(&self, var: &str, scope: Scope<'_>) -> TokenStream {
+    pub(super) fn secret_access(&self, var: &str, scope: Scope<'_>) -> Code {
         let field = self.cap.secrets.iter().find(|s| s.var == var).map_or_else(|| ident(&crate::ir::ident::snake(var)), |s| ident(&s.field));
         match scope {
-            Scope::Construct => quote! { auth.#field },
-            Scope::Adapter | Scope::Call(_) => quote! { self.secrets.#field },
+            Scope::Construct => code! { auth.#field },
+            Scope::Adapter | Scope::Call(_) => code! { self.secrets.#field },
         }
     }
 
-    pub(super) fn param_access(&self, scope: Scope<'_>, i: usize) -> TokenStream {
+    pub(super) fn param_access(&self, scope: Scope<'_>, i: usize) -> Code {
         let field = match scope {
             Scope::Call(op) => op.params.get(i).map(|p| ident(&p.field)),
             Scope::Construct | Scope::Adapter => None,
         };
         match field {
-            Some(field) => quote! { params.#field },
-            None => quote! { "" },
+            Some(field) => code! { params.#field },
+            None => code! { "" },
         }
     }
 }
@@ -134,30 +132,30 @@ impl Api<'_> {
 pub(super) enum Text {
     Literal(String),
     /// `auth.field` / `self.secrets.field` (a `Secret`).
-    Secret(TokenStream),
+    Secret(Code),
     /// `params.field` (a `ParamValue`; absent stays absent).
-    Param(TokenStream),
+    Param(Code),
     /// A `String` expression (`render::concat(…)`, an escaped value).
-    Owned(TokenStream),
+    Owned(Code),
 }
 
 impl Text {
     /// As an argument `&V` with `V: ParamValue`.
-    pub(super) fn arg(self) -> TokenStream {
+    pub(super) fn arg(self) -> Code {
         match self {
-            Text::Literal(s) => quote! { #s },
-            Text::Secret(secret) => quote! { #secret.expose() },
-            Text::Param(param) => quote! { &#param },
-            Text::Owned(owned) => quote! { &#owned },
+            Text::Literal(s) => code! { #s },
+            Text::Secret(secret) => code! { #secret.expose() },
+            Text::Param(param) => code! { &#param },
+            Text::Owned(owned) => code! { &#owned },
         }
     }
 
     /// As a `String` (or `&'static str`) expression.
-    pub(super) fn into_string_expr(self) -> TokenStream {
+    pub(super) fn into_string_expr(self) -> Code {
         match self {
-            Text::Literal(s) => quote! { #s },
-            Text::Secret(secret) => quote! { #secret.expose().to_owned() },
-            Text::Param(param) => quote! { ::naftiko_runtime::render::text(&#param) },
+            Text::Literal(s) => code! { #s },
+            Text::Secret(secret) => code! { #secret.expose().to_owned() },
+            Text::Param(param) => code! { ::naftiko_runtime::render::text(&#param) },
             Text::Owned(owned) => owned,
         }
     }

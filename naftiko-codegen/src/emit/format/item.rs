@@ -13,24 +13,20 @@ use super::tree::Tok;
 use super::ty::{bounds, generics, reference, ty};
 
 /// Whether an item's tokens may be one [`item`] prints, by the keyword after its attributes and
-/// visibility, so that no other is read for nothing.
-pub fn candidate(tokens: &[proc_macro2::TokenTree]) -> bool {
-    use proc_macro2::TokenTree;
+/// visibility, so that no other is tried for nothing.
+pub fn candidate(tokens: &[Tok]) -> bool {
     let mut at = 0;
-    while let Some(TokenTree::Punct(hash)) = tokens.get(at)
-        && hash.as_char() == '#'
-    {
+    while let Some(Tok::Punct('#', _)) = tokens.get(at) {
         // `#[…]`, or a file's `#![…]`.
-        at += if matches!(tokens.get(at + 1), Some(TokenTree::Punct(bang)) if bang.as_char() == '!') { 3 } else { 2 };
+        at += if matches!(tokens.get(at + 1), Some(Tok::Punct('!', _))) { 3 } else { 2 };
     }
-    if matches!(tokens.get(at), Some(TokenTree::Ident(i)) if i == "pub") {
+    if matches!(tokens.get(at), Some(Tok::Ident(i)) if i == "pub") {
         at += 1;
-        if matches!(tokens.get(at), Some(TokenTree::Group(g)) if g.delimiter() == Delimiter::Parenthesis)
-        {
+        if matches!(tokens.get(at), Some(Tok::Group(Delimiter::Parenthesis, _))) {
             at += 1;
         }
     }
-    matches!(tokens.get(at), Some(TokenTree::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].iter().any(|k| i == k))
+    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(&i.as_str()))
 }
 
 /// The item of `tokens` as prettyplease prints it in a file (ending with a line break).

@@ -1,7 +1,8 @@
-//! Formats emitted tokens as prettyplease does, without building a syntax tree first.
+//! Formats emitted code as prettyplease does, without building a syntax tree first.
 //!
-//! prettyplease needs a `syn::File`, and parsing our tokens into one costs more than the printing.
-//! The items whose syntax [`item`] knows are printed straight from their tokens by a port of
+//! prettyplease needs a `syn::File`, and parsing our code into one costs more than the printing.
+//! [`lex`] reads the code into tokens (those `quote!` would have made of the same templates), and
+//! the items whose syntax [`item`] knows are printed straight from their tokens by a port of
 //! prettyplease's own printing (same engine, same layout of each construct), so the text is the same
 //! byte for byte; every other item goes through `syn` and prettyplease, in runs of consecutive items.
 //! Items print independently: each starts on a line of its own at column 0 and ends with a forced
@@ -11,6 +12,7 @@ mod attr;
 mod cursor;
 mod expr;
 mod item;
+mod lex;
 mod print_expr;
 mod printer;
 #[cfg(test)]
@@ -18,17 +20,19 @@ mod tests;
 mod tree;
 mod ty;
 
-use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use proc_macro2::Delimiter;
 
-/// `tokens` (a file's inner attributes, then items) as prettyplease prints them.
-pub(crate) fn unparse(tokens: TokenStream) -> Result<String, syn::Error> {
+use crate::emit::code::Code;
+use tree::Tok;
+
+/// `code` (a file's inner attributes, then items) as prettyplease prints it.
+pub(crate) fn unparse(code: &Code) -> Result<String, String> {
     if !checks_against_prettyplease() {
-        return unparse_here(tokens);
+        return unparse_here(code.as_str());
     }
-    let (ours, theirs) = both(tokens)?;
+    let (ours, theirs) = both(code.as_str())?;
     if ours != theirs {
-        let difference = first_difference(&ours, &theirs);
-        return Err(syn::Error::new(proc_macro2::Span::call_site(), format!("emit::format differs from prettyplease: {difference}")));
+        return Err(format!("emit::format differs from prettyplease: {}", first_difference(&ours, &theirs)));
     }
     Ok(ours)
 }
@@ -41,53 +45,44 @@ pub fn checks_against_prettyplease() -> bool {
     cfg!(debug_assertions) && std::env::var_os("NAFTIKO_FORMAT_ORACLE").is_some()
 }
 
-/// `tokens` printed here and by prettyplease.
-fn both(tokens: TokenStream) -> Result<(String, String), syn::Error> {
-    let ours = unparse_here(tokens.clone())?;
-    let theirs = prettyplease_unparse(tokens.into_iter().collect())?;
+/// `text` printed here and by prettyplease.
+fn both(text: &str) -> Result<(String, String), String> {
+    let ours = unparse_here(text)?;
+    let theirs = prettyplease_unparse(text)?;
     Ok((ours, theirs))
 }
 
-fn unparse_here(tokens: TokenStream) -> Result<String, syn::Error> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let Some(spans) = item_spans(&trees) else {
-        return prettyplease_unparse(trees);
+fn unparse_here(text: &str) -> Result<String, String> {
+    let (tokens, offsets) = lex::lex(text)?;
+    let Some(spans) = item_spans(&tokens) else {
+        return prettyplease_unparse(text);
     };
-    let mut out = String::new();
-    // Consecutive items left to prettyplease.
-    let mut batch: Vec<TokenTree> = Vec::new();
-    let mut trees = trees.into_iter();
+    let mut out = String::with_capacity(text.len());
+    // Where the text of the consecutive items left to prettyplease starts.
+    let mut batch: Option<usize> = None;
     for (start, end) in spans {
-        let item: Vec<TokenTree> = trees.by_ref().take(end - start).collect();
-        if !item::candidate(&item) {
-            batch.extend(item);
-            continue;
-        }
-        let tokens = tree::read(item.into_iter());
-        match item::item(&tokens) {
-            Some(text) => {
-                if !batch.is_empty() {
-                    out.push_str(&prettyplease_unparse(std::mem::take(&mut batch))?);
+        let item = &tokens[start..end];
+        match item::candidate(item).then(|| item::item(item)).flatten() {
+            Some(printed) => {
+                if let Some(from) = batch.take() {
+                    out.push_str(&prettyplease_unparse(&text[from..offsets[start]])?);
                 }
-                out.push_str(&text);
+                out.push_str(&printed);
             }
             None => {
-                let Some(item) = tokens.into_iter().map(tree::untok).collect::<Option<Vec<_>>>() else {
-                    return Err(syn::Error::new(proc_macro2::Span::call_site(), "a literal does not lex again"));
-                };
-                batch.extend(item);
+                batch.get_or_insert(offsets[start]);
             }
         }
     }
-    if !batch.is_empty() {
-        out.push_str(&prettyplease_unparse(batch)?);
+    if let Some(from) = batch {
+        out.push_str(&prettyplease_unparse(&text[from..])?);
     }
     Ok(out)
 }
 
-/// Whether this formatter prints `tokens` as prettyplease does; the first line that differs when not.
-pub fn agrees_with_prettyplease(tokens: TokenStream) -> Result<(), String> {
-    let (ours, theirs) = both(tokens).map_err(|e| format!("tokens do not parse: {e}"))?;
+/// Whether this formatter prints `code` as prettyplease does; the first line that differs when not.
+pub fn agrees_with_prettyplease(code: &Code) -> Result<(), String> {
+    let (ours, theirs) = both(code.as_str()).map_err(|e| format!("the code does not parse: {e}"))?;
     if ours == theirs { Ok(()) } else { Err(first_difference(&ours, &theirs)) }
 }
 
@@ -106,34 +101,25 @@ fn first_difference(ours: &str, theirs: &str) -> String {
     )
 }
 
-/// For each item of `tokens` (the first with the inner attributes), whether this formatter prints it itself.
+/// For each item of `code` (the first with the inner attributes), whether this formatter prints it itself.
 #[cfg(test)]
-fn printed_here(tokens: TokenStream) -> Vec<bool> {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let spans = item_spans(&trees).expect("the items split");
-    spans
-        .iter()
-        .map(|&(start, end)| {
-            item::candidate(&trees[start..end]) && item::item(&tree::read(trees[start..end].iter().cloned())).is_some()
-        })
-        .collect()
+fn printed_here(code: &Code) -> Vec<bool> {
+    let (tokens, _) = lex::lex(code.as_str()).expect("the code lexes");
+    let spans = item_spans(&tokens).expect("the items split");
+    spans.iter().map(|&(start, end)| item::candidate(&tokens[start..end]) && item::item(&tokens[start..end]).is_some()).collect()
 }
 
-fn prettyplease_unparse(trees: Vec<TokenTree>) -> Result<String, syn::Error> {
-    let file: syn::File = syn::parse2(trees.into_iter().collect())?;
+fn prettyplease_unparse(text: &str) -> Result<String, String> {
+    let file: syn::File = syn::parse_str(text).map_err(|e| e.to_string())?;
     Ok(prettyplease::unparse(&file))
 }
 
 /// Where each of the file's items starts and ends (the first with the file's inner attributes), or
 /// `None` when the tokens do not split as expected (the whole file then goes through prettyplease).
-fn item_spans(trees: &[TokenTree]) -> Option<Vec<(usize, usize)>> {
+fn item_spans(trees: &[Tok]) -> Option<Vec<(usize, usize)>> {
     let mut at = 0;
     // Inner attributes: `#`, `!`, `[…]`.
-    while let [TokenTree::Punct(hash), TokenTree::Punct(bang), TokenTree::Group(group), ..] = &trees[at..]
-        && hash.as_char() == '#'
-        && bang.as_char() == '!'
-        && group.delimiter() == Delimiter::Bracket
-    {
+    while let [Tok::Punct('#', _), Tok::Punct('!', _), Tok::Group(Delimiter::Bracket, _), ..] = &trees[at..] {
         at += 3;
     }
     if at == trees.len() {
@@ -150,7 +136,7 @@ fn item_spans(trees: &[TokenTree]) -> Option<Vec<(usize, usize)>> {
 }
 
 /// The end of the item starting at `start`: after its body (`{…}`) or its `;`.
-fn item_end(trees: &[TokenTree], start: usize) -> Option<usize> {
+fn item_end(trees: &[Tok], start: usize) -> Option<usize> {
     #[derive(PartialEq)]
     enum Ends {
         /// `struct`, `fn`, `impl`, …: at a top-level `{…}` or `;`.
@@ -164,12 +150,12 @@ fn item_end(trees: &[TokenTree], start: usize) -> Option<usize> {
     let mut i = start;
     while i < trees.len() {
         match &trees[i] {
-            TokenTree::Punct(p) if p.as_char() == '#' && ends.is_none() => {
+            Tok::Punct('#', _) if ends.is_none() => {
                 // An outer attribute: `#` then `[…]`.
                 i += 2;
                 continue;
             }
-            TokenTree::Ident(ident) if ends.is_none() => {
+            Tok::Ident(ident) if ends.is_none() => {
                 if ["struct", "enum", "union", "impl", "trait", "mod", "fn"]
                     .iter()
                     .any(|k| ident == k)
@@ -179,7 +165,7 @@ fn item_end(trees: &[TokenTree], start: usize) -> Option<usize> {
                     ends = Some(Ends::Semi);
                 } else if ident == "const" {
                     // `const fn`, `const unsafe fn`: a function.
-                    let next_is_fn = matches!(trees.get(i + 1), Some(TokenTree::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
+                    let next_is_fn = matches!(trees.get(i + 1), Some(Tok::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
                     ends = Some(if next_is_fn {
                         Ends::BodyOrSemi
                     } else {
@@ -187,11 +173,9 @@ fn item_end(trees: &[TokenTree], start: usize) -> Option<usize> {
                     });
                 }
             }
-            TokenTree::Punct(p) if p.as_char() == '!' && ends.is_none() => ends = Some(Ends::Macro),
-            TokenTree::Punct(p) if p.as_char() == ';' && ends.is_some() => return Some(i + 1),
-            TokenTree::Group(g)
-                if g.delimiter() == Delimiter::Brace
-                    && matches!(ends, Some(Ends::BodyOrSemi | Ends::Macro)) =>
+            Tok::Punct('!', _) if ends.is_none() => ends = Some(Ends::Macro),
+            Tok::Punct(';', _) if ends.is_some() => return Some(i + 1),
+            Tok::Group(Delimiter::Brace, _) if matches!(ends, Some(Ends::BodyOrSemi | Ends::Macro)) =>
             {
                 return Some(i + 1);
             }

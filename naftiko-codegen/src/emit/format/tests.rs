@@ -1,23 +1,21 @@
 //! The formatter against prettyplease: constructs it prints itself at every width that changes
 //! their layout, constructs it leaves to prettyplease, and every module of the seed specs.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
-
 use super::{agrees_with_prettyplease, printed_here};
+use crate::emit::code::{Code, code, ident};
 
-fn assert_agrees(tokens: TokenStream) {
-    if let Err(e) = agrees_with_prettyplease(tokens.clone()) {
-        panic!("{e}\n{tokens}");
+fn assert_agrees(code: Code) {
+    if let Err(e) = agrees_with_prettyplease(&code) {
+        panic!("{e}\n{code}");
     }
 }
 
 /// An identifier `len` characters long.
-fn name(len: usize) -> Ident {
+fn name(len: usize) -> Code {
     let text: String = std::iter::once('n')
         .chain(std::iter::repeat_n('x', len.saturating_sub(1)))
         .collect();
-    Ident::new(&text, Span::call_site())
+    ident(&text)
 }
 
 #[test]
@@ -26,7 +24,7 @@ fn every_width_of_the_constructs_it_prints() {
     for len in [1, 3, 4, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90] {
         let n = name(len);
         let text = "t".repeat(len);
-        let tokens = quote! {
+        let tokens = code! {
             #[doc = " A struct."]
             #[derive(Debug, Clone, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
             #[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
@@ -116,7 +114,7 @@ fn every_width_of_the_constructs_it_prints() {
         };
         // Every item but `NUMBERS` (an array type's length is an expression) is printed here.
         assert_eq!(
-            printed_here(tokens.clone()),
+            printed_here(&tokens),
             [true, true, true, true, true, true, true, false, true, true, true, true, true, true],
             "{len}"
         );
@@ -126,7 +124,7 @@ fn every_width_of_the_constructs_it_prints() {
 
 #[test]
 fn what_it_does_not_print_goes_through_prettyplease_in_place() {
-    let tokens = quote! {
+    let tokens = code! {
         #![doc = " Module docs."]
         #![doc = ""]
         use super::x;
@@ -145,7 +143,7 @@ fn what_it_does_not_print_goes_through_prettyplease_in_place() {
     };
     // The inner attributes are printed with the first item.
     let here = [true, true, true, false, false, true, false, false, false, false, true];
-    assert_eq!(printed_here(tokens.clone()), here);
+    assert_eq!(printed_here(&tokens), here);
     assert_agrees(tokens);
 }
 
@@ -161,7 +159,7 @@ fn the_seed_specs_modules() {
             .capability
             .expect("the seed compiles");
         for module in crate::emit::emit(&cap, crate::emit::Layout::Files).modules {
-            if let Err(e) = agrees_with_prettyplease(module.tokens) {
+            if let Err(e) = agrees_with_prettyplease(&module.code) {
                 panic!("{seed} {}: {e}", module.name);
             }
         }
@@ -176,7 +174,7 @@ fn this_workspace_checks_every_file_against_prettyplease() {
 
 #[test]
 fn raw_names_escapes_and_unicode() {
-    let tokens = quote! {
+    let tokens = code! {
         #![doc = " Module docs with unicode: café — ✓, and a trailing space "]
         #[doc = " Field docs\twith a tab and \"quotes\" and \\ backslash"]
         #[derive(Debug)]
@@ -196,19 +194,69 @@ fn raw_names_escapes_and_unicode() {
         pub struct Slash;
     };
     // A doc line starting with `/` sends its item to prettyplease.
-    assert_eq!(printed_here(tokens.clone()), [true, true, false]);
+    assert_eq!(printed_here(&tokens), [true, true, false]);
     assert_agrees(tokens);
 }
 
 #[test]
 fn a_turbofish_it_cannot_print_sends_its_item_to_prettyplease() {
     // Const arguments: the turbofish is checked when read, before anything of the item is printed.
-    let tokens = quote! {
+    let tokens = code! {
         fn f() -> u8 {
             let x = g::<3>();
             x.h::<{ N }>()
         }
     };
-    assert_eq!(printed_here(tokens.clone()), [false]);
+    assert_eq!(printed_here(&tokens), [false]);
     assert_agrees(tokens);
+}
+
+/// The same template through `code!` and `quote!`, with the same values.
+macro_rules! both {
+    ($($tt:tt)*) => {
+        (code! { $($tt)* }, quote::quote! { $($tt)* })
+    };
+}
+
+#[test]
+fn the_lexer_reads_what_quote_makes() {
+    let text = "say \"hi\"\\\n\t\0 it's — 🦀";
+    let (n, x, ratio, yes, none, some) = (7u16, -3i64, 0.5f64, true, None::<u8>, Some("s"));
+    let names = ["a", "b"];
+    let literal = proc_macro2::Literal::usize_unsuffixed(9);
+    let ident = proc_macro2::Ident::new_raw("type", proc_macro2::Span::call_site());
+    let (ours, quote) = both! {
+        //! Inner docs.
+        /// Outer docs with "quotes".
+        #[derive(Debug)]
+        pub(crate) struct S<'a, T: ?Sized + 'static> where T: Clone { r#f: &'a T, g: [u8; 3] }
+        impl<'a> S<'a, str> {
+            pub async fn f(&mut self, x: impl Fn(u8) -> bool) -> ::core::result::Result<(), ()> {
+                let v = vec![1u8, 0x1F, 1_000, 2.5, 1e-3, 'c', '\'', '\n', b'x', b"bytes", r"raw", r##"raw "#"##, "s\"q"];
+                match v.len() { 0 ..= 9 => {}, _ if x(1) && !x(2) || x(3) => {}, _ => {} }
+                for i in 0..#n { self.g[i] += 1; }
+                let s = #text; let t = (#x, #ratio, #yes, #none, #some, #literal);
+                #(let _ = #names;)*
+                let _ = [#(#names),*];
+                #ident;
+                x.0.1 >>= 2; a <<= b; c -> d => e :: f ; g @ h ~ k ^ l % m
+            }
+        }
+    };
+    let (lexed, _) = super::lex::lex(ours.as_str()).unwrap_or_else(|e| panic!("{e}\n{ours}"));
+    assert_eq!(lexed, super::tree::read(quote.into_iter()), "{ours}");
+}
+
+/// The lexer reads the seeds' code as proc-macro2's lexer reads the same text.
+#[test]
+fn the_lexer_reads_the_seeds_as_proc_macro2_does() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for seed in ["specs/instance-snapshots.yaml", "specs/instance-images.yaml"] {
+        let text = std::fs::read_to_string(root.join(seed)).expect("seed spec");
+        let cap = crate::load_str(seed, &text).capability.expect("the seed compiles");
+        let code = crate::emit::inline_code(&cap, crate::emit::Surfaces::ALL);
+        let (lexed, _) = super::lex::lex(code.as_str()).unwrap_or_else(|e| panic!("{seed}: {e}"));
+        let tokens: proc_macro2::TokenStream = code.as_str().parse().unwrap_or_else(|e| panic!("{seed}: {e}"));
+        assert!(lexed == super::tree::read(tokens.into_iter()), "{seed}: the lexers disagree");
+    }
 }

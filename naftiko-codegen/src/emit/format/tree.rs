@@ -1,8 +1,11 @@
-//! The tokens of one item as plain data, read once from the token stream: the formatter looks
-//! ahead and backtracks freely over them and prints their text without copying it again.
+//! Tokens as plain data, lexed once from the emitted text: the formatter looks ahead and backtracks
+//! freely over them and prints their text without copying it again.
 
-use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::Delimiter;
+#[cfg(test)]
+use proc_macro2::{Spacing, TokenTree};
 
+#[derive(Debug, PartialEq)]
 pub enum Tok {
     Ident(String),
     /// A punctuation character, and whether the next one joins it (`:` of `::`).
@@ -11,8 +14,8 @@ pub enum Tok {
     Group(Delimiter, Vec<Tok>),
 }
 
-/// `tree` as data. A group's tokens are moved out of it when nothing else holds them (a token
-/// stream shared with another owner would be copied whole).
+/// `tree` as data, as `quote!` made it (the lexer's tests compare).
+#[cfg(test)]
 fn tok(tree: TokenTree) -> Tok {
     match tree {
         TokenTree::Ident(ident) => Tok::Ident(ident.to_string()),
@@ -29,6 +32,7 @@ fn tok(tree: TokenTree) -> Tok {
 
 /// The tokens of `trees`, into a vector allocated once (collecting in place would reuse the trees'
 /// buffer, then shrink it).
+#[cfg(test)]
 pub fn read(trees: impl Iterator<Item = TokenTree>) -> Vec<Tok> {
     let mut toks = Vec::with_capacity(trees.size_hint().0);
     for tree in trees {
@@ -37,16 +41,3 @@ pub fn read(trees: impl Iterator<Item = TokenTree>) -> Vec<Tok> {
     toks
 }
 
-/// The token `tok` was read from (for an item this formatter leaves to prettyplease); `None` for a
-/// literal that does not lex again, which cannot come from a token.
-pub fn untok(tok: Tok) -> Option<TokenTree> {
-    Some(match tok {
-        Tok::Ident(name) => match name.strip_prefix("r#") {
-            Some(raw) => TokenTree::Ident(Ident::new_raw(raw, Span::call_site())),
-            None => TokenTree::Ident(Ident::new(&name, Span::call_site())),
-        },
-        Tok::Punct(ch, joint) => TokenTree::Punct(Punct::new(ch, if joint { Spacing::Joint } else { Spacing::Alone })),
-        Tok::Literal(text) => TokenTree::Literal(text.parse::<Literal>().ok()?),
-        Tok::Group(delimiter, tokens) => TokenTree::Group(Group::new(delimiter, tokens.into_iter().map(untok).collect::<Option<TokenStream>>()?)),
-    })
-}
