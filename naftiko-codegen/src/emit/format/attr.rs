@@ -7,7 +7,7 @@ use super::cursor::{Cursor, Result, Unsupported};
 use super::printer::{INDENT, Printer};
 use super::tree::Tok;
 
-pub fn outer_attrs<'a>(p: &mut Printer<'a>, attrs: &[&'a [Tok]]) -> Result {
+pub fn outer_attrs<'a>(p: &mut Printer<'a>, attrs: &[&'a [Tok<'a>]]) -> Result {
     for attr in attrs {
         attribute(p, attr, false)?;
     }
@@ -15,9 +15,9 @@ pub fn outer_attrs<'a>(p: &mut Printer<'a>, attrs: &[&'a [Tok]]) -> Result {
 }
 
 /// One attribute, `tokens` being inside its `[…]`.
-pub fn attribute<'a>(p: &mut Printer<'a>, tokens: &'a [Tok], inner: bool) -> Result {
+pub fn attribute<'a>(p: &mut Printer<'a>, tokens: &'a [Tok<'a>], inner: bool) -> Result {
     if let [Tok::Ident(name), Tok::Punct('=', _), Tok::Literal(value)] = tokens
-        && name == "doc"
+        && *name == "doc"
         && let Some(mut doc) = string_value(value)
     {
         if !doc.contains('\n') && (inner || !doc.starts_with('/')) {
@@ -45,7 +45,7 @@ pub fn attribute<'a>(p: &mut Printer<'a>, tokens: &'a [Tok], inner: bool) -> Res
                 return Err(Unsupported);
             }
             p.word(" = ");
-            p.word(value.as_str());
+            p.word(*value);
         }
         Some(_) => return Err(Unsupported),
     }
@@ -70,7 +70,7 @@ fn simple_path<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
 }
 
 /// The tokens of a `#[name(…)]` attribute, prettyplease's `attr_tokens`.
-fn attr_tokens<'a>(p: &mut Printer<'a>, delimiter: Delimiter, list: &'a [Tok]) {
+fn attr_tokens<'a>(p: &mut Printer<'a>, delimiter: Delimiter, list: &'a [Tok<'a>]) {
     #[derive(PartialEq, Clone, Copy)]
     enum State {
         Word,
@@ -80,7 +80,7 @@ fn attr_tokens<'a>(p: &mut Printer<'a>, delimiter: Delimiter, list: &'a [Tok]) {
     use State::*;
     // prettyplease starts at a level holding the one group, whose spaces do not break; every space
     // inside the group may.
-    let mut stack: Vec<(std::iter::Peekable<std::slice::Iter<'a, Tok>>, Delimiter)> = Vec::new();
+    let mut stack: Vec<(std::iter::Peekable<std::slice::Iter<'a, Tok<'a>>>, Delimiter)> = Vec::new();
     let mut state = Word;
     let open = |p: &mut Printer<'a>, delimiter: Delimiter, state: &mut State| {
         match delimiter {
@@ -105,7 +105,7 @@ fn attr_tokens<'a>(p: &mut Printer<'a>, delimiter: Delimiter, list: &'a [Tok]) {
                 if state == Word {
                     p.space();
                 }
-                p.word(ident.as_str());
+                p.word(*ident);
                 state = Word;
             }
             Some(Tok::Punct(ch, _)) => {
@@ -130,7 +130,7 @@ fn attr_tokens<'a>(p: &mut Printer<'a>, delimiter: Delimiter, list: &'a [Tok]) {
                 if state == Word {
                     p.space();
                 }
-                p.word(literal.as_str());
+                p.word(*literal);
                 state = Word;
             }
             Some(Tok::Group(inner_delimiter, inner)) => {

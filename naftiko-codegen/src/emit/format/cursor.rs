@@ -12,12 +12,12 @@ pub type Result<T = ()> = std::result::Result<T, Unsupported>;
 /// A read position in a slice of tokens.
 #[derive(Clone, Copy)]
 pub struct Cursor<'a> {
-    pub tokens: &'a [Tok],
+    pub tokens: &'a [Tok<'a>],
     pub pos: usize,
 }
 
 impl<'a> Cursor<'a> {
-    pub fn new(tokens: &'a [Tok]) -> Self {
+    pub fn new(tokens: &'a [Tok<'a>]) -> Self {
         Cursor { tokens, pos: 0 }
     }
 
@@ -25,15 +25,15 @@ impl<'a> Cursor<'a> {
         self.pos >= self.tokens.len()
     }
 
-    pub fn peek(&self) -> Option<&'a Tok> {
+    pub fn peek(&self) -> Option<&'a Tok<'a>> {
         self.tokens.get(self.pos)
     }
 
-    pub fn peek_at(&self, ahead: usize) -> Option<&'a Tok> {
+    pub fn peek_at(&self, ahead: usize) -> Option<&'a Tok<'a>> {
         self.tokens.get(self.pos + ahead)
     }
 
-    pub fn next(&mut self) -> Option<&'a Tok> {
+    pub fn next(&mut self) -> Option<&'a Tok<'a>> {
         let token = self.tokens.get(self.pos)?;
         self.pos += 1;
         Some(token)
@@ -54,7 +54,7 @@ impl<'a> Cursor<'a> {
         self.peek_ident() == Some(keyword)
     }
 
-    pub fn peek_group(&self, delimiter: Delimiter) -> Option<&'a [Tok]> {
+    pub fn peek_group(&self, delimiter: Delimiter) -> Option<&'a [Tok<'a>]> {
         match self.peek()? {
             Tok::Group(d, inner) if *d == delimiter => Some(inner),
             _ => None,
@@ -93,14 +93,14 @@ impl<'a> Cursor<'a> {
         }
     }
 
-    pub fn group(&mut self, delimiter: Delimiter) -> Result<&'a [Tok]> {
+    pub fn group(&mut self, delimiter: Delimiter) -> Result<&'a [Tok<'a>]> {
         let group = self.peek_group(delimiter).ok_or(Unsupported)?;
         self.pos += 1;
         Ok(group)
     }
 
     /// The outer attributes here: the tokens inside each `#[…]`.
-    pub fn outer_attrs(&mut self) -> Vec<&'a [Tok]> {
+    pub fn outer_attrs(&mut self) -> Vec<&'a [Tok<'a>]> {
         let mut attrs = Vec::new();
         while let Some([Tok::Punct('#', _), Tok::Group(Delimiter::Bracket, inner)]) =
             self.tokens.get(self.pos..self.pos + 2)

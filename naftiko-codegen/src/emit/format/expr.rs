@@ -40,7 +40,7 @@ pub struct MethodCall<'a> {
     pub receiver: Box<Expr<'a>>,
     pub method: &'a str,
     /// The turbofish's tokens, from `<`.
-    pub turbofish: Option<&'a [Tok]>,
+    pub turbofish: Option<&'a [Tok<'a>]>,
     pub args: Vec<Expr<'a>>,
 }
 
@@ -55,7 +55,7 @@ pub enum Pat<'a> {
 /// An expression's path: `::a::b::<T>::c`, each segment with its turbofish's tokens (from `<`).
 pub struct Path<'a> {
     pub leading_colon: bool,
-    pub segments: Vec<(&'a str, Option<&'a [Tok]>)>,
+    pub segments: Vec<(&'a str, Option<&'a [Tok<'a>]>)>,
 }
 
 pub enum Stmt<'a> {
@@ -72,7 +72,7 @@ pub enum Stmt<'a> {
 // Reading.
 
 /// The statements of a block's tokens.
-pub fn block(tokens: &[Tok]) -> Result<Vec<Stmt<'_>>> {
+pub fn block<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<Stmt<'a>>> {
     let mut c = Cursor::new(tokens);
     let mut stmts = Vec::new();
     while !c.at_end() {
@@ -204,7 +204,7 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
             Some(Tok::Punct('.', false)) => {
                 c.pos += 1;
                 match c.next() {
-                    Some(Tok::Ident(name)) if name == "await" => e = Expr::Await(Box::new(e)),
+                    Some(Tok::Ident(name)) if *name == "await" => e = Expr::Await(Box::new(e)),
                     Some(Tok::Ident(name)) if !keyword(name) => {
                         let turbofish = turbofish(c)?;
                         if let Some(args) = c.peek_group(Delimiter::Parenthesis) {
@@ -232,7 +232,7 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
 }
 
 /// `::<…>` after a method or path segment: its tokens from the `<` on.
-fn turbofish<'a>(c: &mut Cursor<'a>) -> Result<Option<&'a [Tok]>> {
+fn turbofish<'a>(c: &mut Cursor<'a>) -> Result<Option<&'a [Tok<'a>]>> {
     if !(c.peek_colon2() && matches!(c.peek_at(2), Some(Tok::Punct('<', _)))) {
         return Ok(None);
     }
@@ -265,7 +265,7 @@ fn turbofish<'a>(c: &mut Cursor<'a>) -> Result<Option<&'a [Tok]>> {
     Err(Unsupported)
 }
 
-fn call_args(tokens: &[Tok]) -> Result<Vec<Expr<'_>>> {
+fn call_args<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<Expr<'a>>> {
     let mut c = Cursor::new(tokens);
     let mut args = Vec::new();
     while !c.at_end() {
@@ -279,13 +279,13 @@ fn call_args(tokens: &[Tok]) -> Result<Vec<Expr<'_>>> {
 
 fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
     match c.peek().ok_or(Unsupported)? {
-        Tok::Ident(name) if name == "match" => {
+        Tok::Ident(name) if *name == "match" => {
             c.pos += 1;
             let scrutinee = expr_in(c, false)?;
             let arms = match_arms(c.group(Delimiter::Brace)?)?;
             Ok(Expr::Match(Box::new(scrutinee), arms))
         }
-        Tok::Ident(name) if name == "async" => {
+        Tok::Ident(name) if *name == "async" => {
             c.pos += 1;
             let capture = c.peek_keyword("move");
             if capture {
@@ -294,13 +294,13 @@ fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
             let stmts = block(c.group(Delimiter::Brace)?)?;
             Ok(Expr::Async { capture, stmts })
         }
-        Tok::Ident(name) if name == "move" => closure(c),
+        Tok::Ident(name) if *name == "move" => closure(c),
         Tok::Punct('|', _) => closure(c),
         Tok::Literal(lit) => {
             c.pos += 1;
             Ok(Expr::Lit(lit))
         }
-        Tok::Ident(name) if name == "true" || name == "false" => {
+        Tok::Ident(name) if *name == "true" || *name == "false" => {
             c.pos += 1;
             Ok(Expr::Lit(name))
         }
@@ -381,7 +381,7 @@ fn closure<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
 }
 
 /// The arms of a `match`: `pattern => body`, without guards.
-fn match_arms(tokens: &[Tok]) -> Result<Vec<(Pat<'_>, Expr<'_>)>> {
+fn match_arms<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<(Pat<'a>, Expr<'a>)>> {
     let mut c = Cursor::new(tokens);
     let mut arms = Vec::new();
     while !c.at_end() {
@@ -417,11 +417,11 @@ pub fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
             c.pos += 1;
             Ok(Pat::Lit(lit))
         }
-        Tok::Ident(name) if name == "_" => {
+        Tok::Ident(name) if *name == "_" => {
             c.pos += 1;
             Ok(Pat::Wild)
         }
-        Tok::Ident(name) if keyword(name) || name == "true" || name == "false" => Err(Unsupported),
+        Tok::Ident(name) if keyword(name) || *name == "true" || *name == "false" => Err(Unsupported),
         Tok::Ident(_) | Tok::Punct(':', true) => {
             let path = path(c)?;
             let Some(elems) = c.peek_group(Delimiter::Parenthesis) else { return Ok(Pat::Path(path)) };
@@ -440,7 +440,7 @@ pub fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
     }
 }
 
-fn struct_fields(tokens: &[Tok]) -> Result<Vec<(&str, Option<Expr<'_>>)>> {
+fn struct_fields<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<(&'a str, Option<Expr<'a>>)>> {
     let mut c = Cursor::new(tokens);
     let mut fields = Vec::new();
     while !c.at_end() {

@@ -20,13 +20,13 @@ pub fn candidate(tokens: &[Tok]) -> bool {
         // `#[…]`, or a file's `#![…]`.
         at += if matches!(tokens.get(at + 1), Some(Tok::Punct('!', _))) { 3 } else { 2 };
     }
-    if matches!(tokens.get(at), Some(Tok::Ident(i)) if i == "pub") {
+    if matches!(tokens.get(at), Some(Tok::Ident(i)) if *i == "pub") {
         at += 1;
         if matches!(tokens.get(at), Some(Tok::Group(Delimiter::Parenthesis, _))) {
             at += 1;
         }
     }
-    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(&i.as_str()))
+    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(&i))
 }
 
 /// The item of `tokens` as prettyplease prints it in a file (ending with a line break).
@@ -61,7 +61,7 @@ fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
         "struct" => item_struct(p, c, &attrs, &vis),
         "impl" if matches!(vis, Visibility::Inherited) => item_impl(p, c, &attrs),
         "fn" | "async" => impl_item_fn(p, c, &attrs, &vis),
-        "const" if !matches!(c.peek_at(1), Some(Tok::Ident(next)) if next == "fn" || next == "unsafe" || next == "async") => {
+        "const" if !matches!(c.peek_at(1), Some(Tok::Ident(next)) if *next == "fn" || *next == "unsafe" || *next == "async") => {
             item_const(p, c, &attrs, &vis)
         }
         "mod" => item_mod(p, c, &attrs, &vis),
@@ -71,7 +71,7 @@ fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
     }
 }
 
-fn item_mod<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+fn item_mod<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]], vis: &Visibility<'a>) -> Result {
     head(p, c, attrs, vis, "mod ", INDENT)?;
     if c.peek_punct(';') {
         c.pos += 1;
@@ -95,7 +95,7 @@ fn item_mod<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vi
 }
 
 /// `use a::b::{c, d as e, *};`
-fn item_use<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+fn item_use<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]], vis: &Visibility<'a>) -> Result {
     outer_attrs(p, attrs)?;
     visibility(p, vis);
     c.keyword("use")?;
@@ -138,14 +138,14 @@ fn use_tree<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result<bool> {
     Ok(false)
 }
 
-fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
+fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok<'a>]) -> Result {
     if tokens.is_empty() {
         p.word("{}");
         return Ok(());
     }
     // The group's trees: one more than its commas, less a trailing one.
     let trees = 1 + tokens.iter().filter(|t| matches!(t, Tok::Punct(',', _))).count() - usize::from(matches!(tokens.last(), Some(Tok::Punct(',', _))));
-    let single_not_self = trees == 1 && !matches!(tokens, [Tok::Ident(first), ..] if first == "self" && !matches!(tokens.get(1), Some(Tok::Punct(':', true))));
+    let single_not_self = trees == 1 && !matches!(tokens, [Tok::Ident(first), ..] if *first == "self" && !matches!(tokens.get(1), Some(Tok::Punct(':', true))));
     let mut c = Cursor::new(tokens);
     if single_not_self {
         use_tree(p, &mut c)?;
@@ -184,7 +184,7 @@ fn use_group<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) -> Result {
 }
 
 /// `trait Name: Bound + 'a { fn …; fn … { … } }`, without generics or a where clause.
-fn item_trait<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>) -> Result {
+fn item_trait<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]], vis: &Visibility<'a>) -> Result {
     head(p, c, attrs, vis, "trait ", INDENT)?;
     if c.peek_punct('<') {
         return Err(Unsupported);
@@ -244,7 +244,7 @@ enum Visibility<'a> {
 
 /// The start of an item named after its keyword: its attributes, its box (of `indent`), its
 /// visibility, `keyword` (with its space) and its name.
-fn head<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]], vis: &Visibility<'a>, keyword: &'static str, indent: isize) -> Result {
+fn head<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]], vis: &Visibility<'a>, keyword: &'static str, indent: isize) -> Result {
     outer_attrs(p, attrs)?;
     p.cbox(indent);
     visibility(p, vis);
@@ -268,7 +268,7 @@ fn read_visibility<'a>(c: &mut Cursor<'a>) -> Result<Visibility<'a>> {
         return Ok(Visibility::Public);
     };
     match inner {
-        [Tok::Ident(scope)] if scope == "crate" || scope == "super" || scope == "self" => {
+        [Tok::Ident(scope)] if *scope == "crate" || *scope == "super" || *scope == "self" => {
             c.pos += 1;
             Ok(Visibility::Restricted(scope))
         }
@@ -291,7 +291,7 @@ fn visibility<'a>(p: &mut Printer<'a>, vis: &Visibility<'a>) {
 fn item_struct<'a>(
     p: &mut Printer<'a>,
     c: &mut Cursor<'a>,
-    attrs: &[&'a [Tok]],
+    attrs: &[&'a [Tok<'a>]],
     vis: &Visibility<'a>,
 ) -> Result {
     head(p, c, attrs, vis, "struct ", INDENT)?;
@@ -325,7 +325,7 @@ fn item_struct<'a>(
 }
 
 /// `impl [Trait for] Type { fn … }`, without generics or a where clause.
-fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]]) -> Result {
+fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]]) -> Result {
     outer_attrs(p, attrs)?;
     p.cbox(INDENT);
     p.ibox(-INDENT);
@@ -358,7 +358,7 @@ fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok]]) -
 fn item_const<'a>(
     p: &mut Printer<'a>,
     c: &mut Cursor<'a>,
-    attrs: &[&'a [Tok]],
+    attrs: &[&'a [Tok<'a>]],
     vis: &Visibility<'a>,
 ) -> Result {
     head(p, c, attrs, vis, "const ", 0)?;
@@ -381,7 +381,7 @@ fn item_const<'a>(
 fn impl_item_fn<'a>(
     p: &mut Printer<'a>,
     c: &mut Cursor<'a>,
-    attrs: &[&'a [Tok]],
+    attrs: &[&'a [Tok<'a>]],
     vis: &Visibility<'a>,
 ) -> Result {
     outer_attrs(p, attrs)?;

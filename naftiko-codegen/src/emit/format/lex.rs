@@ -2,15 +2,17 @@
 //!
 //! It lexes what [`crate::emit::code`] writes (tokens spelled by `stringify!`, literals and names spelled
 //! as proc-macro2 spells them), by the rules of proc-macro2's lexer: a punctuation character joins the
-//! next when that is punctuation too, `'a` is a joined `'` and a name, `///` is a `#[doc = "…"]`.
+//! next when that is punctuation too, and `'a` is a joined `'` and a name. Names and literals are
+//! slices of the text. Emitted code has no comments (a template's doc comments reach it as `#[doc]`
+//! attributes), so a comment is an error rather than something to skip.
 
 use proc_macro2::Delimiter;
 
 use super::tree::Tok;
 
 /// The tokens of `text` and where each top-level token starts, or where it does not lex.
-pub fn lex(text: &str) -> Result<(Vec<Tok>, Vec<usize>), String> {
-    let mut lexer = Lexer { text, at: 0 };
+pub fn lex(text: &str) -> Result<(Vec<Tok<'_>>, Vec<usize>), String> {
+    let mut lexer = Lexer { text, bytes: text.as_bytes(), at: 0, pending: Vec::new() };
     let mut offsets = Vec::new();
     let tokens = lexer.tokens(None, Some(&mut offsets))?;
     Ok((tokens, offsets))
@@ -18,29 +20,25 @@ pub fn lex(text: &str) -> Result<(Vec<Tok>, Vec<usize>), String> {
 
 struct Lexer<'t> {
     text: &'t str,
+    bytes: &'t [u8],
     at: usize,
+    /// The tokens of the groups being lexed, innermost last: a group's are moved into a vector of
+    /// their exact number when it closes (pushing to a vector per group would grow each one).
+    pending: Vec<Tok<'t>>,
 }
 
 /// Punctuation, for joining: proc-macro2's list.
-fn is_punct(ch: char) -> bool {
-    matches!(ch, '~' | '!' | '@' | '#' | '$' | '%' | '^' | '&' | '*' | '-' | '=' | '+' | '|' | ';' | ':' | ',' | '<' | '.' | '>' | '/' | '?' | '\'')
+fn is_punct(b: u8) -> bool {
+    matches!(b, b'~' | b'!' | b'@' | b'#' | b'$' | b'%' | b'^' | b'&' | b'*' | b'-' | b'=' | b'+' | b'|' | b';' | b':' | b',' | b'<' | b'.' | b'>' | b'/' | b'?' | b'\'')
 }
 
 fn is_ident_start(ch: char) -> bool {
-    ch == '_' || unicode_ident::is_xid_start(ch)
+    ch.is_ascii_alphabetic() || ch == '_' || (!ch.is_ascii() && unicode_ident::is_xid_start(ch))
 }
 
-fn is_ident_continue(ch: char) -> bool {
-    unicode_ident::is_xid_continue(ch)
-}
-
-impl Lexer<'_> {
-    fn rest(&self) -> &str {
+impl<'t> Lexer<'t> {
+    fn rest(&self) -> &'t str {
         &self.text[self.at..]
-    }
-
-    fn peek(&self) -> Option<char> {
-        self.rest().chars().next()
     }
 
     fn error(&self, what: &str) -> String {
@@ -48,105 +46,77 @@ impl Lexer<'_> {
         format!("{what} at byte {} ({context:?})", self.at)
     }
 
-    /// Tokens up to `close` (the end of the text when `None`), and where each starts.
-    fn tokens(&mut self, close: Option<char>, mut offsets: Option<&mut Vec<usize>>) -> Result<Vec<Tok>, String> {
-        let mut tokens = Vec::new();
-        // Where the token (or tokens: `'a`, `///`) lexed last started.
-        let mut start = self.at;
+    /// Tokens up to `close` (the end of the text when `None`), and where each top-level one starts.
+    fn tokens(&mut self, close: Option<u8>, mut offsets: Option<&mut Vec<usize>>) -> Result<Vec<Tok<'t>>, String> {
+        let first = self.pending.len();
         loop {
-            if let Some(offsets) = offsets.as_deref_mut() {
-                offsets.resize(tokens.len(), start);
+            while self.bytes.get(self.at).is_some_and(u8::is_ascii_whitespace) {
+                self.at += 1;
             }
-            self.skip_space();
-            start = self.at;
-            let Some(ch) = self.peek() else {
+            let start = self.at;
+            let Some(&b) = self.bytes.get(self.at) else {
                 return match close {
-                    None => Ok(tokens),
-                    Some(close) => Err(self.error(&format!("`{close}` missing"))),
+                    None => Ok(self.pending.drain(first..).collect()),
+                    Some(close) => Err(self.error(&format!("`{}` missing", char::from(close)))),
                 };
             };
-            match ch {
-                '(' | '[' | '{' => {
+            let token = match b {
+                b'(' | b'[' | b'{' => {
                     self.at += 1;
-                    let (delimiter, closing) = match ch {
-                        '(' => (Delimiter::Parenthesis, ')'),
-                        '[' => (Delimiter::Bracket, ']'),
-                        _ => (Delimiter::Brace, '}'),
+                    let (delimiter, closing) = match b {
+                        b'(' => (Delimiter::Parenthesis, b')'),
+                        b'[' => (Delimiter::Bracket, b']'),
+                        _ => (Delimiter::Brace, b'}'),
                     };
-                    let inner = self.tokens(Some(closing), None)?;
-                    tokens.push(Tok::Group(delimiter, inner));
+                    Tok::Group(delimiter, self.tokens(Some(closing), None)?)
                 }
-                ')' | ']' | '}' => {
-                    if close != Some(ch) {
+                b')' | b']' | b'}' => {
+                    if close != Some(b) {
                         return Err(self.error("unbalanced delimiter"));
                     }
                     self.at += 1;
-                    return Ok(tokens);
+                    return Ok(self.pending.drain(first..).collect());
                 }
-                '/' if self.rest().starts_with("///") && !self.rest().starts_with("////") => self.doc_comment(3, false, &mut tokens),
-                '/' if self.rest().starts_with("//!") => self.doc_comment(3, true, &mut tokens),
-                '/' if self.rest().starts_with("//") => {
-                    let end = self.rest().find('\n').unwrap_or(self.rest().len());
-                    self.at += end;
-                }
-                '"' => tokens.push(self.literal(|l| l.quoted(0))?),
-                '\'' => self.quote(&mut tokens)?,
-                '0'..='9' => tokens.push(self.number()),
-                _ if is_ident_start(ch) => tokens.push(self.word()?),
-                _ if is_punct(ch) => {
+                b'/' if self.bytes.get(self.at + 1) == Some(&b'/') => return Err(self.error("a comment (emitted code has none)")),
+                b'"' => self.literal(|l| l.quoted(0))?,
+                b'\'' => self.quote()?,
+                b'0'..=b'9' => self.number(),
+                _ if is_punct(b) => {
                     self.at += 1;
-                    let joint = self.peek().is_some_and(is_punct);
-                    tokens.push(Tok::Punct(ch, joint));
+                    Tok::Punct(char::from(b), self.bytes.get(self.at).is_some_and(|&next| is_punct(next)))
                 }
+                _ if self.rest().starts_with(is_ident_start) => self.word()?,
                 _ => return Err(self.error("unexpected character")),
+            };
+            self.pending.push(token);
+            if let Some(offsets) = offsets.as_deref_mut() {
+                // `'a` is two tokens: both start here.
+                offsets.resize(self.pending.len() - first, start);
             }
         }
-    }
-
-    fn skip_space(&mut self) {
-        let rest = self.rest();
-        self.at += rest.len() - rest.trim_start().len();
-    }
-
-    /// `///line` or `//!line` as proc-macro2 reads it: `#[doc = "line"]` (`#![…]` for `//!`).
-    fn doc_comment(&mut self, marker: usize, inner: bool, tokens: &mut Vec<Tok>) {
-        let text = self.text;
-        let rest = &text[self.at + marker..];
-        let end = rest.find('\n').unwrap_or(rest.len());
-        let line = rest[..end].trim_end_matches('\r');
-        self.at += marker + end;
-        tokens.push(Tok::Punct('#', false));
-        if inner {
-            tokens.push(Tok::Punct('!', false));
-        }
-        let mut literal = String::new();
-        crate::emit::code::string_literal(line, &mut literal);
-        tokens.push(Tok::Group(Delimiter::Bracket, vec![Tok::Ident("doc".to_owned()), Tok::Punct('=', false), Tok::Literal(literal)]));
     }
 
     /// A literal whose body `body` scans (returning its length from the current position), then its
     /// suffix.
-    fn literal(&mut self, body: impl FnOnce(&Self) -> Option<usize>) -> Result<Tok, String> {
+    fn literal(&mut self, body: impl FnOnce(&Self) -> Option<usize>) -> Result<Tok<'t>, String> {
         let start = self.at;
         let Some(len) = body(self) else {
             return Err(self.error("unterminated literal"));
         };
         self.at += len;
         self.skip_ident_chars();
-        Ok(Tok::Literal(self.text[start..self.at].to_owned()))
+        Ok(Tok::Literal(&self.text[start..self.at]))
     }
 
     /// The length of `"…"` starting `offset` bytes from here, escapes honoured.
     fn quoted(&self, offset: usize) -> Option<usize> {
-        let rest = &self.rest()[offset..];
-        let mut chars = rest.char_indices().skip(1);
-        while let Some((at, ch)) = chars.next() {
-            match ch {
-                '\\' => {
-                    chars.next();
-                }
-                '"' => return Some(offset + at + 1),
-                _ => {}
+        let body = self.at + offset + 1;
+        let mut i = body;
+        while let Some(&b) = self.bytes.get(i) {
+            match b {
+                b'\\' => i += 2,
+                b'"' => return Some(i + 1 - self.at),
+                _ => i += 1,
             }
         }
         None
@@ -163,16 +133,23 @@ impl Lexer<'_> {
     }
 
     fn skip_ident_chars(&mut self) {
-        let rest = self.rest();
-        let len = rest.find(|c: char| !is_ident_continue(c)).unwrap_or(rest.len());
-        self.at += len;
+        while let Some(&b) = self.bytes.get(self.at) {
+            if b.is_ascii_alphanumeric() || b == b'_' {
+                self.at += 1;
+            } else if b.is_ascii() {
+                return;
+            } else {
+                let Some(ch) = self.rest().chars().next().filter(|&ch| unicode_ident::is_xid_continue(ch)) else { return };
+                self.at += ch.len_utf8();
+            }
+        }
     }
 
     /// A name, a raw name (`r#type`), or a literal with a letter prefix (`r"…"`, `b"…"`, `br#"…"#`,
     /// `b'x'`, `c"…"`).
-    fn word(&mut self) -> Result<Tok, String> {
+    fn word(&mut self) -> Result<Tok<'t>, String> {
         let rest = self.rest();
-        let raw_string = |prefix: &str| rest.starts_with(prefix) && matches!(rest[prefix.len()..].chars().next(), Some('"' | '#')) && (rest[prefix.len()..].starts_with('"') || rest[prefix.len()..].trim_start_matches('#').starts_with('"'));
+        let raw_string = |prefix: &str| rest.strip_prefix(prefix).is_some_and(|after| after.trim_start_matches('#').starts_with('"'));
         if raw_string("r") {
             return self.literal(|l| l.raw_quoted(1));
         }
@@ -183,20 +160,20 @@ impl Lexer<'_> {
             return self.literal(|l| l.quoted(1));
         }
         if rest.starts_with("b'") {
+            let start = self.at;
             self.at += 1;
             let Some(len) = self.char_literal() else {
                 return Err(self.error("unterminated byte literal"));
             };
-            let start = self.at - 1;
             self.at += len;
-            return Ok(Tok::Literal(self.text[start..self.at].to_owned()));
+            return Ok(Tok::Literal(&self.text[start..self.at]));
         }
         let start = self.at;
         if rest.starts_with("r#") && rest[2..].starts_with(is_ident_start) {
             self.at += 2;
         }
         self.skip_ident_chars();
-        Ok(Tok::Ident(self.text[start..self.at].to_owned()))
+        Ok(Tok::Ident(&self.text[start..self.at]))
     }
 
     /// The length of a character literal `'x'` or `'\n'` here, if there is one.
@@ -213,39 +190,39 @@ impl Lexer<'_> {
         (next == '\'').then_some(at + 1)
     }
 
-    /// After `'`: a character literal, or a lifetime (a joined `'` and a name).
-    fn quote(&mut self, tokens: &mut Vec<Tok>) -> Result<(), String> {
+    /// After `'`: a character literal, or a lifetime (a joined `'`, pushed here, and its name).
+    fn quote(&mut self) -> Result<Tok<'t>, String> {
         if let Some(len) = self.char_literal() {
             let start = self.at;
             self.at += len;
             self.skip_ident_chars();
-            tokens.push(Tok::Literal(self.text[start..self.at].to_owned()));
-            return Ok(());
+            return Ok(Tok::Literal(&self.text[start..self.at]));
         }
         self.at += 1;
-        if !self.peek().is_some_and(is_ident_start) {
+        if !self.rest().starts_with(is_ident_start) {
             return Err(self.error("a lone `'`"));
         }
-        tokens.push(Tok::Punct('\'', true));
-        tokens.push(self.word()?);
-        Ok(())
+        self.pending.push(Tok::Punct('\'', true));
+        self.word()
     }
 
     /// A number: digits, letters and `_` (base prefixes and suffixes), a `.` before a digit, and an
     /// exponent's sign.
-    fn number(&mut self) -> Tok {
+    fn number(&mut self) -> Tok<'t> {
         let start = self.at;
-        let bytes = self.text.as_bytes();
+        let bytes = self.bytes;
         let hex = self.rest().starts_with("0x") || self.rest().starts_with("0X");
+        let mut fraction_seen = false;
         while let Some(&b) = bytes.get(self.at) {
             let exponent_sign = (b == b'+' || b == b'-') && !hex && matches!(bytes[self.at - 1], b'e' | b'E') && bytes.get(self.at + 1).is_some_and(u8::is_ascii_digit);
-            let fraction = b == b'.' && bytes.get(self.at + 1).is_some_and(u8::is_ascii_digit) && !self.text[start..self.at].contains('.');
+            let fraction = b == b'.' && !fraction_seen && bytes.get(self.at + 1).is_some_and(u8::is_ascii_digit);
+            fraction_seen |= fraction;
             if b.is_ascii_alphanumeric() || b == b'_' || exponent_sign || fraction {
                 self.at += 1;
             } else {
                 break;
             }
         }
-        Tok::Literal(self.text[start..self.at].to_owned())
+        Tok::Literal(&self.text[start..self.at])
     }
 }

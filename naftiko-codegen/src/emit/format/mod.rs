@@ -163,9 +163,9 @@ fn item_end(trees: &[Tok], start: usize) -> Option<usize> {
                     ends = Some(Ends::BodyOrSemi);
                 } else if ["use", "static", "type"].iter().any(|k| ident == k) {
                     ends = Some(Ends::Semi);
-                } else if ident == "const" {
+                } else if *ident == "const" {
                     // `const fn`, `const unsafe fn`: a function.
-                    let next_is_fn = matches!(trees.get(i + 1), Some(Tok::Ident(n)) if n == "fn" || n == "unsafe" || n == "async" || n == "extern");
+                    let next_is_fn = matches!(trees.get(i + 1), Some(Tok::Ident(n)) if *n == "fn" || *n == "unsafe" || *n == "async" || *n == "extern");
                     ends = Some(if next_is_fn {
                         Ends::BodyOrSemi
                     } else {

@@ -161,7 +161,7 @@ fn prefix_subexpr_method_call<'a>(p: &mut Printer<'a>, call: &MethodCall<'a>, be
 
 /// `::<…>`. Its tokens were printed once already, to a scratch printer, when `expr::turbofish` read
 /// them, so the printing cannot fail here.
-fn turbofish<'a>(p: &mut Printer<'a>, tokens: &'a [Tok]) {
+fn turbofish<'a>(p: &mut Printer<'a>, tokens: &'a [Tok<'a>]) {
     let printed = generic_arguments(p, &mut Cursor::new(tokens), true);
     debug_assert!(printed.is_ok(), "a turbofish expr::turbofish accepted");
 }

@@ -244,7 +244,7 @@ fn the_lexer_reads_what_quote_makes() {
         }
     };
     let (lexed, _) = super::lex::lex(ours.as_str()).unwrap_or_else(|e| panic!("{e}\n{ours}"));
-    assert_eq!(lexed, super::tree::read(quote.into_iter()), "{ours}");
+    assert_eq!(super::tree::describe(&lexed), super::tree::describe_stream(quote), "{ours}");
 }
 
 /// The lexer reads the seeds' code as proc-macro2's lexer reads the same text.
@@ -257,6 +257,15 @@ fn the_lexer_reads_the_seeds_as_proc_macro2_does() {
         let code = crate::emit::inline_code(&cap, crate::emit::Surfaces::ALL);
         let (lexed, _) = super::lex::lex(code.as_str()).unwrap_or_else(|e| panic!("{seed}: {e}"));
         let tokens: proc_macro2::TokenStream = code.as_str().parse().unwrap_or_else(|e| panic!("{seed}: {e}"));
-        assert!(lexed == super::tree::read(tokens.into_iter()), "{seed}: the lexers disagree");
+        assert!(super::tree::describe(&lexed) == super::tree::describe_stream(tokens), "{seed}: the lexers disagree");
+    }
+}
+
+#[test]
+fn a_comment_in_emitted_code_is_an_error_not_skipped() {
+    let (tokens, offsets) = super::lex::lex("fn f ( ) { } struct S ;").expect("lexes");
+    assert_eq!((tokens.len(), offsets), (7, vec![0, 3, 5, 9, 13, 20, 22]));
+    for text in ["fn f ( ) { } // note", "/// doc\nfn f ( ) { }", "fn f ( ) { ", "fn f ( ] ", "'"] {
+        assert!(super::lex::lex(text).is_err(), "{text:?}");
     }
 }

@@ -5,39 +5,42 @@ use proc_macro2::Delimiter;
 #[cfg(test)]
 use proc_macro2::{Spacing, TokenTree};
 
-#[derive(Debug, PartialEq)]
-pub enum Tok {
-    Ident(String),
+/// A token; names and literals are slices of the lexed text.
+#[derive(Debug)]
+pub enum Tok<'t> {
+    Ident(&'t str),
     /// A punctuation character, and whether the next one joins it (`:` of `::`).
     Punct(char, bool),
-    Literal(String),
-    Group(Delimiter, Vec<Tok>),
+    Literal(&'t str),
+    Group(Delimiter, Vec<Tok<'t>>),
 }
 
-/// `tree` as data, as `quote!` made it (the lexer's tests compare).
+/// `tokens` one per line, as [`describe_stream`] describes proc-macro2's (the lexer's tests compare).
 #[cfg(test)]
-fn tok(tree: TokenTree) -> Tok {
-    match tree {
-        TokenTree::Ident(ident) => Tok::Ident(ident.to_string()),
-        TokenTree::Punct(punct) => Tok::Punct(punct.as_char(), punct.spacing() == Spacing::Joint),
-        TokenTree::Literal(literal) => Tok::Literal(literal.to_string()),
-        TokenTree::Group(group) => {
-            let delimiter = group.delimiter();
-            let stream = group.stream();
-            drop(group);
-            Tok::Group(delimiter, read(stream.into_iter()))
+pub fn describe(tokens: &[Tok<'_>]) -> String {
+    let mut out = String::new();
+    for token in tokens {
+        match token {
+            Tok::Ident(name) => out += &format!("ident {name}\n"),
+            Tok::Punct(ch, joint) => out += &format!("punct {ch} {joint}\n"),
+            Tok::Literal(text) => out += &format!("literal {text}\n"),
+            Tok::Group(delimiter, inner) => out += &format!("group {delimiter:?}\n{}end\n", describe(inner)),
         }
     }
+    out
 }
 
-/// The tokens of `trees`, into a vector allocated once (collecting in place would reuse the trees'
-/// buffer, then shrink it).
+/// proc-macro2's tokens as [`describe`] describes ours.
 #[cfg(test)]
-pub fn read(trees: impl Iterator<Item = TokenTree>) -> Vec<Tok> {
-    let mut toks = Vec::with_capacity(trees.size_hint().0);
-    for tree in trees {
-        toks.push(tok(tree));
+pub fn describe_stream(tokens: proc_macro2::TokenStream) -> String {
+    let mut out = String::new();
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(name) => out += &format!("ident {name}\n"),
+            TokenTree::Punct(punct) => out += &format!("punct {} {}\n", punct.as_char(), punct.spacing() == Spacing::Joint),
+            TokenTree::Literal(literal) => out += &format!("literal {literal}\n"),
+            TokenTree::Group(group) => out += &format!("group {:?}\n{}end\n", group.delimiter(), describe_stream(group.stream())),
+        }
     }
-    toks
+    out
 }
-

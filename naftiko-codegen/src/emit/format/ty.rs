@@ -90,18 +90,18 @@ pub fn ty<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
             p.word("]");
             Ok(())
         }
-        Tok::Ident(ident) if ident == "impl" || ident == "dyn" => {
+        Tok::Ident(ident) if *ident == "impl" || *ident == "dyn" => {
             c.pos += 1;
-            p.word(if ident == "impl" { "impl " } else { "dyn " });
+            p.word(if *ident == "impl" { "impl " } else { "dyn " });
             bounds(p, c, false)
         }
-        Tok::Ident(ident) if ident == "_" => {
+        Tok::Ident(ident) if *ident == "_" => {
             c.pos += 1;
             p.word("_");
             Ok(())
         }
         Tok::Ident(ident)
-            if ["fn", "unsafe", "extern", "for", "mut", "const"].contains(&ident.as_str()) =>
+            if ["fn", "unsafe", "extern", "for", "mut", "const"].contains(&ident) =>
         {
             Err(Unsupported)
         }
@@ -201,7 +201,7 @@ pub fn generic_arguments<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, turbofish:
         seen_type = true;
         if let (Some(Tok::Ident(name)), Some(Tok::Punct('=', false))) = (c.peek(), c.peek_at(1)) {
             c.pos += 2;
-            p.word(name.as_str());
+            p.word(*name);
             p.word(" = ");
         }
         ty(p, c)
