@@ -26,7 +26,7 @@ pub fn candidate(tokens: &[Tok]) -> bool {
             at += 1;
         }
     }
-    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(&i))
+    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(i))
 }
 
 /// The item of `tokens` as prettyplease prints it in a file (ending with a line break).

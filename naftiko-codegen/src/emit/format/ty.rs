@@ -101,7 +101,7 @@ pub fn ty<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
             Ok(())
         }
         Tok::Ident(ident)
-            if ["fn", "unsafe", "extern", "for", "mut", "const"].contains(&ident) =>
+            if ["fn", "unsafe", "extern", "for", "mut", "const"].contains(ident) =>
         {
             Err(Unsupported)
         }
