@@ -38,14 +38,13 @@ pub fn attribute<'a>(p: &mut Printer<'a>, tokens: &'a [Tok<'a>], inner: bool) ->
         None => {}
         Some(Tok::Group(delimiter, list)) if c.at_end() => attr_tokens(p, *delimiter, list),
         Some(Tok::Punct('=', false)) => {
-            let Some(Tok::Literal(value)) = c.next() else {
-                return Err(Unsupported);
-            };
+            // prettyplease's `meta_name_value`: a literal, or `include_str!("…")`.
+            let value = super::expr::expr(&mut c)?;
             if !c.at_end() {
                 return Err(Unsupported);
             }
             p.word(" = ");
-            p.word(*value);
+            super::print_expr::expr(p, &value);
         }
         Some(_) => return Err(Unsupported),
     }

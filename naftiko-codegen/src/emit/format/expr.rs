@@ -7,7 +7,7 @@ use proc_macro2::Delimiter;
 use super::cursor::{Cursor, Result, Unsupported};
 use super::printer::Printer;
 use super::tree::Tok;
-use super::ty::generic_arguments;
+use super::ty::{generic_arguments, ty};
 
 pub enum Expr<'a> {
     Path(Path<'a>),
@@ -22,12 +22,18 @@ pub enum Expr<'a> {
         expr: Box<Expr<'a>>,
     },
     Unary(&'static str, Box<Expr<'a>>),
-    /// `Path { a: x, b }`.
-    Struct(Path<'a>, Vec<(&'a str, Option<Expr<'a>>)>),
+    /// `Path { a: x, b, ..rest }`.
+    Struct(Path<'a>, Vec<(&'a str, Option<Expr<'a>>)>, Option<Box<Expr<'a>>>),
+    /// `()` or `(a, b, …)`: not one element (that is parentheses, or a tuple spelled `(a,)`).
+    Tuple(Vec<Expr<'a>>),
+    /// `expr as Type`, with the type's tokens.
+    Cast(Box<Expr<'a>>, &'a [Tok<'a>]),
+    /// `path!("literal")`: a macro call whose one argument is a literal, in parentheses.
+    Macro(Path<'a>, &'a str),
     Assign(Box<Expr<'a>>, Box<Expr<'a>>),
     Array(Vec<Expr<'a>>),
     Match(Box<Expr<'a>>, Vec<(Pat<'a>, Expr<'a>)>),
-    /// A match arm's `{ … }`.
+    /// `{ … }`: a match arm's, or a closure's body.
     Block(Vec<Stmt<'a>>),
     /// `[move] |a, b| body`.
     Closure { capture: bool, inputs: Vec<Pat<'a>>, body: Box<Expr<'a>> },
@@ -158,7 +164,15 @@ pub fn expr<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
 /// An expression, where `structs` tells whether a path before `{ … }` is a struct literal (not in a
 /// `match` scrutinee).
 fn expr_in<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
-    let left = unary(c, structs)?;
+    let mut left = unary(c, structs)?;
+    while c.peek_keyword("as") {
+        // A block-like expression would need parentheses at the start of a statement.
+        if matches!(left, Expr::Match(..) | Expr::Block(_) | Expr::Async { .. } | Expr::Closure { .. }) {
+            return Err(Unsupported);
+        }
+        c.pos += 1;
+        left = Expr::Cast(Box::new(left), type_tokens(c)?);
+    }
     if matches!(c.peek(), Some(Tok::Punct('=', false))) {
         c.pos += 1;
         let right = expr_in(c, structs)?;
@@ -229,6 +243,14 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
             _ => return Ok(e),
         }
     }
+}
+
+/// The tokens of the type at `c`, read through the type printing (what it does not know must be found
+/// now, while the item can still go to prettyplease).
+fn type_tokens<'a>(c: &mut Cursor<'a>) -> Result<&'a [Tok<'a>]> {
+    let start = c.pos;
+    ty(&mut Printer::new(), c)?;
+    Ok(&c.tokens[start..c.pos])
 }
 
 /// `::<…>` after a method or path segment: its tokens from the `<` on.
@@ -319,6 +341,22 @@ fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
             }
             Ok(Expr::Array(items))
         }
+        Tok::Group(Delimiter::Parenthesis, elems) => {
+            c.pos += 1;
+            let mut inner = Cursor::new(elems);
+            let mut items = Vec::new();
+            while !inner.at_end() {
+                items.push(expr(&mut inner)?);
+                if !inner.at_end() {
+                    inner.punct(',')?;
+                }
+            }
+            // `(x)` is parentheses and `(x,)` a tuple of one: neither printed here.
+            if items.len() == 1 {
+                return Err(Unsupported);
+            }
+            Ok(Expr::Tuple(items))
+        }
         Tok::Punct(':', true) if c.peek_colon2() => path_expr(c, structs),
         _ => Err(Unsupported),
     }
@@ -327,12 +365,23 @@ fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
 fn path_expr<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
     let path = path(c)?;
     if c.peek_punct('!') {
-        // A macro call.
-        return Err(Unsupported);
+        // A macro call: only `path!("literal")`.
+        let plain = path.segments.iter().all(|(_, turbofish)| turbofish.is_none());
+        return match c.peek_at(1) {
+            Some(Tok::Group(Delimiter::Parenthesis, arguments)) if plain => match arguments.as_slice() {
+                [Tok::Literal(literal)] => {
+                    c.pos += 2;
+                    Ok(Expr::Macro(path, literal))
+                }
+                _ => Err(Unsupported),
+            },
+            _ => Err(Unsupported),
+        };
     }
     if structs && let Some(body) = c.peek_group(Delimiter::Brace) {
         c.pos += 1;
-        return Ok(Expr::Struct(path, struct_fields(body)?));
+        let (fields, rest) = struct_fields(body)?;
+        return Ok(Expr::Struct(path, fields, rest));
     }
     Ok(Expr::Path(path))
 }
@@ -376,7 +425,13 @@ fn closure<'a>(c: &mut Cursor<'a>) -> Result<Expr<'a>> {
     if c.peek_punct('-') {
         return Err(Unsupported);
     }
-    let body = expr(c)?;
+    let body = match c.peek_group(Delimiter::Brace) {
+        Some(stmts) => {
+            c.pos += 1;
+            Expr::Block(block(stmts)?)
+        }
+        None => expr(c)?,
+    };
     Ok(Expr::Closure { capture, inputs, body: Box::new(body) })
 }
 
@@ -440,12 +495,20 @@ pub fn pattern<'a>(c: &mut Cursor<'a>) -> Result<Pat<'a>> {
     }
 }
 
-fn struct_fields<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<(&'a str, Option<Expr<'a>>)>> {
+/// A struct literal's fields, and its `..rest`.
+type StructFields<'a> = (Vec<(&'a str, Option<Expr<'a>>)>, Option<Box<Expr<'a>>>);
+
+fn struct_fields<'a>(tokens: &'a [Tok<'a>]) -> Result<StructFields<'a>> {
     let mut c = Cursor::new(tokens);
     let mut fields = Vec::new();
     while !c.at_end() {
-        if c.peek_punct('.') || c.peek_punct('#') {
-            // `..rest`, attributes.
+        if matches!(c.tokens.get(c.pos..c.pos + 2), Some([Tok::Punct('.', true), Tok::Punct('.', false)])) {
+            c.pos += 2;
+            let rest = expr(&mut c)?;
+            return if c.at_end() { Ok((fields, Some(Box::new(rest)))) } else { Err(Unsupported) };
+        }
+        if c.peek_punct('#') {
+            // Attributes.
             return Err(Unsupported);
         }
         let name = c.ident()?;
@@ -460,5 +523,5 @@ fn struct_fields<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<(&'a str, Option<Expr<
             c.punct(',')?;
         }
     }
-    Ok(fields)
+    Ok((fields, None))
 }

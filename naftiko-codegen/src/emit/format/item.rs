@@ -26,7 +26,7 @@ pub fn candidate(tokens: &[Tok]) -> bool {
             at += 1;
         }
     }
-    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "mod", "use", "trait"].contains(i))
+    matches!(tokens.get(at), Some(Tok::Ident(i)) if ["struct", "impl", "fn", "async", "const", "static", "mod", "use", "trait"].contains(i))
 }
 
 /// The item of `tokens` as prettyplease prints it in a file (ending with a line break).
@@ -62,8 +62,9 @@ fn item_into<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
         "impl" if matches!(vis, Visibility::Inherited) => item_impl(p, c, &attrs),
         "fn" | "async" => impl_item_fn(p, c, &attrs, &vis),
         "const" if !matches!(c.peek_at(1), Some(Tok::Ident(next)) if *next == "fn" || *next == "unsafe" || *next == "async") => {
-            item_const(p, c, &attrs, &vis)
+            item_const(p, c, &attrs, &vis, "const ")
         }
+        "static" if !c.peek_at(1).is_some_and(|next| matches!(next, Tok::Ident("mut"))) => item_const(p, c, &attrs, &vis, "static "),
         "mod" => item_mod(p, c, &attrs, &vis),
         "use" => item_use(p, c, &attrs, &vis),
         "trait" => item_trait(p, c, &attrs, &vis),
@@ -355,13 +356,10 @@ fn item_impl<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]
     Ok(())
 }
 
-fn item_const<'a>(
-    p: &mut Printer<'a>,
-    c: &mut Cursor<'a>,
-    attrs: &[&'a [Tok<'a>]],
-    vis: &Visibility<'a>,
-) -> Result {
-    head(p, c, attrs, vis, "const ", 0)?;
+/// A `const` or `static` item (prettyplease's `item_const` and `item_static` print alike without
+/// generics or `mut`).
+fn item_const<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>]], vis: &Visibility<'a>, keyword: &'static str) -> Result {
+    head(p, c, attrs, vis, keyword, 0)?;
     c.punct(':')?;
     p.word(": ");
     ty(p, c)?;

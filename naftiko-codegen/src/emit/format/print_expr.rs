@@ -64,11 +64,40 @@ pub fn expr<'a>(p: &mut Printer<'a>, e: &Expr<'a>) {
             p.word(*op);
             expr(p, inner);
         }
-        Expr::Struct(path, fields) => expr_struct(p, path, fields),
+        Expr::Struct(path, fields, rest) => expr_struct(p, path, fields, rest.as_deref()),
+        Expr::Tuple(elems) => expr_tuple(p, elems),
+        Expr::Cast(inner, ty) => {
+            p.ibox(INDENT);
+            p.ibox(-INDENT);
+            expr(p, inner);
+            p.end();
+            p.space();
+            p.word("as ");
+            // Read through the same printing when the expression was read.
+            let _ = super::ty::ty(p, &mut Cursor::new(ty));
+            p.end();
+        }
+        Expr::Macro(path, literal) => {
+            expr_path(p, path);
+            p.word("!(");
+            p.cbox(INDENT);
+            p.zerobreak();
+            p.ibox(0);
+            p.word(*literal);
+            p.end();
+            p.zerobreak();
+            p.offset(-INDENT);
+            p.end();
+            p.word(")");
+        }
         Expr::Array(elems) => expr_array(p, elems),
         Expr::Match(scrutinee, arms) => expr_match(p, scrutinee, arms),
-        // Only a match arm's body is read as a block.
-        Expr::Block(stmts) => arm_block(p, stmts),
+        // A closure's body (a match arm's prints in `arm`).
+        Expr::Block(stmts) => {
+            p.cbox(INDENT);
+            small_block(p, stmts);
+            p.end();
+        }
         Expr::Closure { capture, inputs, body } => expr_closure(p, *capture, inputs, body),
         Expr::Async { capture, stmts } => {
             p.word("async ");
@@ -213,7 +242,7 @@ fn expr_path<'a>(p: &mut Printer<'a>, path: &Path<'a>) {
     }
 }
 
-fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Option<Expr<'a>>)]) {
+fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Option<Expr<'a>>)], rest: Option<&Expr<'a>>) {
     p.cbox(INDENT);
     p.ibox(-INDENT);
     expr_path(p, path);
@@ -228,11 +257,30 @@ fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Opt
             expr(p, value);
             p.end();
         }
-        p.trailing_comma_or_space(i + 1 == fields.len());
+        p.trailing_comma_or_space(i + 1 == fields.len() && rest.is_none());
+    }
+    if let Some(rest) = rest {
+        p.word("..");
+        expr(p, rest);
+        p.space();
     }
     p.offset(-INDENT);
     p.end_with_max_width(34);
     p.word("}");
+}
+
+fn expr_tuple<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
+    p.word("(");
+    p.cbox(INDENT);
+    p.zerobreak();
+    for (i, elem) in elems.iter().enumerate() {
+        expr(p, elem);
+        // A tuple of one is not read (see `expr::primary`).
+        p.trailing_comma(i + 1 == elems.len());
+    }
+    p.offset(-INDENT);
+    p.end();
+    p.word(")");
 }
 
 fn expr_array<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
@@ -394,7 +442,7 @@ fn expr_closure<'a>(p: &mut Printer<'a>, capture: bool, inputs: &[Pat<'a>], body
     p.end();
 }
 
-/// `{ … }` of an `async` block (prettyplease's `small_block`).
+/// `{ … }` of an `async` block or a closure (prettyplease's `small_block`).
 fn small_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
     p.word("{");
     if !stmts.is_empty() {
@@ -415,14 +463,14 @@ fn small_block<'a>(p: &mut Printer<'a>, stmts: &[Stmt<'a>]) {
 }
 
 fn is_blocklike(e: &Expr<'_>) -> bool {
-    matches!(e, Expr::Array(_) | Expr::Async { .. } | Expr::Block(_) | Expr::Closure { .. } | Expr::Struct(..))
+    matches!(e, Expr::Array(_) | Expr::Async { .. } | Expr::Block(_) | Expr::Closure { .. } | Expr::Struct(..) | Expr::Tuple(_))
 }
 
 /// prettyplease's `needs_newline_if_wrap`: whether the `{` after a `match` scrutinee goes on a line of
 /// its own when the scrutinee breaks.
 fn needs_newline_if_wrap(e: &Expr<'_>) -> bool {
     match e {
-        Expr::Assign(..) | Expr::Await(_) | Expr::Field(..) | Expr::MethodCall(_) => true,
+        Expr::Assign(..) | Expr::Await(_) | Expr::Cast(..) | Expr::Field(..) | Expr::MethodCall(_) => true,
         Expr::Call(inner, _) | Expr::Reference { expr: inner, .. } | Expr::Try(inner) | Expr::Unary(_, inner) => needs_newline_if_wrap(inner),
         _ => false,
     }
@@ -432,7 +480,7 @@ fn needs_newline_if_wrap(e: &Expr<'_>) -> bool {
 fn parseable_as_stmt(mut e: &Expr<'_>) -> bool {
     loop {
         match e {
-            Expr::Assign(left, _) | Expr::Call(left, _) => {
+            Expr::Assign(left, _) | Expr::Call(left, _) | Expr::Cast(left, _) => {
                 if matches!(**left, Expr::Match(..) | Expr::Block(_)) {
                     return false;
                 }

@@ -25,6 +25,8 @@ fn every_width_of_the_constructs_it_prints() {
         let n = name(len);
         let text = "t".repeat(len);
         let tokens = code! {
+            #![doc = include_str!("../README.md")]
+            #![forbid(unsafe_code)]
             #[doc = " A struct."]
             #[derive(Debug, Clone, PartialEq, ::naftiko_runtime::serde::Serialize, ::naftiko_runtime::serde::Deserialize)]
             #[serde(crate = "::naftiko_runtime::serde", deny_unknown_fields)]
@@ -105,6 +107,36 @@ fn every_width_of_the_constructs_it_prints() {
                     Ok(Self { #n: match upstreams.get(#text) { Some(url) => Client::new(url, Auth::from_env()?), None => Client::from_env()? } })
                 }
             }
+            #[global_allocator]
+            static ALLOCATOR: ::naftiko_runtime::serve::Allocator = ::naftiko_runtime::serve::Allocator;
+            pub const SERVER: mcp::ServerSpec = mcp::ServerSpec { name: #text, version: ::core::env!("CARGO_PKG_VERSION"), instructions: Some(#text) };
+            pub const OPENAPI_JSON: &str = include_str!("../openapi.json");
+            pub fn options() -> rt::RestOptions {
+                rt::RestOptions { auth: None, ..rt::RestOptions::for_address(#n) }
+            }
+            pub fn main() -> ::std::process::ExitCode {
+                ::naftiko_runtime::serve::main(app, |config| {
+                    let handlers = ::std::sync::Arc::new(super::Proxy::new(clients));
+                    Ok(::naftiko_runtime::serve::Surfaces {
+                        routers: ::std::vec::Vec::from([(#text, super::rest::router_with(handlers.clone(), rt::RestOptions { access: rt::Access::checked_at_edge(), ..super::rest::options() }))]),
+                        stdio: Some(::std::boxed::Box::new(move || ::std::boxed::Box::pin(super::mcp::serve_stdio(#n)) as ::naftiko_runtime::serve::StdioServer)),
+                        unit: (),
+                        short: &#n as &dyn Any,
+                    })
+                })
+            }
+            impl Client {
+                pub async fn list_all(&self, params: #n) -> ::core::result::Result<::std::vec::Vec<Value>, Error> {
+                    collect(first.unwrap_or(1), size, |page| { let mut params = params.clone(); params.page = Some(page); self.#n(params) }).await
+                }
+                pub async fn create(&self, params: #n) -> ::core::result::Result<Response, Error> {
+                    let request = self.request(Method::POST).templated_body("application/json", render::object([("user_id", render::json_opt(&params.#n)), (#text, render::json_opt(&params.b))]));
+                    self.send(request).await
+                }
+                pub fn pair() -> Pair {
+                    Pair((), (#n, 2))
+                }
+            }
             pub trait Handlers: Send + Sync + 'static {
                 fn clients(&self) -> &Clients;
                 fn #n(&self, params: super::client::#n) -> impl ::core::future::Future<Output = ::core::result::Result<::naftiko_runtime::Response, ::naftiko_runtime::Error>> + Send {
@@ -115,7 +147,7 @@ fn every_width_of_the_constructs_it_prints() {
         // Every item but `NUMBERS` (an array type's length is an expression) is printed here.
         assert_eq!(
             printed_here(&tokens),
-            [true, true, true, true, true, true, true, false, true, true, true, true, true, true],
+            [true, true, true, true, true, true, true, false, true, true, true, true, true, true, true, true, true, true, true, true],
             "{len}"
         );
         assert_agrees(tokens);
