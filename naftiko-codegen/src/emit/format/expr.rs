@@ -223,7 +223,7 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
                         let turbofish = turbofish(c)?;
                         if let Some(args) = c.peek_group(Delimiter::Parenthesis) {
                             c.pos += 1;
-                            e = Expr::MethodCall(MethodCall { receiver: Box::new(e), method: name, turbofish, args: call_args(args)? });
+                            e = Expr::MethodCall(MethodCall { receiver: Box::new(e), method: name, turbofish, args: expr_list(args)? });
                         } else if turbofish.is_some() {
                             return Err(Unsupported);
                         } else {
@@ -238,7 +238,7 @@ fn postfix<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
             }
             Some(Tok::Group(Delimiter::Parenthesis, args)) => {
                 c.pos += 1;
-                e = Expr::Call(Box::new(e), call_args(args)?);
+                e = Expr::Call(Box::new(e), expr_list(args)?);
             }
             _ => return Ok(e),
         }
@@ -287,7 +287,8 @@ fn turbofish<'a>(c: &mut Cursor<'a>) -> Result<Option<&'a [Tok<'a>]>> {
     Err(Unsupported)
 }
 
-fn call_args<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<Expr<'a>>> {
+/// Comma-separated expressions: a call's arguments, an array's or a tuple's elements.
+fn expr_list<'a>(tokens: &'a [Tok<'a>]) -> Result<Vec<Expr<'a>>> {
     let mut c = Cursor::new(tokens);
     let mut args = Vec::new();
     while !c.at_end() {
@@ -330,27 +331,12 @@ fn primary<'a>(c: &mut Cursor<'a>, structs: bool) -> Result<Expr<'a>> {
         Tok::Ident(_) => path_expr(c, structs),
         Tok::Group(Delimiter::Bracket, elems) => {
             c.pos += 1;
-            let mut inner = Cursor::new(elems);
-            let mut items = Vec::new();
-            while !inner.at_end() {
-                items.push(expr(&mut inner)?);
-                if !inner.at_end() {
-                    // `[x; n]` is not printed here.
-                    inner.punct(',')?;
-                }
-            }
-            Ok(Expr::Array(items))
+            // `[x; n]` is not printed here.
+            Ok(Expr::Array(expr_list(elems)?))
         }
         Tok::Group(Delimiter::Parenthesis, elems) => {
             c.pos += 1;
-            let mut inner = Cursor::new(elems);
-            let mut items = Vec::new();
-            while !inner.at_end() {
-                items.push(expr(&mut inner)?);
-                if !inner.at_end() {
-                    inner.punct(',')?;
-                }
-            }
+            let items = expr_list(elems)?;
             // `(x)` is parentheses and `(x,)` a tuple of one: neither printed here.
             if items.len() == 1 {
                 return Err(Unsupported);

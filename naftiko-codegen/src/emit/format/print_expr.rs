@@ -269,17 +269,10 @@ fn expr_struct<'a>(p: &mut Printer<'a>, path: &Path<'a>, fields: &[(&'a str, Opt
     p.word("}");
 }
 
+/// A tuple (of one it is not read: see `expr::primary`).
 fn expr_tuple<'a>(p: &mut Printer<'a>, elems: &[Expr<'a>]) {
     p.word("(");
-    p.cbox(INDENT);
-    p.zerobreak();
-    for (i, elem) in elems.iter().enumerate() {
-        expr(p, elem);
-        // A tuple of one is not read (see `expr::primary`).
-        p.trailing_comma(i + 1 == elems.len());
-    }
-    p.offset(-INDENT);
-    p.end();
+    comma_list(p, elems, expr);
     p.word(")");
 }
 
