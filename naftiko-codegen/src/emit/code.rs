@@ -32,20 +32,13 @@ impl Code {
         &self.0
     }
 
-    pub fn into_string(self) -> String {
-        self.0
-    }
-
-    /// Appends one token (or several, already spaced) spelled `text`.
+    /// Appends one token (or several, already spaced) spelled `text`: Rust tokens, lexed again by the
+    /// formatter and the compiler (text that does not lex is an emitter's bug, which `format_file`
+    /// reports).
     #[inline]
     pub fn push(&mut self, text: &str) {
         self.0.push_str(text);
         self.0.push(' ');
-    }
-
-    /// Appends `value`'s tokens.
-    pub fn append(&mut self, value: impl ToCode) {
-        value.to_code(self);
     }
 
     /// Appends a token spelled by `Display`.
@@ -166,7 +159,7 @@ suffixed!(u8 u16 u32 u64 u128 usize i8 i16 i32 i64 i128 isize f32 f64);
 
 /// `text` as a string literal (`"…"`, escaped as `proc_macro2::Literal::string` escapes it: with
 /// `escape_debug`, except `'`, and `\0` as `\x00` before an octal digit), onto `out`.
-pub fn string_literal(text: &str, out: &mut String) {
+fn string_literal(text: &str, out: &mut String) {
     out.reserve(text.len() + 2);
     out.push('"');
     // Most text needs no escape: copy runs of plain characters whole.
