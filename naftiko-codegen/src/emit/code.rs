@@ -206,10 +206,8 @@ macro_rules! code {
 }
 pub(crate) use code;
 
-#[doc(hidden)]
-pub mod private {
-    use super::{Code, ToCode};
-
+/// What the macros' expansions name (they are this crate's only).
+pub(crate) mod private {
     /// Whether a repetition interpolates an iterator (one that does not would repeat forever).
     pub struct HasIterator<const B: bool>;
 
@@ -236,11 +234,11 @@ pub mod private {
 
     impl CheckHasIterator for HasIterator<true> {}
 
-    /// `quote_into_iter` for iterators, for what can be iterated by reference, and for plain values
-    /// (repeated in each round), in three traits so that method resolution picks one.
+    /// `quote_into_iter` for iterators and for what can be iterated by reference, in two traits so that
+    /// method resolution picks one. Unlike `quote!`, a repetition takes iterators only, each named once,
+    /// and repetitions do not nest: no template needs more, and anything else does not compile.
     pub mod ext {
-        use super::{HasIterator, RepInterp};
-        use crate::emit::code::ToCode;
+        use super::HasIterator;
 
         pub trait RepIteratorExt: Iterator + Sized {
             fn quote_into_iter(self) -> (Self, HasIterator<true>) {
@@ -249,18 +247,6 @@ pub mod private {
         }
 
         impl<T: Iterator> RepIteratorExt for T {}
-
-        pub trait RepToCodeExt {
-            fn next(&self) -> Option<&Self> {
-                Some(self)
-            }
-
-            fn quote_into_iter(&self) -> (&Self, HasIterator<false>) {
-                (self, HasIterator)
-            }
-        }
-
-        impl<T: ToCode + ?Sized> RepToCodeExt for T {}
 
         pub trait RepAsIteratorExt<'q> {
             type Iter: Iterator;
@@ -298,39 +284,6 @@ pub mod private {
             fn quote_into_iter(&'q self) -> (Self::Iter, HasIterator<true>) {
                 (self.iter(), HasIterator)
             }
-        }
-
-        impl<'q, T: RepAsIteratorExt<'q>> RepAsIteratorExt<'q> for RepInterp<T> {
-            type Iter = T::Iter;
-
-            fn quote_into_iter(&'q self) -> (Self::Iter, HasIterator<true>) {
-                self.0.quote_into_iter()
-            }
-        }
-    }
-
-    /// One round's value of an interpolated iterator; `next` keeps a name bound twice in one
-    /// repetition from advancing its iterator twice.
-    #[derive(Clone, Copy)]
-    pub struct RepInterp<T>(pub T);
-
-    impl<T> RepInterp<T> {
-        pub fn next(self) -> Option<T> {
-            Some(self.0)
-        }
-    }
-
-    impl<T: Iterator> Iterator for RepInterp<T> {
-        type Item = T::Item;
-
-        fn next(&mut self) -> Option<T::Item> {
-            self.0.next()
-        }
-    }
-
-    impl<T: ToCode> ToCode for RepInterp<T> {
-        fn to_code(&self, out: &mut Code) {
-            self.0.to_code(out);
         }
     }
 }
@@ -486,10 +439,7 @@ pub(crate) use code_bind_into_iter;
 
 macro_rules! code_bind_next_or_break {
     ($var:ident) => {
-        let $var = match $var.next() {
-            Some(_x) => $crate::emit::code::private::RepInterp(_x),
-            None => break,
-        };
+        let Some($var) = $var.next() else { break };
     };
 }
 pub(crate) use code_bind_next_or_break;
