@@ -11,7 +11,6 @@
 //! three tokens of context on either side, so a template of any length expands without recursing
 //! once per token, and a repetition zips every iterator interpolated in it.
 
-use std::borrow::Cow;
 use std::fmt::{self, Write};
 
 /// Rust tokens as text, each followed by a space.
@@ -88,18 +87,6 @@ impl ToCode for Code {
 }
 
 impl<T: ToCode + ?Sized> ToCode for &T {
-    fn to_code(&self, out: &mut Code) {
-        (**self).to_code(out);
-    }
-}
-
-impl<T: ToCode + ?Sized> ToCode for Box<T> {
-    fn to_code(&self, out: &mut Code) {
-        (**self).to_code(out);
-    }
-}
-
-impl<T: ToCode + ToOwned + ?Sized> ToCode for Cow<'_, T> {
     fn to_code(&self, out: &mut Code) {
         (**self).to_code(out);
     }

@@ -219,12 +219,12 @@ pub fn inline_code(cap: &Capability, surfaces: Surfaces) -> Code {
     let emitted = emit(cap, Layout::Inline);
     let modules = emitted.modules.iter().filter(|m| surfaces.includes(m.feature)).map(|m| {
         let name = ident(&m.name);
-        let tokens = &m.code;
+        let body = &m.code;
         // Inside a user's crate the capability is a library used in part: unused items are expected.
         let export = m.glob_export.then(|| code! { #[allow(unused_imports)] pub use #name::*; });
         code! {
             #[allow(dead_code)]
-            pub mod #name { #tokens }
+            pub mod #name { #body }
             #export
         }
     });

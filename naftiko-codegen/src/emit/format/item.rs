@@ -215,8 +215,8 @@ fn item_trait<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, attrs: &[&'a [Tok<'a>
     Ok(())
 }
 
-/// The `{ … }` of a struct, impl or trait (no where clause before it): each element (field, item)
-/// printed by `element`, then the `}` closing the item's box.
+/// The `{ … }` of a struct, impl, trait or function (no where clause before it): its elements (fields,
+/// items, statements) printed by `element` until none is left, then the `}` closing the item's box.
 fn braced_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>, mut element: impl FnMut(&mut Printer<'a>, &mut Cursor<'a>) -> Result) -> Result {
     if c.peek_keyword("where") {
         return Err(Unsupported);
@@ -391,23 +391,17 @@ fn impl_item_fn<'a>(
     Ok(())
 }
 
-/// A function's `{ … }` after its signature, closing the function's box.
+/// A function's `{ … }` after its signature, closing the function's box: its statements, all read
+/// before any is printed.
 fn fn_body<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
-    if c.peek_keyword("where") {
-        return Err(Unsupported);
-    }
-    let body = c.group(Delimiter::Brace)?;
-    p.nbsp();
-    p.word("{");
-    p.hardbreak_if_nonempty();
-    let stmts = expr::block(body)?;
-    for stmt in &stmts {
-        print_expr::stmt(p, stmt);
-    }
-    p.offset(-INDENT);
-    p.end();
-    p.word("}");
-    Ok(())
+    braced_body(p, c, |p, body| {
+        let stmts = expr::block(&body.tokens[body.pos..])?;
+        body.pos = body.tokens.len();
+        for stmt in &stmts {
+            print_expr::stmt(p, stmt);
+        }
+        Ok(())
+    })
 }
 
 fn signature<'a>(p: &mut Printer<'a>, c: &mut Cursor<'a>) -> Result {
