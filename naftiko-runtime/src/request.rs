@@ -9,6 +9,7 @@ use http::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, HeaderMap, HeaderName, H
 use serde_json::Value;
 
 use crate::auth::{ClientAuth, Placement};
+use crate::secret::Secret;
 use crate::{Error, Json, ParamValue, encode};
 
 /// One request to an upstream API. Generated methods chain its parts in the spec's order; absent
@@ -216,17 +217,17 @@ impl RequestBuilder {
             ClientAuth::None => {}
             ClientAuth::ApiKey { placement, name, value } => match placement {
                 Placement::Header => {
-                    headers.insert(api_key_header(name)?, secret_header(value.expose())?);
+                    headers.insert(api_key_header(name)?, secret_header("", value.expose())?);
                 }
                 Placement::Query => query.push(format!("{}={}", encode::component(name), encode::component(value.expose()))),
                 Placement::Cookie => cookies.push(format!("{name}={}", encode::cookie_value(value.expose()))),
             },
             ClientAuth::Bearer { token } => {
-                headers.insert(AUTHORIZATION, secret_header(&format!("Bearer {}", token.expose()))?);
+                headers.insert(AUTHORIZATION, secret_header("Bearer ", token.expose())?);
             }
             ClientAuth::Basic { username, password } => {
-                let pair = base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", username.expose(), password.expose()));
-                headers.insert(AUTHORIZATION, secret_header(&format!("Basic {pair}"))?);
+                let pair = Secret::new(base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", username.expose(), password.expose())));
+                headers.insert(AUTHORIZATION, secret_header("Basic ", pair.expose())?);
             }
             // Answered when the server challenges (see `HttpClient::send`).
             ClientAuth::Digest { .. } => {}
@@ -277,36 +278,51 @@ impl fmt::Debug for RequestBuilder {
 /// The URI of a request: exactly what the WHATWG URL parser (`url`, reqwest's) makes of the joined
 /// text, for a path without dot segments (`prepare` refuses those). Parsing that is most of the cost
 /// of building a request, so it is skipped when it would change nothing: the base URL is already as
-/// the parser writes it (checked once per thread for the last base seen) and the path (which starts
-/// with `/`) and query hold only characters it leaves as they are (what the encoders write).
+/// the parser writes it (checked once per thread for the last base seen, which also keeps its scheme
+/// and authority parsed) and the path (which starts with `/`) and query hold only characters it
+/// leaves as they are (what the encoders write). Then only the path and query are parsed, in place.
 fn request_uri(mut url: String, path_at: usize, query: &[String]) -> Result<http::Uri, Error> {
     let invalid = |reason: String| Error::invalid("base_url", format!("not a valid URL with this path ({reason})"));
     let (base_url, path) = url.split_at(path_at);
-    let kept = path.starts_with('/') && canonical_base(base_url) && kept_as_is(path, false) && query.iter().all(|pair| kept_as_is(pair, true));
+    let origin = if path.starts_with('/') && kept_as_is(path, false) && query.iter().all(|pair| kept_as_is(pair, true)) {
+        canonical_base(base_url)
+    } else {
+        None
+    };
     push_query(&mut url, query);
-    if kept {
-        // The string itself becomes the URI, without a copy. Were it refused, the URL parser would
-        // give the same text back to be refused again.
-        return http::Uri::try_from(url).map_err(|e| invalid(e.to_string()));
+    if let Some((scheme, authority)) = origin {
+        let origin_length = scheme.as_str().len() + "://".len() + authority.as_str().len();
+        // The string itself holds the path and query, without a copy. Were they refused, the URL
+        // parser would give the same text back to be refused again.
+        let path_and_query = http::uri::PathAndQuery::from_maybe_shared(Bytes::from(url).slice(origin_length..)).map_err(|e| invalid(e.to_string()))?;
+        let mut parts = http::uri::Parts::default();
+        (parts.scheme, parts.authority, parts.path_and_query) = (Some(scheme), Some(authority), Some(path_and_query));
+        return http::Uri::from_parts(parts).map_err(|e| invalid(e.to_string()));
     }
     let url = reqwest::Url::parse(&url).map_err(|e| invalid(e.to_string()))?;
     http::Uri::try_from(url.as_str()).map_err(|e| invalid(e.to_string()))
 }
 
-/// Whether `base` (without its trailing `/`) is an `http` or `https` URL as the URL parser writes it,
-/// remembering the answer for the last base this thread asked about.
-fn canonical_base(base: &str) -> bool {
+/// The scheme and authority of `base` (without its trailing `/`) when it is an `http` or `https` URL
+/// as the URL parser writes it and `http::Uri` reads it back to the same text, remembering the answer
+/// for the last base this thread asked about.
+fn canonical_base(base: &str) -> Option<(http::uri::Scheme, http::uri::Authority)> {
+    type Origin = Option<(http::uri::Scheme, http::uri::Authority)>;
     thread_local! {
-        static LAST: std::cell::RefCell<(String, bool)> = const { std::cell::RefCell::new((String::new(), false)) };
+        static LAST: std::cell::RefCell<(String, Origin)> = const { std::cell::RefCell::new((String::new(), None)) };
     }
-    LAST.with_borrow_mut(|(last, canonical)| {
+    LAST.with_borrow_mut(|(last, origin)| {
         if last != base {
-            *canonical = (base.starts_with("http://") || base.starts_with("https://"))
+            let canonical = (base.starts_with("http://") || base.starts_with("https://"))
                 && reqwest::Url::parse(base).is_ok_and(|url| url.as_str().strip_suffix('/').unwrap_or(url.as_str()) == base && url.query().is_none())
                 && !base.contains('#');
+            *origin = canonical.then(|| base.parse::<http::Uri>().ok()).flatten().and_then(|uri| {
+                let (scheme, authority) = (uri.scheme()?.clone(), uri.authority()?.clone());
+                base.strip_prefix(scheme.as_str())?.strip_prefix("://")?.starts_with(authority.as_str()).then_some((scheme, authority))
+            });
             base.clone_into(last);
         }
-        *canonical
+        origin.clone()
     })
 }
 
@@ -377,11 +393,32 @@ fn api_key_header(name: &str) -> Result<HeaderName, Error> {
     })
 }
 
-/// A credential header, marked sensitive (kept out of `Debug` and of HTTP/2 header compression tables).
-fn secret_header(text: &str) -> Result<HeaderValue, Error> {
-    let mut value = header_value(text).map_err(|reason| Error::invalid("authentication", reason))?;
-    value.set_sensitive(true);
-    Ok(value)
+/// The credential header `prefix` + `secret`, marked sensitive (kept out of `Debug` and of HTTP/2
+/// header compression tables). Made once per thread and credential, then shared: checking and copying
+/// the value cost a hundredth of a request, and each copy was one more the allocator freed unzeroed.
+/// The text it was made from is kept as a [`Secret`] (zeroed when dropped); past [`KEPT_VALUES`]
+/// credentials a thread makes each value anew.
+fn secret_header(prefix: &str, secret: &str) -> Result<HeaderValue, Error> {
+    const KEPT_VALUES: usize = 16;
+    thread_local! {
+        static MADE: std::cell::RefCell<Vec<(Secret, HeaderValue)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let made_from = |text: &Secret| {
+        let text = text.expose();
+        text.len() == prefix.len() + secret.len() && text.starts_with(prefix) && text.ends_with(secret)
+    };
+    MADE.with_borrow_mut(|made| {
+        if let Some((_, value)) = made.iter().find(|(text, _)| made_from(text)) {
+            return Ok(value.clone());
+        }
+        let text = Secret::new(format!("{prefix}{secret}"));
+        let mut value = header_value(text.expose()).map_err(|reason| Error::invalid("authentication", reason))?;
+        value.set_sensitive(true);
+        if made.len() < KEPT_VALUES {
+            made.push((text, value.clone()));
+        }
+        Ok(value)
+    })
 }
 
 /// RFC 7230 `token`: what a cookie name may be.
@@ -590,6 +627,30 @@ mod tests {
         let prepared = request.prepare(&ClientAuth::basic("Aladdin".into(), "open sesame".into())).unwrap();
         assert_eq!(prepared.headers.get_all(AUTHORIZATION).iter().collect::<Vec<_>>(), ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
         assert!(prepared.headers[AUTHORIZATION].is_sensitive());
+    }
+
+    /// A credential header is made once per thread and credential, and each request gets its own
+    /// credential's value: made again, kept, or (two credentials whose texts share a prefix and a
+    /// suffix, a bearer token that is another key's tail) told apart.
+    #[test]
+    fn credential_headers_are_kept_per_credential() {
+        let header = |auth: &ClientAuth, name| {
+            let prepared = RequestBuilder::new(Method::GET, "https://h.test").prepare(auth).unwrap();
+            let value = &prepared.headers[name];
+            assert!(value.is_sensitive());
+            value.to_str().unwrap().to_owned()
+        };
+        let key = |value: &str| ClientAuth::api_key(Placement::Header, "X-Auth-Token", crate::Secret::new(value));
+        for _ in 0..2 {
+            assert_eq!(header(&key("Bearer tok"), "x-auth-token"), "Bearer tok");
+            assert_eq!(header(&ClientAuth::bearer("tok".into()), "authorization"), "Bearer tok");
+            assert_eq!(header(&key("tok"), "x-auth-token"), "tok");
+            assert_eq!(header(&ClientAuth::bearer("Bearer tok".into()), "authorization"), "Bearer Bearer tok");
+        }
+        for i in 0..40 {
+            assert_eq!(header(&key(&format!("key-{i}")), "x-auth-token"), format!("key-{i}"));
+        }
+        assert!(RequestBuilder::new(Method::GET, "https://h.test").prepare(&key("a\r\nb")).is_err());
     }
 
     #[test]
