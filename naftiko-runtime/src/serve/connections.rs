@@ -16,7 +16,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use axum::body::Body;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
@@ -136,7 +135,7 @@ fn listen(addr: SocketAddr, shared_port: bool) -> std::io::Result<std::net::TcpL
 /// Serves `app` on `listener` until `shutdown` turns true, then lets requests in progress finish.
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
-    app: Router,
+    app: super::Application,
     limits: ConnectionLimits,
     mut shutdown: tokio::sync::watch::Receiver<bool>,
 ) -> Result<(), BoxError> {

@@ -19,13 +19,17 @@ use crate::access::Prepared;
 /// Longest request target (path and query) served; longer ones get a JSON 414.
 const MAX_TARGET_BYTES: usize = 8 * 1024;
 
+/// The binary's own liveness route, which the listener's `Host` and `Origin` checks let through.
+pub(super) const HEALTH: &str = "/healthz";
+
 /// The layer of [`EdgeService`] for one surface.
 #[derive(Clone)]
 pub(crate) struct Edge {
     surface: &'static str,
     namespace: &'static str,
     bounds: Arc<BodyBounds>,
-    /// The listener's `Host` and `Origin` checks (`None`: none, as for `/healthz`, or `--no-checks`).
+    /// The listener's `Host` and `Origin` checks (`None`: none, `--no-checks`); [`HEALTH`] is never
+    /// checked.
     access: Option<Arc<Prepared>>,
 }
 
@@ -43,7 +47,7 @@ impl<S> Layer<S> for Edge {
     }
 }
 
-/// A route (or the fallback) behind what every request meets first ([`EdgeService::call`]).
+/// A surface's router behind what every request meets first ([`EdgeService::call`]).
 #[derive(Clone)]
 pub(crate) struct EdgeService<S> {
     edge: Edge,
@@ -64,15 +68,14 @@ where
 
     /// What every request meets first: the access log line (method, path — never the query, which may
     /// carry credentials — status, time), a request target longer than [`MAX_TARGET_BYTES`] refused
-    /// (JSON 414), the listener's `Host` and `Origin` checks (JSON 403, see [`crate::access`]), the
-    /// body's bounds, and `nosniff` on every response (which is also how hyper's own error answers
-    /// are told apart: see `rejections`).
+    /// (JSON 414), the listener's `Host` and `Origin` checks (JSON 403, see [`crate::access`]; not for
+    /// [`HEALTH`]), the body's bounds, and `nosniff` on every response (which is also how hyper's own
+    /// error answers are told apart: see `rejections`).
     ///
     /// The service made ready is called here, so the future owns what it returned rather than a clone
-    /// of the service (tower's rule for a service called later), which cost a clone of every layer
-    /// below for each request. The future is [`EdgeFuture`], not a boxed one: axum boxes each route's
-    /// future already, and an `async` block kept the route's future twice over (as captured and as
-    /// awaited), which made every request copy it.
+    /// of the service (tower's rule for a service called later). The future is [`EdgeFuture`], not a
+    /// boxed one: axum boxes each route's future already, and an `async` block kept the route's future
+    /// twice over (as captured and as awaited), which made every request copy it.
     fn call(&mut self, mut request: Request) -> Self::Future {
         let Edge { surface, namespace, ref bounds, ref access } = self.edge;
         let logged = tracing::enabled!(tracing::Level::INFO).then(|| (request.method().clone(), request.uri().path().to_owned(), Instant::now()));
@@ -88,7 +91,7 @@ where
                 );
                 (Either::Right(std::future::ready(Ok(refused.into_response()))), None)
             }
-            _ => match access.as_deref().and_then(|access| access.refusal(&request)) {
+            _ => match access.as_deref().filter(|_| request.uri().path() != HEALTH).and_then(|access| access.refusal(&request)) {
                 Some(refused) => (Either::Right(std::future::ready(Ok(refused))), None),
                 None => {
                     let held = bound_body(bounds, &mut request);
