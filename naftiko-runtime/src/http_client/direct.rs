@@ -21,6 +21,7 @@ use hyper::body::Incoming;
 use hyper_util::client::legacy::connect::HttpConnector;
 use tower_service::Service as _;
 
+use super::deadline::Deadlines;
 use super::pool::{NotSent, Pool, Sender};
 
 use crate::http_client::{ClientOptions, MAX_REDIRECTS};
@@ -38,7 +39,8 @@ pub(crate) struct Direct {
     /// For TCP and TLS together, as reqwest's (the plain connector's own timeout covers TCP only).
     connect_timeout: Duration,
     pool: Pool,
-    timeout: Duration,
+    /// The requests in flight, each with the request timeout.
+    deadlines: Arc<Deadlines>,
 }
 
 /// A reply's whole body. Most arrive in one frame, kept as it is; more are copied into one buffer.
@@ -72,15 +74,15 @@ impl Direct {
             .https_or_http()
             .enable_all_versions()
             .wrap_connector(http);
-        Ok(Direct { https, connect_timeout: options.connect_timeout, pool: Pool::default(), timeout: options.timeout })
+        Ok(Direct { https, connect_timeout: options.connect_timeout, pool: Pool::default(), deadlines: Deadlines::new(options.timeout) })
     }
 
     /// Sends the request (following same-origin redirects) and reads the whole reply, within the
     /// request timeout.
     pub(crate) async fn execute(&self, method: &Method, uri: &Uri, headers: MakeHeaders<'_>, body: Option<&Bytes>) -> Result<Response, Error> {
-        match tokio::time::timeout(self.timeout, self.follow(method, uri, headers, body)).await {
+        match self.deadlines.within(self.follow(method, uri, headers, body)).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: Box::new(TimedOut(self.timeout)) }))),
+            Err(_) => Err(Error::Timeout(Box::new(Sending { url: shown(uri), source: Box::new(TimedOut(self.deadlines.timeout())) }))),
         }
     }
 

@@ -11,6 +11,7 @@ use http::{HeaderValue, StatusCode};
 use crate::request::Prepared;
 use crate::{ClientAuth, Error, RequestBuilder, Response, digest};
 
+mod deadline;
 mod direct;
 mod pool;
 
