@@ -128,3 +128,23 @@ async fn the_key_never_appears_in_logs_even_at_trace_level() {
     assert!(logs.len() > 10, "trace logging is on: {} lines", logs.len());
     assert!(logs.iter().all(|l| !l.contains(KEY)), "the key appeared in a log line");
 }
+
+/// SIGTERM lets the request in progress finish: it is answered in full, an idle keep-alive
+/// connection does not hold the shutdown up, and the server then exits cleanly.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_in_progress_at_sigterm_is_answered() {
+    let upstream = FaultyUpstream::start(|_, _, _| Fault::Slow { delay: Duration::from_millis(1500), body: r#"{"snapshots":[]}"#.into() }).await;
+    let mut server = start(&upstream, &["--no-mcp"]);
+    let idle = tokio::net::TcpStream::connect(server.rest_url().trim_start_matches("http://")).await.expect("an idle connection");
+    let url = format!("{}{LIST}", server.rest_url());
+    let in_progress = tokio::spawn(async move { http().get(url).send().await.map(|r| r.status().as_u16()) });
+    while upstream.hits() == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let killed = std::process::Command::new("kill").args(["-TERM", &server.pid().to_string()]).status().expect("kill");
+    assert!(killed.success());
+    assert_eq!(in_progress.await.expect("joined").expect("answered"), 200);
+    let status = server.wait_for_exit(Duration::from_secs(10)).expect("exited within 10 s");
+    assert!(status.success(), "{status:?}");
+    drop(idle);
+}

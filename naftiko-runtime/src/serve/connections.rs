@@ -23,6 +23,7 @@ use tokio::sync::Semaphore;
 
 use crate::serve::BoxError;
 use crate::serve::rejections::JsonRejections;
+use crate::serve::drain::Drain;
 
 /// File descriptors kept for everything but client connections (listeners, logs, the runtime).
 const RESERVED_FILES: u64 = 64;
@@ -142,7 +143,7 @@ pub(crate) async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     // No timer: hyper's own header timeout (on by default with one) is replaced by `watchdog`.
     http.header_read_timeout(None).max_buf_size(MAX_HEAD_BYTES);
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let drain = Arc::new(Drain::default());
     // Registered with the runtime of the thread that serves it.
     let listener = TcpListener::from_std(listener)?;
     loop {
@@ -178,7 +179,7 @@ pub(crate) async fn serve(
                 response.await.map(|response| response.map(|body| Body::new(Finishes { inner: body, activity: tracked })))
             }
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(JsonRejections::new(stream)), service));
+        let connection = drain.watch(http.serve_connection(TokioIo::new(JsonRejections::new(stream)), service));
         let served = tokio::spawn(async move {
             let _ = connection.await;
             drop(permit);
@@ -190,7 +191,7 @@ pub(crate) async fn serve(
         }
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown()).await.is_err() {
+    if tokio::time::timeout(SHUTDOWN_GRACE, drain.shutdown()).await.is_err() {
         tracing::warn!("requests still in progress after {}s were cut off", SHUTDOWN_GRACE.as_secs());
     }
     Ok(())

@@ -16,6 +16,7 @@ use crate::access::Access;
 
 mod body;
 mod connections;
+mod drain;
 mod edge;
 mod listeners;
 mod rejections;
