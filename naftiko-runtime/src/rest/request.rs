@@ -95,7 +95,8 @@ pub fn is_json_media_type(content_type: &str) -> bool {
 /// A request's inputs, read once: path variables in route order, query pairs, headers, body.
 #[derive(Debug)]
 pub struct RestRequest {
-    path: Vec<String>,
+    /// The route's path variables, percent-decoded, as axum matched them.
+    path: RawPathParams,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     body: Body,
@@ -151,9 +152,8 @@ impl<S: Send + Sync> FromRequest<S> for RestRequest {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = request.into_parts();
-        let path = match RawPathParams::from_request_parts(&mut parts, state).await {
-            Ok(params) => params.iter().map(|(_, value)| value.to_owned()).collect(),
-            Err(_) => return Err(AdapterError::bad_input("a path segment is not valid percent-encoded UTF-8")),
+        let Ok(path) = RawPathParams::from_request_parts(&mut parts, state).await else {
+            return Err(AdapterError::bad_input("a path segment is not valid percent-encoded UTF-8"));
         };
         let query = parts
             .uri
@@ -208,7 +208,7 @@ fn given_twice(kind: &str, name: &str) -> AdapterError {
 impl RestRequest {
     /// The `index`-th path variable of the route (percent-decoded).
     pub fn path<T: Input>(&self, input: &str, index: usize) -> Result<T, AdapterError> {
-        let text = self.path.get(index).ok_or_else(|| AdapterError::bad_input(format!("missing path variable `{input}`")))?;
+        let (_, text) = self.path.iter().nth(index).ok_or_else(|| AdapterError::bad_input(format!("missing path variable `{input}`")))?;
         parse(input, text)
     }
 
