@@ -293,14 +293,23 @@ pub(crate) fn listener_stopped(namespace: &str) {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ErrorKind(pub(crate) &'static str);
 
-/// `router` with each answer carrying the route its request matched (axum's [`MatchedPath`], known
-/// inside the router only), for the edge's observation ([`Watch::end`]), which runs outside it; as it
-/// is when nothing is observed.
+/// `router` with each request's route (axum's [`MatchedPath`], known inside the router only) handed
+/// to the edge's observation ([`Observed`]), which runs outside it; as it is when nothing is observed.
 pub(crate) fn labelled(surface: &'static str, router: axum::Router) -> axum::Router {
     match OBSERVER.get() {
-        Some(observer) if observer.spec.observability && surface != "control" => router.layer(Labelled::<()>::layer()),
+        Some(observer) if observer.spec.observability && surface != "control" => {
+            router.layer(tower::layer::layer_fn(|inner| Labelled { inner }))
+        }
         _ => router,
     }
+}
+
+thread_local! {
+    /// The route of the request being routed, from [`Labelled::call`] to [`Observed::poll`]. A route's
+    /// service is called during the first poll of the router's future, which the edge's `Observed`
+    /// makes on this thread: it clears the slot before that poll and takes the route after it. A
+    /// thread-local rather than an extension of the answer, whose map each answer would allocate.
+    static ROUTED: std::cell::Cell<Option<MatchedPath>> = const { std::cell::Cell::new(None) };
 }
 
 /// A route of a [`labelled`] router.
@@ -309,60 +318,31 @@ struct Labelled<S> {
     inner: S,
 }
 
-impl Labelled<()> {
-    fn layer() -> tower::layer::LayerFn<fn(axum::routing::Route) -> Labelled<axum::routing::Route>> {
-        tower::layer::layer_fn(|inner| Labelled { inner })
-    }
-}
-
 impl<S> tower::Service<Request> for Labelled<S>
 where
     S: tower::Service<Request, Response = Response>,
 {
     type Response = Response;
     type Error = S::Error;
-    type Future = LabelledFuture<S::Future>;
+    type Future = S::Future;
 
     fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
-        let matched = request.extensions().get::<MatchedPath>().cloned();
-        LabelledFuture { future: self.inner.call(request), matched }
-    }
-}
-
-pin_project_lite::pin_project! {
-    /// A route's answer, with the route put on it.
-    struct LabelledFuture<F> {
-        #[pin]
-        future: F,
-        matched: Option<MatchedPath>,
-    }
-}
-
-impl<F, E> Future for LabelledFuture<F>
-where
-    F: Future<Output = Result<Response, E>>,
-{
-    type Output = Result<Response, E>;
-
-    fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
-        let this = self.project();
-        let mut answer = std::task::ready!(this.future.poll(cx));
-        if let (Ok(response), Some(matched)) = (&mut answer, this.matched.take()) {
-            response.extensions_mut().insert(matched);
-        }
-        std::task::Poll::Ready(answer)
+    fn call(&mut self, request: Request) -> S::Future {
+        ROUTED.set(request.extensions().get::<MatchedPath>().cloned());
+        self.inner.call(request)
     }
 }
 
 /// A request being measured and traced, from the edge's [`watch`] before it is handed on to its answer:
-/// what its observation needs from it, and when it began. The route it matched comes with the answer
-/// (see [`labelled`]).
+/// what its observation needs from it, and when it began.
 pub(crate) struct Watch {
     observer: &'static Observer,
+    /// The route it matched (see [`labelled`]), once it was routed.
+    matched: Option<MatchedPath>,
+    routed: bool,
     method: http::Method,
     start: Instant,
     /// The request's trace, until the answer's future is scoped in it, when traces are recorded.
@@ -391,6 +371,8 @@ pub(crate) fn watch(surface: &'static str, request: &Request) -> Option<Watch> {
     };
     Some(Watch {
         observer,
+        matched: None,
+        routed: false,
         method: request.method().clone(),
         start: Instant::now(),
         trace,
@@ -439,14 +421,22 @@ where
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
         let this = self.project();
-        let (answer, current) = match this.state.project() {
-            ObservedProj::Plain { future } => (std::task::ready!(future.poll(cx)), None),
+        // The first poll routes the request (see `ROUTED`); a refusal at the edge leaves no route.
+        let routing = this.watch.as_ref().is_some_and(|w| !w.routed);
+        if routing {
+            ROUTED.take();
+        }
+        let polled = match this.state.project() {
+            ObservedProj::Plain { future } => future.poll(cx).map(|answer| (answer, None)),
             ObservedProj::Traced { mut future } => {
-                let answer = std::task::ready!(future.as_mut().poll(cx));
                 // The trace is handed back once the answer is in.
-                (answer, future.take_value())
+                future.as_mut().poll(cx).map(|answer| (answer, future.take_value()))
             }
         };
+        if let (true, Some(watch)) = (routing, this.watch.as_mut()) {
+            (watch.matched, watch.routed) = (ROUTED.take(), true);
+        }
+        let (answer, current) = std::task::ready!(polled);
         std::task::Poll::Ready(match (answer, this.watch.take()) {
             (Ok(response), Some(watch)) => Ok(watch.end(this.surface, current, response)),
             (answer, _) => answer,
@@ -457,13 +447,12 @@ where
 impl Watch {
     /// The request was answered with `response`: it is counted into `/metrics` and its trace (`current`,
     /// with the spans recorded inside it) into the ring.
-    fn end(self, surface: &'static str, current: Option<Box<Current>>, mut response: Response) -> Response {
+    fn end(self, surface: &'static str, current: Option<Box<Current>>, response: Response) -> Response {
         let elapsed = self.start.elapsed();
         let observer = self.observer;
-        // `None`: no route matched, or the edge refused the request before routing it.
-        let matched = response.extensions_mut().remove::<MatchedPath>();
-        // REST and skill requests by route template, never the raw path; MCP's per tool call.
-        if let (Some(metrics), Some(matched), false) = (&observer.metrics, &matched, surface == "mcp") {
+        // REST and skill requests by route template, never the raw path; MCP's per tool call. `None`:
+        // no route matched, or the edge refused the request before routing it.
+        if let (Some(metrics), Some(matched), false) = (&observer.metrics, &self.matched, surface == "mcp") {
             let status = response.status();
             let error = status.is_server_error().then(|| response.extensions().get::<ErrorKind>().map_or("upstream_status", |k| k.0));
             metrics.request(
@@ -490,7 +479,7 @@ impl Watch {
         let kind = if self.remote_parent.is_some() { SpanKind::Internal } else { SpanKind::Server };
         let parent_span_id = self.remote_parent.and_then(std::num::NonZeroU64::new);
         let root = SpanSummary { span_id: current.root_span, parent_span_id, name: Cow::Borrowed(name), kind, duration_ms, error };
-        let operation_id = match (current.tool.get(), matched) {
+        let operation_id = match (current.tool.get(), self.matched) {
             (Some(tool), _) => OperationId::Name(tool),
             (None, Some(matched)) => OperationId::Route(matched, self.method),
             (None, None) => OperationId::Name("(unmatched)"),
