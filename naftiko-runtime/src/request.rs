@@ -59,11 +59,27 @@ pub(crate) struct Prepared {
     pub method: Method,
     /// The URL as the WHATWG URL parser (reqwest's) would write it, as an `http::Uri`.
     pub uri: http::Uri,
-    pub headers: HeaderMap,
+    /// The request's own headers, its cookies and its body's `Content-Type`.
+    headers: HeaderMap,
+    /// The credential's header, which replaces a header of the request's own of that name.
+    credential: Option<(HeaderName, HeaderValue)>,
     pub body: Option<Bytes>,
 }
 
 impl Prepared {
+    /// The headers an attempt sends: the request's own and its credential, in a map with room for
+    /// `more` (what the sending client adds), so that adding them does not grow it. Each attempt (a
+    /// redirect is one more) sends them anew; a request with only a credential, the usual one, is
+    /// hashed into one map once.
+    pub fn headers(&self, more: usize) -> HeaderMap {
+        let mut headers = HeaderMap::with_capacity(self.headers.len() + usize::from(self.credential.is_some()) + more);
+        headers.extend(self.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
+        if let Some((name, value)) = &self.credential {
+            headers.insert(name.clone(), value.clone());
+        }
+        headers
+    }
+
     /// Path and query as sent: the `uri` a digest response signs.
     pub fn request_target(&self) -> String {
         match self.uri.query() {
@@ -213,25 +229,27 @@ impl RequestBuilder {
         if path.bytes().any(|b| b == b'.' || b == b'%') && path.split('/').any(encode::is_dot_segment) {
             return Err(Error::invalid("path", "the path would contain a `.` or `..` segment"));
         }
-        match auth {
-            ClientAuth::None => {}
+        let credential = match auth {
+            ClientAuth::None => None,
             ClientAuth::ApiKey { placement, name, value } => match placement {
-                Placement::Header => {
-                    headers.insert(api_key_header(name)?, secret_header("", value.expose())?);
+                Placement::Header => Some((api_key_header(name)?, secret_header("", value.expose())?)),
+                Placement::Query => {
+                    query.push(format!("{}={}", encode::component(name), encode::component(value.expose())));
+                    None
                 }
-                Placement::Query => query.push(format!("{}={}", encode::component(name), encode::component(value.expose()))),
-                Placement::Cookie => cookies.push(format!("{name}={}", encode::cookie_value(value.expose()))),
+                Placement::Cookie => {
+                    cookies.push(format!("{name}={}", encode::cookie_value(value.expose())));
+                    None
+                }
             },
-            ClientAuth::Bearer { token } => {
-                headers.insert(AUTHORIZATION, secret_header("Bearer ", token.expose())?);
-            }
+            ClientAuth::Bearer { token } => Some((AUTHORIZATION, secret_header("Bearer ", token.expose())?)),
             ClientAuth::Basic { username, password } => {
                 let pair = Secret::new(base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", username.expose(), password.expose())));
-                headers.insert(AUTHORIZATION, secret_header("Basic ", pair.expose())?);
+                Some((AUTHORIZATION, secret_header("Basic ", pair.expose())?))
             }
             // Answered when the server challenges (see `HttpClient::send`).
-            ClientAuth::Digest { .. } => {}
-        }
+            ClientAuth::Digest { .. } => None,
+        };
         if !cookies.is_empty() {
             let value = HeaderValue::from_str(&cookies.join("; ")).map_err(|_| Error::invalid("cookie", "not a valid cookie header"))?;
             headers.insert(COOKIE, value);
@@ -257,7 +275,7 @@ impl RequestBuilder {
             None => None,
         };
         let uri = request_uri(url, path_at, &query)?;
-        Ok(Prepared { method, uri, headers, body })
+        Ok(Prepared { method, uri, headers, credential, body })
     }
 }
 
@@ -617,7 +635,7 @@ mod tests {
         let request = RequestBuilder::new(Method::GET, "https://h.test").path("/p").cookie("session", "a b;c").unwrap();
         let auth = ClientAuth::api_key(Placement::Cookie, "key", crate::Secret::new("s3cr;t"));
         let prepared = request.prepare(&auth).unwrap();
-        assert_eq!(prepared.headers[COOKIE], "session=a%20b%3Bc; key=s3cr%3Bt");
+        assert_eq!(prepared.headers(0)[COOKIE], "session=a%20b%3Bc; key=s3cr%3Bt");
 
         let request = RequestBuilder::new(Method::GET, "https://h.test").path("/p");
         let auth = ClientAuth::api_key(Placement::Query, "api key", crate::Secret::new("k&1"));
@@ -625,8 +643,8 @@ mod tests {
 
         let request = RequestBuilder::new(Method::GET, "https://h.test").header("Authorization", "from-caller").unwrap();
         let prepared = request.prepare(&ClientAuth::basic("Aladdin".into(), "open sesame".into())).unwrap();
-        assert_eq!(prepared.headers.get_all(AUTHORIZATION).iter().collect::<Vec<_>>(), ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
-        assert!(prepared.headers[AUTHORIZATION].is_sensitive());
+        assert_eq!(prepared.headers(0).get_all(AUTHORIZATION).iter().collect::<Vec<_>>(), ["Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="]);
+        assert!(prepared.headers(0)[AUTHORIZATION].is_sensitive());
     }
 
     /// A credential header is made once per thread and credential, and each request gets its own
@@ -636,7 +654,8 @@ mod tests {
     fn credential_headers_are_kept_per_credential() {
         let header = |auth: &ClientAuth, name| {
             let prepared = RequestBuilder::new(Method::GET, "https://h.test").prepare(auth).unwrap();
-            let value = &prepared.headers[name];
+            let headers = prepared.headers(0);
+            let value = &headers[name];
             assert!(value.is_sensitive());
             value.to_str().unwrap().to_owned()
         };
@@ -657,7 +676,7 @@ mod tests {
     fn bodies() {
         let body = |r: RequestBuilder| {
             let p = r.prepare(&ClientAuth::None).unwrap();
-            (p.headers.get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()), p.body.map(|b| String::from_utf8(b.to_vec()).unwrap()))
+            (p.headers(0).get(CONTENT_TYPE).map(|v| v.to_str().unwrap().to_owned()), p.body.map(|b| String::from_utf8(b.to_vec()).unwrap()))
         };
         let base = || RequestBuilder::new(Method::POST, "https://h.test");
         assert_eq!(body(base().json_body(&serde_json::json!({"a": 1}))), (Some("application/json".into()), Some(r#"{"a":1}"#.into())));

@@ -284,7 +284,7 @@ impl HttpClient {
         let client = self.clients()?.reqwest()?;
         let prepared = request.prepare(auth)?;
         let reply =
-            client.request(prepared.method, prepared.uri.to_string()).headers(prepared.headers).body(body).send().await.map_err(Error::from_reqwest)?;
+            client.request(prepared.method.clone(), prepared.uri.to_string()).headers(prepared.headers(0)).body(body).send().await.map_err(Error::from_reqwest)?;
         Ok(reply.into())
     }
 
@@ -336,10 +336,10 @@ async fn execute(client: &Sender<'_>, prepared: &Prepared, authorization: Option
     #[cfg(feature = "control")]
     let observed = crate::control::client_call_start();
     // An attempt's headers: built for each (a redirect sends them again), in a map sized for them and
-    // the few the client adds, so that no insert grows it.
+    // the few added here and by the client (a digest answer, `traceparent`, `User-Agent`, `Accept`,
+    // `Host`), so that no insert grows it.
     let headers = || {
-        let mut headers = http::HeaderMap::with_capacity(prepared.headers.len() + 4);
-        headers.extend(prepared.headers.iter().map(|(name, value)| (name.clone(), value.clone())));
+        let mut headers = prepared.headers(5);
         if let Some(value) = &authorization {
             headers.insert(AUTHORIZATION, value.clone());
         }
