@@ -10,6 +10,10 @@
 //! until the earliest deadline in it. All requests of a client share one timeout, so deadlines come
 //! in the order of the requests: the task wakes about once per timeout while requests come and go,
 //! and waits for the next request when the table is empty.
+//!
+//! The task runs on the runtime of the request that spawned it, and a request of a later runtime on
+//! the same thread spawns it anew once that runtime has shut down. Like the pooled connections, whose
+//! tasks run on the runtime that opened them, it assumes a thread serves from one runtime at a time.
 
 use std::future::Future;
 use std::pin::Pin;
