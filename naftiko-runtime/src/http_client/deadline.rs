@@ -11,9 +11,9 @@
 //! in the order of the requests: the task wakes about once per timeout while requests come and go,
 //! and waits for the next request when the table is empty.
 //!
-//! The task runs on the runtime of the request that spawned it, and a request of a later runtime on
-//! the same thread spawns it anew once that runtime has shut down. Like the pooled connections, whose
-//! tasks run on the runtime that opened them, it assumes a thread serves from one runtime at a time.
+//! The task runs on the runtime of the request that spawned it. A request on another runtime (a
+//! thread may run several in turn, and the first may outlive its use) spawns a task there, which
+//! takes over: the previous one ends when it next wakes.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -39,10 +39,19 @@ struct Table {
     slots: Vec<Slot>,
     /// Slots given back, taken again first.
     free: Vec<usize>,
-    /// The watch, once spawned; spawned again if its runtime shut down.
-    watch: Option<tokio::task::JoinHandle<()>>,
+    /// The watch, once spawned, with the runtime it runs on; spawned again for a request on another
+    /// runtime, or once it has ended (its runtime shut down).
+    watch: Option<Watch>,
     /// The deadline the watch sleeps until; `None`: it waits for a request.
     next: Option<Instant>,
+}
+
+#[derive(Debug)]
+struct Watch {
+    runtime: tokio::runtime::Id,
+    task: tokio::task::JoinHandle<()>,
+    /// Counts the watches spawned: one whose number is no longer the table's ends.
+    number: u64,
 }
 
 #[derive(Debug)]
@@ -91,9 +100,14 @@ impl Deadlines {
                 table.slots.len() - 1
             }
         };
-        if table.watch.as_ref().is_none_or(tokio::task::JoinHandle::is_finished) {
+        let runtime = tokio::runtime::Handle::current().id();
+        if table.watch.as_ref().is_none_or(|w| w.runtime != runtime || w.task.is_finished()) {
             table.next = Some(deadline);
-            table.watch = Some(tokio::spawn(watch(Arc::downgrade(self), Arc::clone(&self.wake))));
+            let number = table.watch.as_ref().map_or(0, |w| w.number + 1);
+            let task = tokio::spawn(watch(Arc::downgrade(self), Arc::clone(&self.wake), number));
+            table.watch = Some(Watch { runtime, task, number });
+            // A watch it takes over from ends when it wakes.
+            self.wake.notify_waiters();
         } else if table.next.is_none_or(|next| deadline < next) {
             table.next = Some(deadline);
             self.wake.notify_one();
@@ -119,11 +133,14 @@ impl Deadlines {
     }
 
     /// Ends the requests past their deadline; returns the earliest deadline still ahead (`None`: no
-    /// request in flight), which the watch sleeps until.
-    fn expire(&self) -> Option<Instant> {
+    /// request in flight), which watch `number` sleeps until, or `Err` when another watch took over.
+    fn expire(&self, number: u64) -> Result<Option<Instant>, ()> {
         let now = Instant::now();
         let mut woken = Vec::new();
         let mut table = self.lock();
+        if table.watch.as_ref().is_some_and(|w| w.number != number) {
+            return Err(());
+        }
         let mut next = None::<Instant>;
         for slot in &mut table.slots {
             match slot {
@@ -139,7 +156,7 @@ impl Deadlines {
         table.next = next;
         drop(table);
         woken.into_iter().for_each(Waker::wake);
-        next
+        Ok(next)
     }
 }
 
@@ -151,12 +168,13 @@ impl Drop for Deadlines {
 }
 
 /// Sleeps until the earliest deadline of `deadlines` (or until woken for an earlier one, or for a
-/// first request) and ends the requests past it, for as long as the table exists.
-async fn watch(deadlines: Weak<Deadlines>, wake: Arc<Notify>) {
+/// first request) and ends the requests past it, for as long as the table exists and it is the
+/// table's watch `number`.
+async fn watch(deadlines: Weak<Deadlines>, wake: Arc<Notify>, number: u64) {
     loop {
-        let next = match deadlines.upgrade() {
-            Some(deadlines) => deadlines.expire(),
-            None => return,
+        let next = match deadlines.upgrade().map(|deadlines| deadlines.expire(number)) {
+            Some(Ok(next)) => next,
+            Some(Err(())) | None => return,
         };
         match next {
             Some(next) => {
@@ -273,6 +291,28 @@ mod tests {
         assert!(deadlines.within(std::future::pending::<()>()).await.is_err());
         let watch = deadlines.lock().watch.take().expect("a watch was spawned");
         drop(deadlines);
-        tokio::time::timeout(Duration::from_secs(5), watch).await.expect("the watch ended").expect("it did not panic");
+        tokio::time::timeout(Duration::from_secs(5), watch.task).await.expect("the watch ended").expect("it did not panic");
+    }
+
+    /// A request on a second runtime of the thread ends at its deadline while the first runtime, whose
+    /// watch it was, is alive but idle.
+    #[test]
+    fn a_second_runtime_gets_a_watch_of_its_own() {
+        let runtime = || tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+        let deadlines = Deadlines::new(Duration::from_millis(50));
+        let (first, second) = (runtime(), runtime());
+        let first_watch = first.block_on(async {
+            assert!(deadlines.within(std::future::pending::<()>()).await.is_err());
+            deadlines.lock().watch.as_ref().map(|w| w.number)
+        });
+        second.block_on(async {
+            let ended = tokio::time::timeout(Duration::from_secs(5), deadlines.within(std::future::pending::<()>())).await;
+            assert!(matches!(ended, Ok(Err(Elapsed))), "the request waited for the first runtime's watch");
+        });
+        assert_ne!(deadlines.lock().watch.as_ref().map(|w| w.number), first_watch);
+        // The first runtime's watch, woken, sees it was taken over from and ends.
+        first.block_on(tokio::task::yield_now());
+        drop((first, second));
+        assert!(all_free(&deadlines));
     }
 }
