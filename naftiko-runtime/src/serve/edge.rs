@@ -11,7 +11,7 @@ use std::time::Instant;
 use axum::extract::Request;
 use axum::response::{IntoResponse as _, Response};
 use futures::future::Either;
-use tower::{Layer, Service};
+use tower::Service;
 
 use super::body::{BodyBounds, HeldBudget, bound_body};
 use crate::access::Prepared;
@@ -22,9 +22,9 @@ const MAX_TARGET_BYTES: usize = 8 * 1024;
 /// The binary's own liveness route, which the listener's `Host` and `Origin` checks let through.
 pub(super) const HEALTH: &str = "/healthz";
 
-/// The layer of [`EdgeService`] for one surface.
+/// What the edge of one surface's listener checks and logs.
 #[derive(Clone)]
-pub(crate) struct Edge {
+struct Edge {
     surface: &'static str,
     namespace: &'static str,
     bounds: Arc<BodyBounds>,
@@ -33,25 +33,17 @@ pub(crate) struct Edge {
     access: Option<Arc<Prepared>>,
 }
 
-impl Edge {
-    pub(crate) fn layer(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, access: Option<Arc<Prepared>>) -> Edge {
-        Edge { surface, namespace, bounds, access }
-    }
-}
-
-impl<S> Layer<S> for Edge {
-    type Service = EdgeService<S>;
-
-    fn layer(&self, inner: S) -> EdgeService<S> {
-        EdgeService { edge: self.clone(), inner }
-    }
-}
-
 /// A surface's router behind what every request meets first ([`EdgeService::call`]).
 #[derive(Clone)]
 pub(crate) struct EdgeService<S> {
     edge: Edge,
     inner: S,
+}
+
+impl<S> EdgeService<S> {
+    pub(crate) fn new(surface: &'static str, namespace: &'static str, bounds: Arc<BodyBounds>, access: Option<Arc<Prepared>>, inner: S) -> Self {
+        EdgeService { edge: Edge { surface, namespace, bounds, access }, inner }
+    }
 }
 
 impl<S> Service<Request> for EdgeService<S>
