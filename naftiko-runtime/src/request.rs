@@ -390,34 +390,47 @@ fn header_value(text: &str) -> Result<HeaderValue, &'static str> {
     HeaderValue::from_bytes(text.as_bytes()).map_err(|_| "not a valid HTTP header value")
 }
 
+/// How many values of each kind a thread keeps ([`kept_or_made`]); past it they are made each time.
+const KEPT_PER_THREAD: usize = 16;
+
+/// The value `kept` holds under a key `is_key` accepts, or else the key and value `make` makes (kept
+/// while there is room).
+fn kept_or_made<K: 'static, V: Clone + 'static, E>(
+    kept: &'static std::thread::LocalKey<std::cell::RefCell<Vec<(K, V)>>>,
+    is_key: impl Fn(&K) -> bool,
+    make: impl FnOnce() -> Result<(K, V), E>,
+) -> Result<V, E> {
+    kept.with_borrow_mut(|kept| {
+        if let Some((_, value)) = kept.iter().find(|(key, _)| is_key(key)) {
+            return Ok(value.clone());
+        }
+        let (key, value) = make()?;
+        if kept.len() < KEPT_PER_THREAD {
+            kept.push((key, value.clone()));
+        }
+        Ok(value)
+    })
+}
+
 /// The header an API key travels in, parsed once per thread and name: `HeaderName::from_bytes`
 /// lowercases and copies a name that is not a standard header's, which cost more than the rest of
-/// preparing a request's headers. A spec declares a few such names; past [`KEPT_NAMES`] they are
-/// parsed each time.
+/// preparing a request's headers. A spec declares a few such names (see [`KEPT_PER_THREAD`]).
 fn api_key_header(name: &str) -> Result<HeaderName, Error> {
-    const KEPT_NAMES: usize = 16;
     thread_local! {
         static PARSED: std::cell::RefCell<Vec<(Box<str>, HeaderName)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    PARSED.with_borrow_mut(|parsed| {
-        if let Some((_, header)) = parsed.iter().find(|(kept, _)| **kept == *name) {
-            return Ok(header.clone());
-        }
+    kept_or_made(&PARSED, |kept| **kept == *name, || {
         let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Error::invalid(name, "not a valid HTTP header name"))?;
-        if parsed.len() < KEPT_NAMES {
-            parsed.push((name.into(), header.clone()));
-        }
-        Ok(header)
+        Ok((name.into(), header))
     })
 }
 
 /// The credential header `prefix` + `secret`, marked sensitive (kept out of `Debug` and of HTTP/2
-/// header compression tables). Made once per thread and credential, then shared: checking and copying
-/// the value cost a hundredth of a request, and each copy was one more the allocator freed unzeroed.
-/// The text it was made from is kept as a [`Secret`] (zeroed when dropped); past [`KEPT_VALUES`]
-/// credentials a thread makes each value anew.
+/// header compression tables). Made once per thread and credential (see [`KEPT_PER_THREAD`]), then
+/// shared: checking and copying the value cost a hundredth of a request, and each copy was one more
+/// the allocator freed unzeroed. The text it was made from is kept as a [`Secret`] (zeroed when
+/// dropped).
 fn secret_header(prefix: &str, secret: &str) -> Result<HeaderValue, Error> {
-    const KEPT_VALUES: usize = 16;
     thread_local! {
         static MADE: std::cell::RefCell<Vec<(Secret, HeaderValue)>> = const { std::cell::RefCell::new(Vec::new()) };
     }
@@ -425,17 +438,11 @@ fn secret_header(prefix: &str, secret: &str) -> Result<HeaderValue, Error> {
         let text = text.expose();
         text.len() == prefix.len() + secret.len() && text.starts_with(prefix) && text.ends_with(secret)
     };
-    MADE.with_borrow_mut(|made| {
-        if let Some((_, value)) = made.iter().find(|(text, _)| made_from(text)) {
-            return Ok(value.clone());
-        }
+    kept_or_made(&MADE, made_from, || {
         let text = Secret::new(format!("{prefix}{secret}"));
         let mut value = header_value(text.expose()).map_err(|reason| Error::invalid("authentication", reason))?;
         value.set_sensitive(true);
-        if made.len() < KEPT_VALUES {
-            made.push((text, value.clone()));
-        }
-        Ok(value)
+        Ok((text, value))
     })
 }
 
